@@ -1,0 +1,16 @@
+import type { CoreDeps, RateLimiter, UserAuthenticator } from "@omnara/core";
+
+/** What every procedure sees; built once per request by the HTTP layer. */
+export interface Context {
+  deps: CoreDeps;
+  userAuth: UserAuthenticator;
+  rateLimiter: RateLimiter;
+  allowSignup: boolean;
+  /** The bearer token of the request, if any: an API key or a user session token. */
+  token: string | undefined;
+}
+
+export const bearerToken = (header: string | undefined): string | undefined => {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+};

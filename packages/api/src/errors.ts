@@ -1,0 +1,52 @@
+import { errorCodes, type FieldIssue, isErrorCode } from "@omnara/contracts";
+import { DomainError } from "@omnara/core";
+import { TRPCError } from "@trpc/server";
+
+interface IssueLike {
+  path?: readonly PropertyKey[];
+  message: string;
+  code?: string;
+  params?: { tooBig?: boolean };
+}
+
+const hasIssues = (value: unknown): value is { issues: IssueLike[] } =>
+  typeof value === "object" && value !== null && "issues" in value && Array.isArray(value.issues);
+
+/** zod issues flattened to dotted paths; the field path is what a caller needs to fix input. */
+export function fieldIssues(cause: unknown): FieldIssue[] | undefined {
+  if (cause instanceof DomainError) return cause.issues;
+  if (!hasIssues(cause)) return undefined;
+  return cause.issues.map((issue) => ({
+    path: (issue.path ?? []).map(String).join("."),
+    message: issue.message,
+  }));
+}
+
+/** Input that is only wrong by being too large is a 413: the caller must send less, not fix it. */
+const isTooLarge = (cause: unknown): boolean =>
+  hasIssues(cause) &&
+  cause.issues.length > 0 &&
+  cause.issues.every((issue) => issue.code === "too_big" || issue.params?.tooBig === true);
+
+/** Rewrites errors into the codes callers see. Returns undefined when the error is fine as is. */
+export function toPublicError(error: TRPCError): TRPCError | undefined {
+  const cause = error.cause;
+  if (cause instanceof DomainError && error.code !== cause.code) {
+    return new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  if (error.code === "BAD_REQUEST" && isTooLarge(cause)) {
+    return new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: "Input is larger than allowed.", cause });
+  }
+  return undefined;
+}
+
+export const httpStatusOf = (code: string): number => (isErrorCode(code) ? errorCodes[code] : 500);
+
+/** Messages safe to show a client: internal errors say nothing of their cause. */
+export function publicMessage(error: TRPCError): string {
+  if (error.code === "INTERNAL_SERVER_ERROR" && !(error.cause instanceof DomainError)) {
+    return "Something went wrong on the server. It was logged; try again.";
+  }
+  if (error.code === "BAD_REQUEST" && hasIssues(error.cause)) return "Invalid input; see issues.";
+  return error.message;
+}

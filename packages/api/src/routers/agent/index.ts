@@ -1,0 +1,6 @@
+import { router } from "../../trpc.ts";
+import { agentMessageProcedures } from "./messages.ts";
+import { agentSessionProcedures } from "./sessions.ts";
+
+/** The write path: what agents call with their API key. */
+export const agentRouter = router({ ...agentMessageProcedures, ...agentSessionProcedures });

@@ -1,0 +1,11 @@
+import { router } from "../../trpc.ts";
+import { userAccountProcedures } from "./account.ts";
+import { userInstanceProcedures } from "./instances.ts";
+import { userMessageProcedures } from "./messages.ts";
+
+/** The read path and replies: what a signed-in user calls from the dashboard. */
+export const userRouter = router({
+  ...userInstanceProcedures,
+  ...userMessageProcedures,
+  ...userAccountProcedures,
+});

@@ -1,0 +1,65 @@
+import { authenticateApiKey, DomainError } from "@omnara/core";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Context } from "./context.ts";
+import { fieldIssues, publicMessage, toPublicError } from "./errors.ts";
+
+const t = initTRPC.context<Context>().create({
+  // Stacks stay in the server log; clients get a code, a message and field issues.
+  isDev: false,
+  errorFormatter: ({ shape, error }) => ({
+    ...shape,
+    message: publicMessage(error),
+    data: {
+      code: shape.data.code,
+      httpStatus: shape.data.httpStatus,
+      path: shape.data.path,
+      issues: fieldIssues(error.cause),
+      retryAfterSeconds: error.cause instanceof DomainError ? error.cause.retryAfterSeconds : undefined,
+    },
+  }),
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps domain and validation errors to their codes once, for every procedure. */
+const base = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const rewritten = toPublicError(result.error);
+    if (rewritten) throw rewritten;
+  }
+  return result;
+});
+
+const limitRate = (ctx: Context, key: string): void => {
+  const wait = ctx.rateLimiter.take(key);
+  if (wait > 0) {
+    throw new DomainError("TOO_MANY_REQUESTS", `Rate limit reached; retry in ${wait} s.`, undefined, wait);
+  }
+};
+
+export const publicProcedure = base;
+
+/** Agent calls: a live API key (checked against the database on every call). */
+export const agentProcedure = base.use(async ({ ctx, next }) => {
+  const agent = ctx.token ? await authenticateApiKey(ctx.deps, ctx.token) : undefined;
+  if (!agent) {
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "Missing, invalid, expired or revoked API key. Send it as 'Authorization: Bearer <key>'.",
+    });
+  }
+  limitRate(ctx, `key:${agent.apiKeyId}`);
+  return next({ ctx: { agent } });
+});
+
+/** User calls: a live session token. */
+export const userProcedure = base.use(async ({ ctx, next }) => {
+  const user = ctx.token ? await ctx.userAuth.authenticate(ctx.token) : undefined;
+  if (!user || !ctx.token) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first: missing or expired session." });
+  }
+  limitRate(ctx, `user:${user.userId}`);
+  return next({ ctx: { user, sessionToken: ctx.token } });
+});

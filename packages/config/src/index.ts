@@ -1,0 +1,77 @@
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * The only code that knows environment variable names. Everything else receives a Config.
+ * Each variable is documented in the README's configuration table.
+ */
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z.string().url().optional(),
+  OMNARA_DATA_DIR: z.string().min(1).optional(),
+  /** Which side this process serves: both (default), the agent write API, or the user read API. */
+  OMNARA_ROLE: z.enum(["all", "agent", "user"]).default("all"),
+  /** Public URL of this server, used in links shown to users. */
+  OMNARA_PUBLIC_URL: z.string().url().optional(),
+  /** Requests per minute per API key or session; 0 turns rate limiting off. */
+  OMNARA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** Allow new local accounts to sign up (turn off once your team is in). */
+  OMNARA_ALLOW_SIGNUP: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((value) => value === "true" || value === "1"),
+  LOG_LEVEL: z.enum(["silent", "error", "warn", "info", "debug"]).default("info"),
+});
+
+export type Role = "all" | "agent" | "user";
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Postgres server URL; when absent the embedded PGlite database under dataDir is used. */
+  databaseUrl: string | undefined;
+  /** Holds the PGlite database and the generated signing keys. */
+  dataDir: string;
+  role: Role;
+  publicUrl: string | undefined;
+  rateLimitPerMinute: number;
+  allowSignup: boolean;
+  logLevel: "silent" | "error" | "warn" | "info" | "debug";
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export interface LoadConfigOptions {
+  /** Where the data dir lives when OMNARA_DATA_DIR is unset (the server: ./.omnara; the CLI: ~/.omnara). */
+  defaultDataDir?: string;
+}
+
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  options: LoadConfigOptions = {},
+): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.OMNARA_DATA_DIR ?? options.defaultDataDir ?? ".omnara"),
+    role: e.OMNARA_ROLE,
+    publicUrl: e.OMNARA_PUBLIC_URL,
+    rateLimitPerMinute: e.OMNARA_RATE_LIMIT_PER_MINUTE,
+    allowSignup: e.OMNARA_ALLOW_SIGNUP,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The CLI keeps its data under the user's home, the server under the working directory. */
+export const homeDataDir = (): string => resolve(homedir(), ".omnara");

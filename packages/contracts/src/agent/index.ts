@@ -1,0 +1,22 @@
+import { endSession } from "./end-session.ts";
+import { getPendingMessages } from "./get-pending-messages.ts";
+import { heartbeat } from "./heartbeat.ts";
+import { registerInstance } from "./register-instance.ts";
+import { requestInput } from "./request-input.ts";
+import { sendMessage } from "./send-message.ts";
+import { sendUserMessage } from "./send-user-message.ts";
+import { verifyKey } from "./verify-key.ts";
+import { waitForReply } from "./wait-for-reply.ts";
+
+/** Operations an agent calls with its API key: the write path. */
+export const agentOperations = {
+  sendMessage,
+  waitForReply,
+  getPendingMessages,
+  requestInput,
+  sendUserMessage,
+  heartbeat,
+  endSession,
+  registerInstance,
+  verifyKey,
+} as const;

@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { limits } from "../limits.ts";
+import { defineOperation } from "../operation.ts";
+import { Message, Uuid } from "../schemas.ts";
+
+export const waitForReply = defineOperation({
+  id: "waitForReply",
+  audience: "agent",
+  kind: "query",
+  description:
+    "Block until the user replies after the given message, or until timeout_seconds pass. The server pushes the reply the moment it is stored; there is no polling. status says which happened: 'replied' with the user's messages after after_message_id (they are marked read), or 'timeout' with none; call again to keep waiting.",
+  input: z.object({
+    agent_instance_id: Uuid,
+    after_message_id: Uuid,
+    timeout_seconds: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(limits.maxWaitSeconds)
+      .default(limits.defaultWaitSeconds),
+  }),
+  output: z.object({
+    status: z.enum(["replied", "timeout"]),
+    agent_instance_id: Uuid,
+    messages: z.array(Message),
+  }),
+  rest: { method: "GET", path: "/api/v1/messages/wait" },
+});

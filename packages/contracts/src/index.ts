@@ -1,0 +1,12 @@
+export { agentOperations } from "./agent/index.ts";
+export * from "./errors.ts";
+export * from "./limits.ts";
+export * from "./operation.ts";
+export { publicOperations } from "./public/index.ts";
+export * from "./registry.ts";
+export * from "./schemas.ts";
+export { User } from "./user/account.ts";
+export { ApiKeyInfo } from "./user/api-keys.ts";
+export { InstanceDetail } from "./user/get-instance.ts";
+export { userOperations } from "./user/index.ts";
+export { AgentTypeOverview } from "./user/list-agent-types.ts";

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { limits } from "../limits.ts";
+import { defineOperation } from "../operation.ts";
+import { User } from "../user/account.ts";
+
+const Email = z.email().max(limits.emailChars).transform((email) => email.toLowerCase());
+const Password = z.string().min(limits.passwordMinChars).max(limits.passwordMaxChars);
+const Session = z.object({ token: z.string(), user: User });
+
+export const signUp = defineOperation({
+  id: "signUp",
+  audience: "public",
+  kind: "mutation",
+  description:
+    "Create a local account and sign in. The token authenticates user calls as a Bearer token.",
+  input: z.object({
+    email: Email,
+    password: Password,
+    display_name: z.string().trim().min(1).max(limits.nameChars).optional(),
+  }),
+  output: Session,
+  rest: { method: "POST", path: "/api/v1/auth/signup", status: 201 },
+});
+
+export const signIn = defineOperation({
+  id: "signIn",
+  audience: "public",
+  kind: "mutation",
+  description: "Sign in with email and password; returns a session token.",
+  input: z.object({ email: Email, password: z.string().min(1).max(limits.passwordMaxChars) }),
+  output: Session,
+  rest: { method: "POST", path: "/api/v1/auth/login" },
+});

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { defineOperation } from "../operation.ts";
+import { IsoDateTime, Uuid } from "../schemas.ts";
+
+export const User = z.object({
+  id: Uuid,
+  email: z.string(),
+  display_name: z.string().nullable(),
+  created_at: IsoDateTime,
+});
+
+export const me = defineOperation({
+  id: "me",
+  audience: "user",
+  kind: "query",
+  description: "The signed-in user's profile.",
+  input: z.object({}),
+  output: User,
+  rest: { method: "GET", path: "/api/v1/auth/me" },
+});
+
+export const signOut = defineOperation({
+  id: "signOut",
+  audience: "user",
+  kind: "mutation",
+  description: "End this session: its token is refused from now on.",
+  input: z.object({}),
+  output: z.object({ success: z.literal(true) }),
+  rest: { method: "POST", path: "/api/v1/auth/logout" },
+});

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { limits } from "../limits.ts";
+import { defineOperation } from "../operation.ts";
+import { AgentInstance, InstanceStatus, PageLimit, Uuid } from "../schemas.ts";
+
+export const listInstances = defineOperation({
+  id: "listInstances",
+  audience: "user",
+  kind: "query",
+  description:
+    "The user's agent instances, newest first, optionally filtered by status (one or several) and agent type. Pass next_cursor back as cursor for the next page.",
+  input: z.object({
+    status: z
+      .union([InstanceStatus, z.array(InstanceStatus)])
+      .transform((value) => (Array.isArray(value) ? value : [value]))
+      .optional(),
+    agent_type_id: Uuid.optional(),
+    limit: PageLimit.default(limits.pageSize),
+    cursor: Uuid.optional(),
+  }),
+  output: z.object({ instances: z.array(AgentInstance), next_cursor: Uuid.nullable() }),
+  rest: { method: "GET", path: "/api/v1/agent-instances" },
+});

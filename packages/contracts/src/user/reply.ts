@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { defineOperation } from "../operation.ts";
+import { Message, MessageText, Uuid } from "../schemas.ts";
+
+export const reply = defineOperation({
+  id: "reply",
+  audience: "user",
+  kind: "mutation",
+  description:
+    "Reply to an agent instance as the user. A waiting agent receives it at once; the instance becomes ACTIVE again.",
+  input: z.object({ agent_instance_id: Uuid, content: MessageText }),
+  output: Message,
+  rest: {
+    method: "POST",
+    path: "/api/v1/agent-instances/{agent_instance_id}/messages",
+    status: 201,
+  },
+});

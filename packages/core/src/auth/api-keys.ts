@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { type OperationArgs, type OperationOutput, type userOperations, limits } from "@omnara/contracts";
+import { schema } from "@omnara/db";
+import { and, count, desc, eq, isNull } from "drizzle-orm";
+import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
+import { DomainError, notFound } from "../domain-error.ts";
+import { iso, isoOrNull } from "../serialize.ts";
+import { hashToken, signToken, verifyToken } from "./tokens.ts";
+
+const { apiKeys } = schema;
+const AUDIENCE = "omnara:agent";
+const DAY_MS = 86_400_000;
+// last_used_at is a hint for humans; writing it on every call would double the write load.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+type ApiKeyRow = typeof apiKeys.$inferSelect;
+type ApiKeyInfo = OperationOutput<typeof userOperations.listApiKeys>[number];
+
+const toApiKeyInfo = (row: ApiKeyRow, now: Date): ApiKeyInfo => ({
+  id: row.id,
+  name: row.name,
+  created_at: iso(row.createdAt),
+  expires_at: isoOrNull(row.expiresAt),
+  last_used_at: isoOrNull(row.lastUsedAt),
+  revoked_at: isoOrNull(row.revokedAt),
+  is_active: row.revokedAt === null && (row.expiresAt === null || row.expiresAt > now),
+});
+
+export async function createApiKey(
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<typeof userOperations.createApiKey>,
+): Promise<OperationOutput<typeof userOperations.createApiKey>> {
+  const now = deps.now();
+  const [active] = await deps.db
+    .select({ n: count() })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, caller.userId), isNull(apiKeys.revokedAt)));
+  if ((active?.n ?? 0) >= limits.maxActiveApiKeys) {
+    throw new DomainError(
+      "CONFLICT",
+      `You have ${limits.maxActiveApiKeys} active API keys; revoke one before creating another.`,
+    );
+  }
+  const id = randomUUID();
+  const expiresAt = input.expires_in_days
+    ? new Date(now.getTime() + input.expires_in_days * DAY_MS)
+    : null;
+  const token = await signToken({ sub: caller.userId, jti: id }, deps.secrets.apiKeySecret, expiresAt, AUDIENCE);
+  const [row] = await deps.db
+    .insert(apiKeys)
+    .values({ id, userId: caller.userId, name: input.name, tokenHash: hashToken(token), createdAt: now, expiresAt })
+    .returning();
+  if (!row) throw new DomainError("INTERNAL_SERVER_ERROR", "The API key could not be stored.");
+  return { ...toApiKeyInfo(row, now), api_key: token };
+}
+
+export async function listApiKeys(deps: CoreDeps, caller: Caller): Promise<ApiKeyInfo[]> {
+  const rows = await deps.db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.userId, caller.userId))
+    .orderBy(desc(apiKeys.createdAt));
+  const now = deps.now();
+  return rows.map((row) => toApiKeyInfo(row, now));
+}
+
+export async function revokeApiKey(
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<typeof userOperations.revokeApiKey>,
+): Promise<{ success: true }> {
+  const rows = await deps.db
+    .update(apiKeys)
+    .set({ revokedAt: deps.now() })
+    .where(and(eq(apiKeys.id, input.id), eq(apiKeys.userId, caller.userId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  if (rows.length === 0) {
+    const [existing] = await deps.db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, input.id), eq(apiKeys.userId, caller.userId)));
+    if (!existing) throw notFound("API key");
+  }
+  return { success: true };
+}
+
+/**
+ * Resolves an API key to its owner. The database row is checked on every call, so revoking a
+ * key takes effect at once on every server process.
+ */
+export async function authenticateApiKey(
+  deps: CoreDeps,
+  token: string,
+): Promise<AgentCaller | undefined> {
+  const claims = await verifyToken(token, deps.secrets.apiKeySecret, AUDIENCE);
+  if (!claims) return undefined;
+  const [row] = await deps.db
+    .select({ userId: apiKeys.userId, revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, claims.jti), eq(apiKeys.tokenHash, hashToken(token))));
+  const now = deps.now();
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.userId !== claims.sub) {
+    return undefined;
+  }
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await deps.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, claims.jti));
+  }
+  return { userId: row.userId, apiKeyId: claims.jti };
+}

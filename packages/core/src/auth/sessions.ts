@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import type { OperationArgs, OperationOutput, publicOperations, userOperations } from "@omnara/contracts";
+import { schema } from "@omnara/db";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Caller, CoreDeps } from "../deps.ts";
+import { DomainError } from "../domain-error.ts";
+import { iso } from "../serialize.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
+import { hashToken, signToken, verifyToken } from "./tokens.ts";
+
+const { users, userSessions } = schema;
+const AUDIENCE = "omnara:user";
+const SESSION_TTL_MS = 30 * 86_400_000;
+
+type Session = OperationOutput<typeof publicOperations.signIn>;
+export type UserProfile = OperationOutput<typeof userOperations.me>;
+
+export const toUserProfile = (row: typeof users.$inferSelect): UserProfile => ({
+  id: row.id,
+  email: row.email,
+  display_name: row.displayName,
+  created_at: iso(row.createdAt),
+});
+
+/** Verifies a user's bearer token. Supabase (a later provider) implements the same interface. */
+export interface UserAuthenticator {
+  authenticate(token: string): Promise<Caller | undefined>;
+}
+
+async function openSession(deps: CoreDeps, user: typeof users.$inferSelect): Promise<Session> {
+  const id = randomUUID();
+  const expiresAt = new Date(deps.now().getTime() + SESSION_TTL_MS);
+  const token = await signToken({ sub: user.id, jti: id }, deps.secrets.sessionSecret, expiresAt, AUDIENCE);
+  await deps.db.insert(userSessions).values({ id, userId: user.id, tokenHash: hashToken(token), expiresAt });
+  return { token, user: toUserProfile(user) };
+}
+
+export async function signUp(
+  deps: CoreDeps,
+  input: OperationArgs<typeof publicOperations.signUp>,
+  options: { allowSignup: boolean },
+): Promise<Session> {
+  if (!options.allowSignup) {
+    throw new DomainError("FORBIDDEN", "Sign-up is turned off on this server; ask its admin for an account.");
+  }
+  const email = input.email.toLowerCase();
+  const passwordHash = await hashPassword(input.password);
+  const [user] = await deps.db
+    .insert(users)
+    .values({ email, passwordHash, displayName: input.display_name ?? null })
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  if (!user) throw new DomainError("CONFLICT", "An account with this email exists; sign in instead.");
+  return openSession(deps, user);
+}
+
+export async function signIn(
+  deps: CoreDeps,
+  input: OperationArgs<typeof publicOperations.signIn>,
+): Promise<Session> {
+  const [user] = await deps.db.select().from(users).where(eq(users.email, input.email.toLowerCase()));
+  const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : false;
+  if (!user || !ok) throw new DomainError("UNAUTHORIZED", "Wrong email or password.");
+  return openSession(deps, user);
+}
+
+export async function signOut(deps: CoreDeps, token: string): Promise<{ success: true }> {
+  await deps.db
+    .update(userSessions)
+    .set({ revokedAt: deps.now() })
+    .where(eq(userSessions.tokenHash, hashToken(token)));
+  return { success: true };
+}
+
+export async function getProfile(deps: CoreDeps, caller: Caller): Promise<UserProfile> {
+  const [user] = await deps.db.select().from(users).where(eq(users.id, caller.userId));
+  if (!user) throw new DomainError("UNAUTHORIZED", "This account no longer exists.");
+  return toUserProfile(user);
+}
+
+/** Local accounts: a signed session token whose row must still be live. */
+export function createLocalUserAuthenticator(deps: CoreDeps): UserAuthenticator {
+  return {
+    async authenticate(token) {
+      const claims = await verifyToken(token, deps.secrets.sessionSecret, AUDIENCE);
+      if (!claims) return undefined;
+      const [row] = await deps.db
+        .select({ userId: userSessions.userId })
+        .from(userSessions)
+        .where(
+          and(
+            eq(userSessions.id, claims.jti),
+            eq(userSessions.tokenHash, hashToken(token)),
+            isNull(userSessions.revokedAt),
+            gt(userSessions.expiresAt, deps.now()),
+          ),
+        );
+      return row ? { userId: row.userId } : undefined;
+    },
+  };
+}

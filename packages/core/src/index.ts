@@ -1,0 +1,24 @@
+export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./auth/api-keys.ts";
+export { hashPassword, verifyPassword } from "./auth/passwords.ts";
+export { generateSecrets, loadOrCreateSecrets, type Secrets } from "./auth/secrets.ts";
+export {
+  createLocalUserAuthenticator,
+  getProfile,
+  signIn,
+  signOut,
+  signUp,
+  type UserAuthenticator,
+  type UserProfile,
+} from "./auth/sessions.ts";
+export type { AgentCaller, Caller, CoreDeps } from "./deps.ts";
+export { DomainError, notFound } from "./domain-error.ts";
+export { endSession, heartbeat, registerInstance, verifyKey } from "./instances/lifecycle.ts";
+export { getSummary, listAgentTypes, listInstances } from "./instances/listings.ts";
+export { deleteInstance, getInstance, markCompleted, renameInstance } from "./instances/user-actions.ts";
+export { listMessages } from "./messages/list-messages.ts";
+export { getPendingMessages } from "./messages/pending.ts";
+export { requestInput } from "./messages/request-input.ts";
+export { sendAgentMessage } from "./messages/send-agent-message.ts";
+export { mirrorUserMessage, replyToInstance } from "./messages/user-message.ts";
+export { waitForReply } from "./messages/wait-for-reply.ts";
+export { RateLimiter } from "./rate-limiter.ts";

@@ -1,0 +1,121 @@
+import type { AgentInstance, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
+import { schema } from "@omnara/db";
+import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Caller, CoreDeps } from "../deps.ts";
+import { notFound } from "../domain-error.ts";
+import { toInstance } from "../serialize.ts";
+
+const { agentInstances, agentTypes } = schema;
+type Op = typeof userOperations;
+
+const notDeleted = ne(agentInstances.status, "DELETED");
+/** Waiting-for-input first, then by latest activity: what needs the human is on top. */
+const attentionOrder = [
+  desc(sql`${agentInstances.status} = 'AWAITING_INPUT'`),
+  desc(sql`coalesce(${agentInstances.latestMessageAt}, ${agentInstances.startedAt})`),
+  asc(agentInstances.id),
+];
+
+export async function listInstances(
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<Op["listInstances"]>,
+): Promise<OperationOutput<Op["listInstances"]>> {
+  let after: { startedAt: Date; id: string } | undefined;
+  if (input.cursor) {
+    const [row] = await deps.db
+      .select({ startedAt: agentInstances.startedAt, id: agentInstances.id })
+      .from(agentInstances)
+      .where(and(eq(agentInstances.id, input.cursor), eq(agentInstances.userId, caller.userId)));
+    if (!row) throw notFound(`Cursor instance ${input.cursor}`);
+    after = row;
+  }
+  const rows = await deps.db
+    .select({ instance: agentInstances, typeName: agentTypes.name })
+    .from(agentInstances)
+    .innerJoin(agentTypes, eq(agentTypes.id, agentInstances.agentTypeId))
+    .where(
+      and(
+        eq(agentInstances.userId, caller.userId),
+        input.status?.length ? inArray(agentInstances.status, input.status) : notDeleted,
+        input.agent_type_id ? eq(agentInstances.agentTypeId, input.agent_type_id) : undefined,
+        after
+          ? sql`(${agentInstances.startedAt}, ${agentInstances.id}) < (${after.startedAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(agentInstances.startedAt), desc(agentInstances.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1];
+  return {
+    instances: page.map((row) => toInstance(row.instance, row.typeName)),
+    next_cursor: rows.length > input.limit && last ? last.instance.id : null,
+  };
+}
+
+async function statusCounts(deps: CoreDeps, userId: string) {
+  return deps.db
+    .select({ agentTypeId: agentInstances.agentTypeId, status: agentInstances.status, n: count() })
+    .from(agentInstances)
+    .where(and(eq(agentInstances.userId, userId), notDeleted))
+    .groupBy(agentInstances.agentTypeId, agentInstances.status);
+}
+
+const isActive = (status: string) => status === "ACTIVE" || status === "AWAITING_INPUT";
+
+export async function listAgentTypes(
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<Op["listAgentTypes"]>,
+): Promise<OperationOutput<Op["listAgentTypes"]>> {
+  const [types, counts] = await Promise.all([
+    deps.db.select().from(agentTypes).where(eq(agentTypes.userId, caller.userId)).orderBy(asc(agentTypes.name)),
+    statusCounts(deps, caller.userId),
+  ]);
+  return Promise.all(
+    types.map(async (type) => {
+      const rows = await deps.db
+        .select()
+        .from(agentInstances)
+        .where(and(eq(agentInstances.agentTypeId, type.id), notDeleted))
+        .orderBy(...attentionOrder)
+        .limit(input.recent_limit);
+      const mine = counts.filter((c) => c.agentTypeId === type.id);
+      const sum = (keep: (status: string) => boolean) =>
+        mine.filter((c) => keep(c.status)).reduce((total, c) => total + c.n, 0);
+      const recent: AgentInstance[] = rows.map((row) => toInstance(row, type.name));
+      return {
+        id: type.id,
+        name: type.name,
+        created_at: type.createdAt.toISOString(),
+        recent_instances: recent,
+        total_instances: sum(() => true),
+        active_instances: sum(isActive),
+        awaiting_input_instances: sum((s) => s === "AWAITING_INPUT"),
+      };
+    }),
+  );
+}
+
+export async function getSummary(deps: CoreDeps, caller: Caller): Promise<OperationOutput<Op["getSummary"]>> {
+  const [types, counts] = await Promise.all([
+    deps.db.select().from(agentTypes).where(eq(agentTypes.userId, caller.userId)).orderBy(asc(agentTypes.name)),
+    statusCounts(deps, caller.userId),
+  ]);
+  const sum = (keep: (c: (typeof counts)[number]) => boolean) =>
+    counts.filter(keep).reduce((total, c) => total + c.n, 0);
+  return {
+    total_instances: sum(() => true),
+    active_instances: sum((c) => isActive(c.status)),
+    awaiting_input_instances: sum((c) => c.status === "AWAITING_INPUT"),
+    completed_instances: sum((c) => c.status === "COMPLETED"),
+    failed_instances: sum((c) => c.status === "FAILED"),
+    agent_types: types.map((type) => ({
+      id: type.id,
+      name: type.name,
+      total_instances: sum((c) => c.agentTypeId === type.id),
+      active_instances: sum((c) => c.agentTypeId === type.id && isActive(c.status)),
+    })),
+  };
+}

@@ -1,0 +1,43 @@
+import type { Message, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
+import type { Db } from "@omnara/db";
+import { schema } from "@omnara/db";
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Caller, CoreDeps } from "../deps.ts";
+import { notFound } from "../domain-error.ts";
+import { loadOwnedInstance } from "../instances/owned-instance.ts";
+import { toMessage } from "../serialize.ts";
+import { findMessage } from "./queries.ts";
+
+const { messages } = schema;
+
+/** The `limit` messages before `beforeSeq` (or the newest), returned oldest first. */
+export async function messagePage(
+  db: Db,
+  instanceId: string,
+  limit: number,
+  beforeSeq?: number,
+): Promise<{ messages: Message[]; has_more: boolean }> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.agentInstanceId, instanceId), beforeSeq === undefined ? undefined : lt(messages.seq, beforeSeq)))
+    .orderBy(desc(messages.seq))
+    .limit(limit + 1);
+  const hasMore = rows.length > limit;
+  return { messages: rows.slice(0, limit).reverse().map(toMessage), has_more: hasMore };
+}
+
+export async function listMessages(
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<typeof userOperations.listMessages>,
+): Promise<OperationOutput<typeof userOperations.listMessages>> {
+  const instance = await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
+  let beforeSeq: number | undefined;
+  if (input.before_message_id) {
+    const before = await findMessage(deps.db, input.before_message_id);
+    if (!before || before.agentInstanceId !== instance.id) throw notFound(`Message ${input.before_message_id}`);
+    beforeSeq = before.seq;
+  }
+  return messagePage(deps.db, instance.id, input.limit, beforeSeq);
+}

@@ -1,0 +1,59 @@
+import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
+import type { BusEvent } from "@omnara/db";
+import { schema } from "@omnara/db";
+import { eq } from "drizzle-orm";
+import type { AgentCaller, CoreDeps } from "../deps.ts";
+import { DomainError, notFound } from "../domain-error.ts";
+import { loadOwnedInstance } from "../instances/owned-instance.ts";
+import { toMessage } from "../serialize.ts";
+import { afterRequestInput } from "../status-rules.ts";
+import { advanceCursor, lastOf } from "./mark-read.ts";
+import { findMessage, userMessagesAfter } from "./queries.ts";
+
+const { agentInstances, messages } = schema;
+type Input = OperationArgs<typeof agentOperations.requestInput>;
+type Output = OperationOutput<typeof agentOperations.requestInput>;
+
+export async function requestInput(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
+  const events: BusEvent[] = [];
+  const result = await deps.db.transaction(async (tx) => {
+    const message = await findMessage(tx, input.message_id);
+    if (!message) throw notFound(`Message ${input.message_id}`);
+    const instance = await loadOwnedInstance(tx, caller.userId, message.agentInstanceId, { forUpdate: true });
+    if (message.senderType !== "AGENT") {
+      throw new DomainError("BAD_REQUEST", "Only an agent message can be turned into a question.");
+    }
+    if (message.requiresUserInput) {
+      throw new DomainError("BAD_REQUEST", "This message already requires user input.");
+    }
+    await tx.update(messages).set({ requiresUserInput: true }).where(eq(messages.id, message.id));
+    const replies = await userMessagesAfter(tx, instance.id, message.id);
+    const last = lastOf(replies);
+    if (last) {
+      await advanceCursor(tx, instance.id, last);
+    } else {
+      const status = afterRequestInput(instance.status);
+      if (status !== instance.status) {
+        await tx.update(agentInstances).set({ status }).where(eq(agentInstances.id, instance.id));
+        events.push({ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status });
+      }
+    }
+    events.push({
+      type: "message",
+      userId: caller.userId,
+      agentInstanceId: instance.id,
+      messageId: message.id,
+      senderType: "AGENT",
+      requiresUserInput: true,
+    });
+    return { instanceId: instance.id, replies };
+  });
+  await deps.bus.publish(events);
+  return {
+    success: true,
+    message_id: input.message_id,
+    agent_instance_id: result.instanceId,
+    messages: result.replies.map(toMessage),
+    status: "ok",
+  };
+}

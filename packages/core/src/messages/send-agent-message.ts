@@ -1,0 +1,135 @@
+import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
+import type { BusEvent, Db } from "@omnara/db";
+import { schema } from "@omnara/db";
+import { and, eq, sql } from "drizzle-orm";
+import type { AgentCaller, CoreDeps } from "../deps.ts";
+import { DomainError, notFound } from "../domain-error.ts";
+import { ensureAgentType, type InstanceRow } from "../instances/owned-instance.ts";
+import { toMessage } from "../serialize.ts";
+import { afterAgentMessage } from "../status-rules.ts";
+import { type MessageRow, userMessagesAfter } from "./queries.ts";
+
+const { agentInstances, messages } = schema;
+type Input = OperationArgs<typeof agentOperations.sendMessage>;
+type Output = OperationOutput<typeof agentOperations.sendMessage>;
+
+/** Previews in lists need no more than this. */
+const PREVIEW_CHARS = 500;
+export const preview = (content: string): string => content.slice(0, PREVIEW_CHARS);
+
+/**
+ * Locks the instance for this transaction, creating it on first use. Another user's id looks
+ * the same as a missing one.
+ */
+export async function lockOrCreateInstance(
+  tx: Db,
+  caller: AgentCaller,
+  instanceId: string,
+  create: { agentType?: string | undefined; name?: string | undefined; metadata?: Input["message_metadata"] },
+): Promise<{ instance: InstanceRow; created: boolean }> {
+  const lock = () => tx.select().from(agentInstances).where(eq(agentInstances.id, instanceId)).for("update");
+  let [instance] = await lock();
+  let created = false;
+  if (!instance) {
+    if (!create.agentType) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        "agent_type is required on the first message of a new agent_instance_id.",
+        [{ path: "agent_type", message: "required when creating an instance" }],
+      );
+    }
+    const agentType = await ensureAgentType(tx, caller.userId, create.agentType);
+    const inserted = await tx
+      .insert(agentInstances)
+      .values({ id: instanceId, userId: caller.userId, agentTypeId: agentType.id, name: create.name ?? null })
+      .onConflictDoNothing({ target: agentInstances.id })
+      .returning({ id: agentInstances.id });
+    created = inserted.length > 0;
+    [instance] = await lock();
+  }
+  if (!instance || instance.userId !== caller.userId || instance.status === "DELETED") {
+    throw notFound(`Agent instance ${instanceId}`);
+  }
+  return { instance, created };
+}
+
+/** User messages that were queued when an earlier (retried) agent message was stored. */
+function queuedBefore(tx: Db, message: MessageRow): Promise<MessageRow[]> {
+  return tx
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.agentInstanceId, message.agentInstanceId),
+        eq(messages.senderType, "USER"),
+        sql`${messages.seq} < ${message.seq}`,
+        sql`${messages.seq} > coalesce((select max(m.seq) from messages m where m.agent_instance_id = ${message.agentInstanceId} and m.sender_type = 'AGENT' and m.seq < ${message.seq}), 0)`,
+      ),
+    )
+    .orderBy(messages.seq);
+}
+
+export async function sendAgentMessage(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
+  const events: BusEvent[] = [];
+  const result = await deps.db.transaction(async (tx) => {
+    const { instance } = await lockOrCreateInstance(tx, caller, input.agent_instance_id, {
+      agentType: input.agent_type,
+      name: input.name,
+    });
+    if (input.idempotency_key) {
+      const [earlier] = await tx
+        .select()
+        .from(messages)
+        .where(and(eq(messages.agentInstanceId, instance.id), eq(messages.idempotencyKey, input.idempotency_key)));
+      if (earlier) return { message: earlier, queued: await queuedBefore(tx, earlier) };
+    }
+    const now = deps.now();
+    const [message] = await tx
+      .insert(messages)
+      .values({
+        agentInstanceId: instance.id,
+        senderType: "AGENT",
+        content: input.content,
+        requiresUserInput: input.requires_user_input,
+        messageMetadata: input.message_metadata ?? null,
+        idempotencyKey: input.idempotency_key ?? null,
+        createdAt: now,
+      })
+      .returning();
+    if (!message) throw new Error("insert returned no message");
+    const queued = await userMessagesAfter(tx, instance.id, instance.lastReadMessageId, message.seq);
+    const status = afterAgentMessage(instance.status, input.requires_user_input);
+    await tx
+      .update(agentInstances)
+      .set({
+        status,
+        lastHeartbeatAt: now,
+        lastReadMessageId: message.id,
+        latestMessage: preview(input.content),
+        latestMessageAt: now,
+        chatLength: sql`${agentInstances.chatLength} + 1`,
+        ...(input.git_diff !== undefined ? { gitDiff: input.git_diff } : {}),
+        ...(input.name && !instance.name ? { name: input.name } : {}),
+      })
+      .where(eq(agentInstances.id, instance.id));
+    events.push({
+      type: "message",
+      userId: caller.userId,
+      agentInstanceId: instance.id,
+      messageId: message.id,
+      senderType: "AGENT",
+      requiresUserInput: input.requires_user_input,
+    });
+    if (status !== instance.status) {
+      events.push({ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status });
+    }
+    return { message, queued };
+  });
+  await deps.bus.publish(events);
+  return {
+    success: true,
+    agent_instance_id: result.message.agentInstanceId,
+    message_id: result.message.id,
+    queued_user_messages: result.queued.map(toMessage),
+  };
+}

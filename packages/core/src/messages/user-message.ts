@@ -1,0 +1,73 @@
+import type { agentOperations, Message, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
+import type { BusEvent } from "@omnara/db";
+import { schema } from "@omnara/db";
+import { eq, sql } from "drizzle-orm";
+import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
+import { loadOwnedInstance } from "../instances/owned-instance.ts";
+import { toMessage } from "../serialize.ts";
+import { afterUserReply } from "../status-rules.ts";
+import { preview } from "./send-agent-message.ts";
+
+const { agentInstances, messages } = schema;
+
+/** Stores a USER message; one rule for dashboard replies and for text mirrored from a terminal. */
+async function storeUserMessage(
+  deps: CoreDeps,
+  caller: Caller,
+  instanceId: string,
+  content: string,
+  markAsRead: boolean,
+): Promise<Message> {
+  const events: BusEvent[] = [];
+  const message = await deps.db.transaction(async (tx) => {
+    const instance = await loadOwnedInstance(tx, caller.userId, instanceId, { forUpdate: true });
+    const now = deps.now();
+    const [row] = await tx
+      .insert(messages)
+      .values({ agentInstanceId: instance.id, senderType: "USER", senderUserId: caller.userId, content, createdAt: now })
+      .returning();
+    if (!row) throw new Error("insert returned no message");
+    const status = afterUserReply(instance.status);
+    await tx
+      .update(agentInstances)
+      .set({
+        status,
+        latestMessage: preview(content),
+        latestMessageAt: now,
+        chatLength: sql`${agentInstances.chatLength} + 1`,
+        ...(markAsRead ? { lastReadMessageId: row.id } : {}),
+      })
+      .where(eq(agentInstances.id, instance.id));
+    events.push({
+      type: "message",
+      userId: caller.userId,
+      agentInstanceId: instance.id,
+      messageId: row.id,
+      senderType: "USER",
+      requiresUserInput: false,
+    });
+    if (status !== instance.status) {
+      events.push({ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status });
+    }
+    return row;
+  });
+  await deps.bus.publish(events);
+  return toMessage(message);
+}
+
+/** The user's reply from the dashboard or phone; the agent's cursor is left for the agent. */
+export const replyToInstance = (
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<typeof userOperations.reply>,
+): Promise<Message> => storeUserMessage(deps, caller, input.agent_instance_id, input.content, false);
+
+/** Text the user typed at the agent's terminal, mirrored by the agent. */
+export async function mirrorUserMessage(
+  deps: CoreDeps,
+  caller: AgentCaller,
+  input: OperationArgs<typeof agentOperations.sendUserMessage>,
+): Promise<OperationOutput<typeof agentOperations.sendUserMessage>> {
+  const message = await storeUserMessage(deps, caller, input.agent_instance_id, input.content, input.mark_as_read);
+  return { success: true, message_id: message.id, marked_as_read: input.mark_as_read };
+}

@@ -1,0 +1,101 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { BUS_CHANNEL, type Bus, createMemoryBus, LocalFanout, parseBusEvents } from "./bus.ts";
+import * as schema from "./schema/index.ts";
+
+export type Schema = typeof schema;
+/** Typed against the common base so the same code runs on PGlite and on postgres.js. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  db: Db;
+  bus: Bus;
+  kind: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** Postgres server URL. Without it the embedded PGlite is used. */
+  url?: string | undefined;
+  /** PGlite's directory; omitted means in memory. */
+  dataDir?: string | undefined;
+  /** Connections in the postgres.js pool. */
+  poolSize?: number;
+}
+
+const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "..", "migrations");
+
+/** Opens the database, applies committed migrations, and starts the change bus. */
+export async function createDb(options: CreateDbOptions = {}): Promise<Database> {
+  return options.url
+    ? openPostgres(options.url, options.poolSize ?? 20)
+    : openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = dataDir ? new PGlite(join(dataDir, "pgdata")) : new PGlite();
+  const db = drizzlePglite({ client, schema, casing: "snake_case" });
+  await migratePglite(db, { migrationsFolder });
+  const bus = createMemoryBus();
+  return {
+    db,
+    bus,
+    kind: "pglite",
+    close: async () => {
+      await bus.close();
+      await client.close();
+    },
+  };
+}
+
+// Any constant works; it only has to be the same in every process that migrates.
+const MIGRATION_LOCK = 7_461_220_011;
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  // A migration runs on one connection under an advisory lock, so processes starting together
+  // on one database do not race each other's DDL.
+  const migrator = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migratePostgres(drizzlePostgres({ client: migrator, casing: "snake_case" }), {
+      migrationsFolder,
+    });
+    await migrator`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await migrator.end();
+  }
+
+  const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  const db = drizzlePostgres({ client, schema, casing: "snake_case" });
+  const fanout = new LocalFanout();
+  // postgres.js keeps one dedicated connection for LISTEN and re-listens after reconnecting.
+  const listener = await client.listen(BUS_CHANNEL, (payload) => {
+    for (const event of parseBusEvents(payload)) fanout.deliver(event);
+  });
+  const bus: Bus = {
+    publish: async (events) => {
+      if (events.length === 0) return;
+      await client`select pg_notify(${BUS_CHANNEL}, ${JSON.stringify(events)})`;
+    },
+    subscribe: (handler) => fanout.subscribe(handler),
+    close: () => listener.unlisten(),
+  };
+  return {
+    db,
+    bus,
+    kind: "postgres",
+    close: async () => {
+      await bus.close();
+      await client.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export type { Bus, BusEvent, BusHandler } from "./bus.ts";
+export { createMemoryBus } from "./bus.ts";
+export type { CreateDbOptions, Database, Db, Schema } from "./client.ts";
+export { createDb } from "./client.ts";
+export * as schema from "./schema/index.ts";

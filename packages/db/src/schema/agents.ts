@@ -1,0 +1,91 @@
+import { instanceStatuses, type Metadata } from "@omnara/contracts";
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { users } from "./users.ts";
+
+export const instanceStatus = pgEnum("instance_status", instanceStatuses);
+export const senderType = pgEnum("sender_type", ["AGENT", "USER"]);
+
+/** A kind of agent a user runs ("claude code", "cursor", a custom agent). Names are lower-cased. */
+export const agentTypes = pgTable(
+  "agent_types",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex().on(t.userId, t.name)],
+);
+
+/** One run (session) of an agent. The id is chosen by the agent's client. */
+export const agentInstances = pgTable(
+  "agent_instances",
+  {
+    id: uuid().primaryKey(),
+    agentTypeId: uuid()
+      .notNull()
+      .references(() => agentTypes.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: instanceStatus().notNull().default("ACTIVE"),
+    name: text(),
+    startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp({ withTimezone: true }),
+    lastHeartbeatAt: timestamp({ withTimezone: true }),
+    gitDiff: text(),
+    instanceMetadata: jsonb().$type<Metadata>(),
+    /** The agent's read cursor: user messages after it are pending for the agent. */
+    lastReadMessageId: uuid(),
+    /** Kept with each message insert so lists need no aggregate over messages. */
+    latestMessage: text(),
+    latestMessageAt: timestamp({ withTimezone: true }),
+    chatLength: integer().notNull().default(0),
+  },
+  (t) => [
+    index().on(t.userId, t.status),
+    index().on(t.agentTypeId),
+    index().on(t.userId, t.startedAt),
+  ],
+);
+
+/** Every message of an instance: agent steps, agent questions, user replies. */
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Total order of messages; created_at alone ties within a transaction. */
+    seq: bigint({ mode: "number" }).notNull().generatedAlwaysAsIdentity(),
+    agentInstanceId: uuid()
+      .notNull()
+      .references(() => agentInstances.id, { onDelete: "cascade" }),
+    senderType: senderType().notNull(),
+    senderUserId: uuid().references(() => users.id, { onDelete: "set null" }),
+    content: text().notNull(),
+    requiresUserInput: boolean().notNull().default(false),
+    messageMetadata: jsonb().$type<Metadata>(),
+    idempotencyKey: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index().on(t.agentInstanceId, t.seq),
+    uniqueIndex()
+      .on(t.agentInstanceId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+  ],
+);

@@ -1,0 +1,3 @@
+export * from "./agents.ts";
+export * from "./api-keys.ts";
+export * from "./users.ts";

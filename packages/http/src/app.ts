@@ -1,0 +1,80 @@
+import { agentRouter, bearerToken, type Context, publicRouter, userRouter } from "@omnara/api";
+import type { Role } from "@omnara/config";
+import { allOperations, type Audience, limits } from "@omnara/contracts";
+import { type CoreDeps, RateLimiter, type UserAuthenticator } from "@omnara/core";
+import type { AnyTRPCRouter } from "@trpc/server";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express, { type Express, type Request } from "express";
+import { expressErrorHandler } from "./errors.ts";
+import { openApiDocument } from "./openapi.ts";
+import { createRestRouter } from "./rest.ts";
+
+export interface AppOptions {
+  deps: CoreDeps;
+  userAuth: UserAuthenticator;
+  role: Role;
+  rateLimitPerMinute: number;
+  allowSignup: boolean;
+  databaseKind: "pglite" | "postgres";
+  publicUrl?: string | undefined;
+  log: (error: unknown) => void;
+}
+
+/** The agent side (write path) and the user side (read path, dashboard) can run apart. */
+const audiencesFor = (role: Role): ReadonlySet<Audience> =>
+  new Set<Audience>(role === "agent" ? ["agent"] : role === "user" ? ["user", "public"] : ["agent", "user", "public"]);
+
+// Room for the largest field (a 1 MiB diff) plus the rest of a message and JSON escaping.
+const MAX_BODY_BYTES = limits.gitDiffChars * 2 + 256 * 1024;
+
+export function createApp(options: AppOptions): Express {
+  const rateLimiter = new RateLimiter(options.rateLimitPerMinute);
+  const createContext = (req: Request): Context => ({
+    deps: options.deps,
+    userAuth: options.userAuth,
+    rateLimiter,
+    allowSignup: options.allowSignup,
+    token: bearerToken(req.headers.authorization),
+  });
+  const audiences = audiencesFor(options.role);
+  const operations = allOperations.filter((op) => audiences.has(op.audience));
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true, role: options.role, database: options.databaseKind });
+  });
+
+  const trpcRouters: Record<Audience, AnyTRPCRouter> = {
+    agent: agentRouter,
+    user: userRouter,
+    public: publicRouter,
+  };
+  for (const audience of audiences) {
+    app.use(
+      `/api/trpc/${audience}`,
+      createExpressMiddleware({
+        router: trpcRouters[audience],
+        createContext: ({ req }) => createContext(req),
+        maxBodySize: MAX_BODY_BYTES,
+        onError: ({ error }) => {
+          if (error.code === "INTERNAL_SERVER_ERROR") options.log(error.cause ?? error);
+        },
+      }),
+    );
+  }
+
+  const document = openApiDocument(operations, options.publicUrl);
+  app.get("/openapi.json", (_req, res) => {
+    res.json(document);
+  });
+  app.use("/api/v1", express.json({ limit: MAX_BODY_BYTES }));
+  app.use(createRestRouter(operations, createContext, options.log));
+  app.use("/api", (_req, res) => {
+    res.status(404).json({ error: { code: "NOT_FOUND", message: "No such API route." }, detail: "Not Found" });
+  });
+  app.use(expressErrorHandler(options.log));
+  return app;
+}

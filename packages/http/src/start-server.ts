@@ -1,0 +1,76 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { Config } from "@omnara/config";
+import { createLocalUserAuthenticator, type CoreDeps, loadOrCreateSecrets } from "@omnara/core";
+import { createDb, type Database } from "@omnara/db";
+import { createApp } from "./app.ts";
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  database: Database;
+  deps: CoreDeps;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where unexpected errors go; defaults to stderr. */
+  log?: (error: unknown) => void;
+}
+
+const defaultLog = (error: unknown) => {
+  console.error("[omnara]", error);
+};
+
+/**
+ * The whole platform in one process: database (migrated), HTTP API, dashboard.
+ * `npm start`, `omnara serve` and the tests all start it through here.
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? defaultLog;
+  const database = await createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+  const deps: CoreDeps = {
+    db: database.db,
+    bus: database.bus,
+    secrets: loadOrCreateSecrets(config.dataDir),
+    now: () => new Date(),
+  };
+  const app = createApp({
+    deps,
+    userAuth: createLocalUserAuthenticator(deps),
+    role: config.role,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    allowSignup: config.allowSignup,
+    databaseKind: database.kind,
+    publicUrl: config.publicUrl,
+    log,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (error?: Error) =>
+      error ? reject(error) : resolve(listening),
+    );
+  });
+  // Long waits are held open on purpose; the default 5 s keep-alive would cut idle agents' sockets.
+  server.keepAliveTimeout = 75_000;
+  server.requestTimeout = 0;
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const close = async () => {
+    server.closeIdleConnections();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Open waits are cut: clients retry against the next process, with the reply kept in the db.
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+    await closed;
+    await database.close();
+  };
+  return {
+    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
+    port,
+    database,
+    deps,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
