@@ -22,6 +22,13 @@ const Env = z.object({
     .enum(["true", "false", "1", "0"])
     .default("true")
     .transform((value) => value === "true" || value === "1"),
+  /** Keep the embedded database in memory only (nothing written; for trials and tests). */
+  OMNARA_PGLITE_MEMORY: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
+  /** A built dashboard to serve instead of the one in this repository (apps/dashboard/dist). */
+  OMNARA_DASHBOARD_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["silent", "error", "warn", "info", "debug"]).default("info"),
 });
 
@@ -34,9 +41,12 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Holds the PGlite database and the generated signing keys. */
   dataDir: string;
+  /** Keep PGlite in memory instead of under dataDir. */
+  pgliteInMemory: boolean;
   role: Role;
   publicUrl: string | undefined;
   rateLimitPerMinute: number;
+  dashboardDir: string | undefined;
   allowSignup: boolean;
   logLevel: "silent" | "error" | "warn" | "info" | "debug";
 }
@@ -65,9 +75,11 @@ export function loadConfig(
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: resolve(e.OMNARA_DATA_DIR ?? options.defaultDataDir ?? ".omnara"),
+    pgliteInMemory: e.OMNARA_PGLITE_MEMORY,
     role: e.OMNARA_ROLE,
     publicUrl: e.OMNARA_PUBLIC_URL,
     rateLimitPerMinute: e.OMNARA_RATE_LIMIT_PER_MINUTE,
+    dashboardDir: e.OMNARA_DASHBOARD_DIR ? resolve(e.OMNARA_DASHBOARD_DIR) : undefined,
     allowSignup: e.OMNARA_ALLOW_SIGNUP,
     logLevel: e.LOG_LEVEL,
   };

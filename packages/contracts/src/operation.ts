@@ -31,6 +31,8 @@ export interface Operation<
   input: I;
   output: O;
   rest?: RestBinding;
+  /** Exposed as an MCP tool under this name (agent operations only). */
+  mcp?: { tool: string };
 }
 
 /** Identity function that keeps the literal types of an operation definition. */

@@ -5,6 +5,7 @@ import { type CoreDeps, RateLimiter, type UserAuthenticator } from "@omnara/core
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type Request } from "express";
+import { serveDashboard } from "./dashboard.ts";
 import { expressErrorHandler } from "./errors.ts";
 import { openApiDocument } from "./openapi.ts";
 import { createRestRouter } from "./rest.ts";
@@ -17,6 +18,8 @@ export interface AppOptions {
   allowSignup: boolean;
   databaseKind: "pglite" | "postgres";
   publicUrl?: string | undefined;
+  /** The built dashboard (index.html and assets), served at `/` when present. */
+  dashboardDir?: string | undefined;
   log: (error: unknown) => void;
 }
 
@@ -75,6 +78,7 @@ export function createApp(options: AppOptions): Express {
   app.use("/api", (_req, res) => {
     res.status(404).json({ error: { code: "NOT_FOUND", message: "No such API route." }, detail: "Not Found" });
   });
+  if (options.dashboardDir && audiences.has("user")) app.use(serveDashboard(options.dashboardDir));
   app.use(expressErrorHandler(options.log));
   return app;
 }

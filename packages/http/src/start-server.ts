@@ -4,6 +4,7 @@ import type { Config } from "@omnara/config";
 import { createLocalUserAuthenticator, type CoreDeps, loadOrCreateSecrets } from "@omnara/core";
 import { createDb, type Database } from "@omnara/db";
 import { createApp } from "./app.ts";
+import { defaultDashboardDir } from "./dashboard.ts";
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -30,7 +31,10 @@ const defaultLog = (error: unknown) => {
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? defaultLog;
-  const database = await createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await createDb({
+    url: config.databaseUrl,
+    dataDir: config.pgliteInMemory ? undefined : config.dataDir,
+  });
   const deps: CoreDeps = {
     db: database.db,
     bus: database.bus,
@@ -45,6 +49,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     allowSignup: config.allowSignup,
     databaseKind: database.kind,
     publicUrl: config.publicUrl,
+    dashboardDir: config.dashboardDir ?? defaultDashboardDir(),
     log,
   });
   const server: Server = await new Promise((resolve, reject) => {

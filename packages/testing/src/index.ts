@@ -1,0 +1,4 @@
+export * from "./clients.ts";
+export * from "./databases.ts";
+export { testEnv } from "./env.ts";
+export * from "./server.ts";

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "@omnara/config";
+import { type RunningServer, startServer } from "@omnara/http";
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./databases.ts";
+
+export interface TestServer extends RunningServer {
+  testDatabase: TestDatabase;
+  dataDir: string;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  /** Reuse a database (for several servers on one Postgres). */
+  database?: TestDatabase;
+  dataDir?: string;
+}
+
+/** A real server on a free port over a fresh database; close() drops the database. */
+export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
+  const testDatabase = options.database ?? (await createTestDatabase(kind));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "omnara-test-"));
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    OMNARA_DATA_DIR: dataDir,
+    OMNARA_PGLITE_MEMORY: "true",
+    OMNARA_RATE_LIMIT_PER_MINUTE: "0",
+    ...(testDatabase.url ? { DATABASE_URL: testDatabase.url } : {}),
+    ...options.env,
+  });
+  const errors: unknown[] = [];
+  const server = await startServer(config, { log: (error) => errors.push(error) });
+  const close = async () => {
+    await server.close();
+    if (!options.database) await testDatabase.drop();
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { ...server, testDatabase, dataDir, close, [Symbol.asyncDispose]: close };
+}
