@@ -1,4 +1,5 @@
 export { agentOperations } from "./agent/index.ts";
+export type { AgentApi, CallOptions } from "./agent-api.ts";
 export * from "./errors.ts";
 export * from "./limits.ts";
 export * from "./operation.ts";
