@@ -1,3 +1,4 @@
+export * from "./child-server.ts";
 export * from "./clients.ts";
 export * from "./databases.ts";
 export { testEnv } from "./env.ts";

@@ -7,6 +7,7 @@ import { DomainError, notFound } from "../domain-error.ts";
 import { ensureAgentType, type InstanceRow } from "../instances/owned-instance.ts";
 import { toMessage } from "../serialize.ts";
 import { afterAgentMessage } from "../status-rules.ts";
+import { normalizeGitDiff } from "./git-diff.ts";
 import { type MessageRow, userMessagesAfter } from "./queries.ts";
 
 const { agentInstances, messages } = schema;
@@ -108,7 +109,7 @@ export async function sendAgentMessage(deps: CoreDeps, caller: AgentCaller, inpu
         latestMessage: preview(input.content),
         latestMessageAt: now,
         chatLength: sql`${agentInstances.chatLength} + 1`,
-        ...(input.git_diff !== undefined ? { gitDiff: input.git_diff } : {}),
+        ...(input.git_diff !== undefined ? { gitDiff: normalizeGitDiff(input.git_diff) } : {}),
         ...(input.name && !instance.name ? { name: input.name } : {}),
       })
       .where(eq(agentInstances.id, instance.id));

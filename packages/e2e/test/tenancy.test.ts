@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import { userOperations } from "@omnara/contracts";
+import { describeEachDatabase, newUserWithKey, rest, startTestServer, type TestServer } from "@omnara/testing";
+import { afterAll, beforeAll, expect, test } from "vitest";
+
+/**
+ * A valid input for every user operation that names an instance, so the only reason for a
+ * refusal is ownership. A new operation that takes agent_instance_id must be added here.
+ */
+const sampleInput = (instanceId: string, messageId: string): Record<string, Record<string, unknown>> => ({
+  getInstance: { agent_instance_id: instanceId },
+  listMessages: { agent_instance_id: instanceId, before_message_id: messageId },
+  reply: { agent_instance_id: instanceId, content: "hi" },
+  markCompleted: { agent_instance_id: instanceId, status: "COMPLETED" },
+  renameInstance: { agent_instance_id: instanceId, name: "mine now" },
+  deleteInstance: { agent_instance_id: instanceId },
+});
+
+const fillPath = (path: string, input: Record<string, unknown>) =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => String(input[name]));
+
+describeEachDatabase("every procedure is scoped to its owner", (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+  });
+  afterAll(() => server.close());
+
+  test("user B gets 404 from every user operation on user A's instance, and A's data is unchanged", async () => {
+    const alice = await newUserWithKey(server.url, "alice");
+    const bob = await newUserWithKey(server.url, "bob");
+    const id = randomUUID();
+    const q = await alice.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "claude code", content: "Q?", requires_user_input: true });
+
+    const inputs = sampleInput(id, q.message_id);
+    const scoped = Object.values(userOperations).filter((op) => "agent_instance_id" in op.input.shape);
+    expect(scoped.map((op) => op.id).sort()).toEqual(Object.keys(inputs).sort());
+
+    for (const op of scoped) {
+      const input = inputs[op.id] ?? {};
+      const binding = op.rest;
+      if (!binding) throw new Error(`${op.id} has no REST binding`);
+      const inQuery = binding.method === "GET" || binding.method === "DELETE";
+      const path = fillPath(binding.path, input);
+      const query = inQuery ? `?${new URLSearchParams(Object.entries(input).map(([k, v]) => [k, String(v)]))}` : "";
+      const res = await rest(server.url, binding.method, path + query, {
+        token: bob.sessionToken,
+        ...(inQuery ? {} : { body: input }),
+      });
+      expect({ op: op.id, status: res.status, code: res.body.error?.code }).toEqual({ op: op.id, status: 404, code: "NOT_FOUND" });
+    }
+    await expect(bob.user.getInstance.query({ agent_instance_id: id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    expect((await bob.user.listInstances.query({})).instances).toEqual([]);
+    expect(await bob.user.listAgentTypes.query({})).toEqual([]);
+    expect((await bob.user.getSummary.query({})).total_instances).toBe(0);
+
+    const mine = await alice.user.getInstance.query({ agent_instance_id: id });
+    expect(mine).toMatchObject({ status: "AWAITING_INPUT", name: null, chat_length: 1 });
+    expect(mine.messages.map((m) => m.content)).toEqual(["Q?"]);
+  });
+
+  test("agent B's key cannot write to, wait on, or read agent A's instance", async () => {
+    const alice = await newUserWithKey(server.url, "alice");
+    const bob = await newUserWithKey(server.url, "bob");
+    const id = randomUUID();
+    const q = await alice.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "Q?", requires_user_input: true });
+    const refused = { data: { code: "NOT_FOUND" } };
+    await expect(bob.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "hijack" })).rejects.toMatchObject(refused);
+    await expect(bob.agent.waitForReply.query({ agent_instance_id: id, after_message_id: q.message_id, timeout_seconds: 0 })).rejects.toMatchObject(refused);
+    await expect(bob.agent.getPendingMessages.query({ agent_instance_id: id })).rejects.toMatchObject(refused);
+    await expect(bob.agent.requestInput.mutate({ message_id: q.message_id })).rejects.toMatchObject(refused);
+    await expect(bob.agent.heartbeat.mutate({ agent_instance_id: id })).rejects.toMatchObject(refused);
+    await expect(bob.agent.endSession.mutate({ agent_instance_id: id })).rejects.toMatchObject(refused);
+    await expect(bob.agent.sendUserMessage.mutate({ agent_instance_id: id, content: "x" })).rejects.toMatchObject(refused);
+    const mine = await alice.user.getInstance.query({ agent_instance_id: id });
+    expect(mine.messages.map((m) => m.content)).toEqual(["Q?"]);
+    expect(mine.status).toBe("AWAITING_INPUT");
+  });
+
+  test("user B cannot revoke user A's API key", async () => {
+    const alice = await newUserWithKey(server.url, "alice");
+    const bob = await newUserWithKey(server.url, "bob");
+    await expect(bob.user.revokeApiKey.mutate({ id: alice.apiKeyId })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    expect((await alice.agent.verifyKey.query({})).user_id).toBe(alice.userId);
+    expect(await bob.user.listApiKeys.query({})).toHaveLength(1);
+  });
+});
