@@ -37,7 +37,9 @@ if (!existsSync(chromium)) {
     process.exit(1);
   }
   env.OMNARA_TEST_BROWSER = "skip";
-  skipped.push(`browser (dashboard e2e) suites: no Chromium at ${chromium} (apt-get install chromium, or set OMNARA_CHROMIUM_PATH)`);
+  skipped.push(
+    `browser (dashboard e2e) suites: no Chromium at ${chromium} (apt-get install chromium, or set OMNARA_CHROMIUM_PATH)`,
+  );
 }
 
 const banner = (lines) => {
@@ -51,7 +53,14 @@ banner(skipped);
 mkdirSync("test-results", { recursive: true });
 const result = spawnSync(
   "npx",
-  ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json", ...process.argv.slice(2)],
+  [
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    "--outputFile.json=test-results/vitest.json",
+    ...process.argv.slice(2),
+  ],
   { stdio: "inherit", env },
 );
 

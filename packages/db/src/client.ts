@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { BUS_CHANNEL, type Bus, createMemoryBus, LocalFanout, parseBusEvents } from "./bus.ts";
+import { NotifyBatcher } from "./notify-batcher.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -35,9 +36,7 @@ const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "..", "mi
 
 /** Opens the database, applies committed migrations, and starts the change bus. */
 export async function createDb(options: CreateDbOptions = {}): Promise<Database> {
-  return options.url
-    ? openPostgres(options.url, options.poolSize ?? 20)
-    : openPglite(options.dataDir);
+  return options.url ? openPostgres(options.url, options.poolSize ?? 20) : openPglite(options.dataDir);
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
@@ -81,11 +80,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const listener = await client.listen(BUS_CHANNEL, (payload) => {
     for (const event of parseBusEvents(payload)) fanout.deliver(event);
   });
+  const batcher = new NotifyBatcher(async (payloads) => {
+    await client`select pg_notify(${BUS_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`;
+  });
   const bus: Bus = {
-    publish: async (events) => {
-      if (events.length === 0) return;
-      await client`select pg_notify(${BUS_CHANNEL}, ${JSON.stringify(events)})`;
-    },
+    publish: (events) => batcher.publish(events),
     subscribe: (handler) => fanout.subscribe(handler),
     close: () => listener.unlisten(),
   };

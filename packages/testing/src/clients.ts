@@ -6,7 +6,9 @@ const headers = (token: string | undefined): Record<string, string> =>
 
 /** Typed tRPC clients over HTTP, as the SDK and dashboard use them. */
 export const agentClient = (url: string, apiKey: string) =>
-  createTRPCClient<AgentRouter>({ links: [httpLink({ url: `${url}/api/trpc/agent`, headers: () => headers(apiKey) })] });
+  createTRPCClient<AgentRouter>({
+    links: [httpLink({ url: `${url}/api/trpc/agent`, headers: () => headers(apiKey) })],
+  });
 
 export const userClient = (url: string, token: string) =>
   createTRPCClient<UserRouter>({ links: [httpLink({ url: `${url}/api/trpc/user`, headers: () => headers(token) })] });
@@ -18,7 +20,9 @@ export interface RestResponse {
   status: number;
   headers: Headers;
   // The body is whatever the server sent; tests assert on its fields.
-  body: Record<string, unknown> & { error?: { code: string; message: string; issues?: { path: string; message: string }[] } };
+  body: Record<string, unknown> & {
+    error?: { code: string; message: string; issues?: { path: string; message: string }[] };
+  };
 }
 
 /** A plain JSON call to the REST API, as curl, Python or n8n would make it. */
@@ -30,7 +34,10 @@ export async function rest(
 ): Promise<RestResponse> {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: { ...headers(options.token), ...(options.body !== undefined || options.rawBody ? { "content-type": "application/json" } : {}) },
+    headers: {
+      ...headers(options.token),
+      ...(options.body !== undefined || options.rawBody ? { "content-type": "application/json" } : {}),
+    },
     body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.text();

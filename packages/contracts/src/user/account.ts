@@ -13,7 +13,7 @@ export const me = defineOperation({
   id: "me",
   audience: "user",
   kind: "query",
-  description: "The signed-in user's profile.",
+  description: "The signed-in user's profile: id, email, display name and when the account was created.",
   input: z.object({}),
   output: User,
   rest: { method: "GET", path: "/api/v1/auth/me" },

@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import { newUserWithKey } from "@omnara/testing";
+import { percentile } from "./stats.ts";
+
+export interface LatencyResult {
+  rounds: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * An agent waits (long-poll over tRPC HTTP); the user replies over HTTP; we time from the reply
+ * leaving the user's client to the agent's wait returning. The wait is in flight before the clock
+ * starts, so this is the push path: store → NOTIFY → wake → respond.
+ */
+export async function wakeLatency(url: string, rounds: number): Promise<LatencyResult> {
+  const who = await newUserWithKey(url, "bench-wake");
+  const id = randomUUID();
+  await who.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "bench", content: "start" });
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const q = await who.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      content: `q${i}`,
+      requires_user_input: true,
+    });
+    const waiting = who.agent.waitForReply.query({
+      agent_instance_id: id,
+      after_message_id: q.message_id,
+      timeout_seconds: 30,
+    });
+    // Let the wait reach the server and subscribe: a round trip on the same connection pool.
+    await who.agent.verifyKey.query({});
+    const started = performance.now();
+    await who.user.reply.mutate({ agent_instance_id: id, content: `a${i}` });
+    const result = await waiting;
+    samples.push(performance.now() - started);
+    if (result.status !== "replied") throw new Error(`round ${i}: the agent was not woken`);
+  }
+  return { rounds, p50: percentile(samples, 50), p99: percentile(samples, 99), max: Math.max(...samples) };
+}
+
+/** A bare HTTP round trip to the same server, the baseline for the figures above. */
+export async function httpRoundTrip(url: string, rounds: number): Promise<LatencyResult> {
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    const res = await fetch(`${url}/healthz`);
+    await res.text();
+    samples.push(performance.now() - started);
+  }
+  return { rounds, p50: percentile(samples, 50), p99: percentile(samples, 99), max: Math.max(...samples) };
+}

@@ -1,0 +1,53 @@
+import { agentRouter, publicRouter, userRouter } from "@omnara/api";
+import { allOperations, operations } from "@omnara/contracts";
+import { rest, startTestServer, type TestServer } from "@omnara/testing";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+const routers = { agent: agentRouter, user: userRouter, public: publicRouter } as const;
+
+describe("every surface is generated from the contracts", () => {
+  test("each tRPC router has exactly the registry's operations, with the contract's kind", () => {
+    for (const [audience, ops] of Object.entries(operations)) {
+      const router = routers[audience as keyof typeof routers];
+      const procedures = router._def.procedures as Record<string, { _def: { type: string } }>;
+      expect(Object.keys(procedures).sort(), audience).toEqual(Object.keys(ops).sort());
+      for (const [id, op] of Object.entries(ops)) {
+        expect(op.id, `${audience}.${id} key`).toBe(id);
+        expect(op.audience).toBe(audience);
+        expect(procedures[id]?._def.type, `${audience}.${id} kind`).toBe(op.kind);
+      }
+    }
+  });
+
+  test("REST bindings are unique and every description is a real paragraph", () => {
+    const routes = allOperations.flatMap((op) => (op.rest ? [`${op.rest.method} ${op.rest.path}`] : []));
+    expect(new Set(routes).size).toBe(routes.length);
+    for (const op of allOperations) expect(op.description.length, op.id).toBeGreaterThan(30);
+  });
+
+  describe("over HTTP", () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer("pglite");
+    });
+    afterAll(() => server.close());
+
+    test("every REST binding answers (401 without a token, never a route 404) and is in /openapi.json", async () => {
+      const doc = await rest(server.url, "GET", "/openapi.json");
+      const paths = doc.body.paths as Record<string, Record<string, { operationId: string }>>;
+      for (const op of allOperations) {
+        if (!op.rest) continue;
+        expect(paths[op.rest.path]?.[op.rest.method.toLowerCase()]?.operationId, op.id).toBe(op.id);
+        const path = op.rest.path.replace(/\{\w+\}/g, "00000000-0000-4000-8000-000000000000");
+        const res = await rest(
+          server.url,
+          op.rest.method,
+          path,
+          op.rest.method === "GET" || op.rest.method === "DELETE" ? {} : { body: {} },
+        );
+        const expected = op.audience === "public" ? 400 : 401;
+        expect({ op: op.id, status: res.status }).toEqual({ op: op.id, status: expected });
+      }
+    });
+  });
+});
