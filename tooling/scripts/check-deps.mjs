@@ -9,7 +9,7 @@ const allowed = {
   "@omnara/db": ["@omnara/contracts"],
   "@omnara/core": ["@omnara/db", "@omnara/contracts"],
   "@omnara/api": ["@omnara/core", "@omnara/db", "@omnara/contracts"],
-  "@omnara/mcp": ["@omnara/contracts", "@omnara/api", "@omnara/core", "@omnara/sdk"],
+  "@omnara/mcp": ["@omnara/contracts"],
   "@omnara/sdk": ["@omnara/contracts"],
   "@omnara/notify": ["@omnara/contracts", "@omnara/core", "@omnara/db", "@omnara/config"],
   "@omnara/http": [

@@ -6,6 +6,9 @@ import { fieldIssues, publicMessage, toPublicError } from "./errors.ts";
 const t = initTRPC.context<Context>().create({
   // Stacks stay in the server log; clients get a code, a message and field issues.
   isDev: false,
+  // Pings keep proxies from closing idle streams; a client that hears nothing for 30 s (a laptop
+  // waking from sleep, a half-open socket) reconnects and resumes from its last event id.
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
   errorFormatter: ({ shape, error }) => ({
     ...shape,
     message: publicMessage(error),

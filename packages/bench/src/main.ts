@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, startChildServer } from "@omnara/testing";
+import { sdkAskLatency } from "./sdk-ask-latency.ts";
 import { ms } from "./stats.ts";
 import { agentMessageRate, rawInsertRate } from "./throughput.ts";
 import { httpRoundTrip, wakeLatency } from "./wake-latency.ts";
@@ -21,6 +22,7 @@ const server = await startChildServer({
 try {
   const http = await httpRoundTrip(server.url, ROUNDS);
   const wake = await wakeLatency(server.url, ROUNDS);
+  const sdk = await sdkAskLatency(server.url, ROUNDS);
   const api = await agentMessageRate(server.url, CONCURRENCY, DURATION_MS);
   const raw = await rawInsertRate(database.url ?? "", CONCURRENCY, DURATION_MS);
   const ratio = api / raw;
@@ -31,6 +33,8 @@ try {
     "|---|---|---|---|",
     `| (a) reply → waiting agent woken, p50 (${wake.rounds} rounds) | ${ms(wake.p50)} | bare HTTP round trip p50 ${ms(http.p50)} | |`,
     `| (a) reply → waiting agent woken, p99 | ${ms(wake.p99)} | bare HTTP round trip p99 ${ms(http.p99)} | ≤ 25 ms ${wake.p99 <= 25 ? "✔" : "✘"} |`,
+    `| SDK: user reply sent → session.ask resolved, p50 / p99 | ${ms(sdk.replyToAnswer.p50)} / ${ms(sdk.replyToAnswer.p99)} | bare HTTP ${ms(http.p50)} / ${ms(http.p99)} | |`,
+    `| SDK: whole session.ask (store question, reply, wake), p50 / p99 | ${ms(sdk.ask.p50)} / ${ms(sdk.ask.p99)} | | |`,
     `| (b) agent messages/s via HTTP, ${CONCURRENCY} concurrent agents | ${api.toFixed(0)} /s | | |`,
     `| (c) raw single-row INSERT/s, postgres.js, ${CONCURRENCY} concurrent | ${raw.toFixed(0)} /s | | |`,
     `| (b)/(c) | ${ratio.toFixed(2)} | | ≥ 0.4 ${ratio >= 0.4 ? "✔" : "✘"} |`,

@@ -5,6 +5,20 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[index] ?? Number.NaN;
 }
 
+export interface Summary {
+  rounds: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export const summarize = (samples: readonly number[]): Summary => ({
+  rounds: samples.length,
+  p50: percentile(samples, 50),
+  p99: percentile(samples, 99),
+  max: Math.max(...samples),
+});
+
 export const ms = (value: number): string => `${value.toFixed(2)} ms`;
 
 /** Runs `worker` on `concurrency` lanes until `durationMs` passes; returns completed calls/s. */

@@ -1,13 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { newUserWithKey } from "@omnara/testing";
-import { percentile } from "./stats.ts";
+import { type Summary, summarize } from "./stats.ts";
 
-export interface LatencyResult {
-  rounds: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
+export type LatencyResult = Summary;
 
 /**
  * An agent waits (long-poll over tRPC HTTP); the user replies over HTTP; we time from the reply
@@ -38,7 +33,7 @@ export async function wakeLatency(url: string, rounds: number): Promise<LatencyR
     samples.push(performance.now() - started);
     if (result.status !== "replied") throw new Error(`round ${i}: the agent was not woken`);
   }
-  return { rounds, p50: percentile(samples, 50), p99: percentile(samples, 99), max: Math.max(...samples) };
+  return summarize(samples);
 }
 
 /** A bare HTTP round trip to the same server, the baseline for the figures above. */
@@ -50,5 +45,5 @@ export async function httpRoundTrip(url: string, rounds: number): Promise<Latenc
     await res.text();
     samples.push(performance.now() - started);
   }
-  return { rounds, p50: percentile(samples, 50), p99: percentile(samples, 99), max: Math.max(...samples) };
+  return summarize(samples);
 }

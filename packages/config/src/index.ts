@@ -1,6 +1,9 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { type NotificationConfig, NotificationEnv, notificationConfig } from "./notifications.ts";
+
+export type { NotificationConfig } from "./notifications.ts";
 
 /**
  * The only code that knows environment variable names. Everything else receives a Config.
@@ -30,6 +33,7 @@ const Env = z.object({
   /** A built dashboard to serve instead of the one in this repository (apps/dashboard/dist). */
   OMNARA_DASHBOARD_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["silent", "error", "warn", "info", "debug"]).default("info"),
+  ...NotificationEnv,
 });
 
 export type Role = "all" | "agent" | "user";
@@ -49,6 +53,7 @@ export interface Config {
   dashboardDir: string | undefined;
   allowSignup: boolean;
   logLevel: "silent" | "error" | "warn" | "info" | "debug";
+  notifications: NotificationConfig;
 }
 
 export class ConfigError extends Error {
@@ -60,10 +65,7 @@ export interface LoadConfigOptions {
   defaultDataDir?: string;
 }
 
-export function loadConfig(
-  env: Record<string, string | undefined>,
-  options: LoadConfigOptions = {},
-): Config {
+export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
@@ -82,6 +84,7 @@ export function loadConfig(
     dashboardDir: e.OMNARA_DASHBOARD_DIR ? resolve(e.OMNARA_DASHBOARD_DIR) : undefined,
     allowSignup: e.OMNARA_ALLOW_SIGNUP,
     logLevel: e.LOG_LEVEL,
+    notifications: notificationConfig(e, (message) => new ConfigError(message)),
   };
 }
 

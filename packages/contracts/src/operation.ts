@@ -16,6 +16,27 @@ export interface RestBinding {
   status?: 200 | 201;
 }
 
+/** Input fields an MCP server fills in itself; they are left out of the tool's schema. */
+export type McpContextField =
+  /** The client's agent type (from its X-Client-Type header or MCP client info). */
+  | "agent_type"
+  /** How long one call may wait on a person before it answers `status: "waiting"`. */
+  | "wait_seconds";
+
+/** How an operation appears as an MCP tool; the tool is generated, with no code of its own. */
+export interface McpBinding {
+  tool: string;
+  context?: readonly McpContextField[];
+  /**
+   * Makes the tool wait on a person in rounds. Each call waits at most `wait_seconds` and, if
+   * nobody answered, returns `status: "waiting"` with these output fields; passing them back as
+   * input goes on waiting instead of starting over. The tool repeats the call, sending a
+   * progress notification after each round, until another status comes back or the client
+   * cancels. Rounds keep each HTTP request short and let clients see the wait is alive.
+   */
+  resume?: readonly string[];
+}
+
 export interface Operation<
   Id extends string = string,
   A extends Audience = Audience,
@@ -24,15 +45,18 @@ export interface Operation<
 > {
   id: Id;
   audience: A;
-  /** tRPC procedure type: queries read, mutations write. */
-  kind: "query" | "mutation";
+  /**
+   * tRPC procedure type: queries read, mutations write, subscriptions stream (tRPC over SSE
+   * only: REST and MCP expose no subscription).
+   */
+  kind: "query" | "mutation" | "subscription";
   /** One paragraph; it is the API docs' text and the MCP tool description. */
   description: string;
   input: I;
   output: O;
   rest?: RestBinding;
-  /** Exposed as an MCP tool under this name (agent operations only). */
-  mcp?: { tool: string };
+  /** Exposed as an MCP tool (agent operations only). */
+  mcp?: McpBinding;
 }
 
 /** Identity function that keeps the literal types of an operation definition. */

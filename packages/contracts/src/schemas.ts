@@ -34,6 +34,8 @@ export const IsoDateTime = z.iso.datetime({ offset: true });
 
 export const MessageText = z.string().min(1, "must not be empty").max(limits.messageChars);
 export const Name = z.string().trim().min(1, "must not be empty").max(limits.nameChars);
+/** Client-chosen key that makes a retried write store one row. */
+export const IdempotencyKey = z.string().min(1).max(limits.idempotencyKeyChars);
 export const GitDiff = z.string().max(limits.gitDiffChars);
 
 /** Free-form JSON object whose serialized size is bounded. */

@@ -1,4 +1,5 @@
 export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./auth/api-keys.ts";
+export { confirmCliLogin, describeCliLogin, pollCliLogin, startCliLogin } from "./auth/cli-login.ts";
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { generateSecrets, loadOrCreateSecrets, type Secrets } from "./auth/secrets.ts";
 export {
@@ -12,13 +13,17 @@ export {
 } from "./auth/sessions.ts";
 export type { AgentCaller, Caller, CoreDeps } from "./deps.ts";
 export { DomainError, notFound } from "./domain-error.ts";
+export { type StreamedEvent, userEvents } from "./events/user-events.ts";
 export { endSession, heartbeat, registerInstance, verifyKey } from "./instances/lifecycle.ts";
 export { getSummary, listAgentTypes, listInstances } from "./instances/listings.ts";
 export { deleteInstance, getInstance, markCompleted, renameInstance } from "./instances/user-actions.ts";
+export { askQuestion } from "./messages/ask-question.ts";
 export { listMessages } from "./messages/list-messages.ts";
+export { logStep } from "./messages/log-step.ts";
 export { getPendingMessages } from "./messages/pending.ts";
 export { requestInput } from "./messages/request-input.ts";
 export { sendAgentMessage } from "./messages/send-agent-message.ts";
 export { mirrorUserMessage, replyToInstance } from "./messages/user-message.ts";
 export { waitForReply } from "./messages/wait-for-reply.ts";
+export * from "./notifications/index.ts";
 export { RateLimiter } from "./rate-limiter.ts";

@@ -14,7 +14,12 @@ export type BusEvent =
       requiresUserInput: boolean;
     }
   | { type: "instance"; userId: string; agentInstanceId: string; status: string }
-  | { type: "heartbeat"; userId: string; agentInstanceId: string };
+  | { type: "heartbeat"; userId: string; agentInstanceId: string }
+  /**
+   * A CLI sign-in (`omnara login`) was confirmed or denied. It names no user's instance: userId is
+   * empty so no dashboard stream takes it, and agentInstanceId carries the sign-in's id.
+   */
+  | { type: "cliLogin"; userId: ""; agentInstanceId: string };
 
 export type BusHandler = (event: BusEvent) => void;
 
@@ -61,11 +66,7 @@ export function createMemoryBus(): Bus {
 }
 
 const isBusEvent = (value: unknown): value is BusEvent =>
-  typeof value === "object" &&
-  value !== null &&
-  "type" in value &&
-  "userId" in value &&
-  "agentInstanceId" in value;
+  typeof value === "object" && value !== null && "type" in value && "userId" in value && "agentInstanceId" in value;
 
 /** A NOTIFY payload is a JSON array of events; anything else on the channel is ignored. */
 export function parseBusEvents(payload: string): BusEvent[] {

@@ -59,9 +59,18 @@ describeEachDatabase("the agent ↔ human loop", (kind) => {
   test("a wait with no reply ends with status timeout at its deadline", async () => {
     const bob = await newUserWithKey(server.url, "bob");
     const id = randomUUID();
-    const q = await bob.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "?", requires_user_input: true });
+    const q = await bob.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "?",
+      requires_user_input: true,
+    });
     const started = Date.now();
-    const result = await bob.agent.waitForReply.query({ agent_instance_id: id, after_message_id: q.message_id, timeout_seconds: 1 });
+    const result = await bob.agent.waitForReply.query({
+      agent_instance_id: id,
+      after_message_id: q.message_id,
+      timeout_seconds: 1,
+    });
     expect(result).toEqual({ status: "timeout", agent_instance_id: id, messages: [] });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
@@ -72,7 +81,10 @@ describeEachDatabase("the agent ↔ human loop", (kind) => {
     });
     expect(signup.status).toBe(201);
     const session = String(signup.body.token);
-    const created = await rest(server.url, "POST", "/api/v1/auth/api-keys", { token: session, body: { name: "n8n", expires_in_days: 30 } });
+    const created = await rest(server.url, "POST", "/api/v1/auth/api-keys", {
+      token: session,
+      body: { name: "n8n", expires_in_days: 30 },
+    });
     expect(created.status).toBe(201);
     const apiKey = String(created.body.api_key);
 
@@ -87,23 +99,38 @@ describeEachDatabase("the agent ↔ human loop", (kind) => {
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ success: true, agent_instance_id: id, queued_user_messages: [] });
 
-    const waiting = rest(server.url, "GET", `/api/v1/messages/wait?agent_instance_id=${id}&after_message_id=${sent.body.message_id}&timeout_seconds=20`, { token: apiKey });
+    const waiting = rest(
+      server.url,
+      "GET",
+      `/api/v1/messages/wait?agent_instance_id=${id}&after_message_id=${sent.body.message_id}&timeout_seconds=20`,
+      { token: apiKey },
+    );
 
-    const instances = await rest(server.url, "GET", "/api/v1/agent-instances?status=AWAITING_INPUT", { token: session });
+    const instances = await rest(server.url, "GET", "/api/v1/agent-instances?status=AWAITING_INPUT", {
+      token: session,
+    });
     expect((instances.body.instances as { id: string }[]).map((i) => i.id)).toEqual([id]);
-    const replied = await rest(server.url, "POST", `/api/v1/agent-instances/${id}/messages`, { token: session, body: { content: "approved" } });
+    const replied = await rest(server.url, "POST", `/api/v1/agent-instances/${id}/messages`, {
+      token: session,
+      body: { content: "approved" },
+    });
     expect(replied.status).toBe(201);
 
     const woke = await waiting;
     expect(woke.status).toBe(200);
     expect(woke.body).toMatchObject({ status: "replied", messages: [{ content: "approved", sender_type: "USER" }] });
 
-    const pending = await rest(server.url, "GET", `/api/v1/messages/pending?agent_instance_id=${id}`, { token: apiKey });
+    const pending = await rest(server.url, "GET", `/api/v1/messages/pending?agent_instance_id=${id}`, {
+      token: apiKey,
+    });
     expect(pending.body).toMatchObject({ status: "ok", messages: [] });
 
     const hb = await rest(server.url, "POST", `/api/v1/agents/instances/${id}/heartbeat`, { token: apiKey });
     expect(hb.body).toMatchObject({ agent_instance_id: id });
-    const ended = await rest(server.url, "POST", "/api/v1/sessions/end", { token: apiKey, body: { agent_instance_id: id } });
+    const ended = await rest(server.url, "POST", "/api/v1/sessions/end", {
+      token: apiKey,
+      body: { agent_instance_id: id },
+    });
     expect(ended.body).toEqual({ success: true, agent_instance_id: id, final_status: "COMPLETED" });
     const detail = await rest(server.url, "GET", `/api/v1/agent-instances/${id}`, { token: session });
     expect(detail.body).toMatchObject({ status: "COMPLETED" });

@@ -38,7 +38,10 @@ describeEachDatabase("agent API keys", (kind) => {
     // Other keys of the same user keep working.
     expect((await rest(server.url, "GET", "/api/v1/auth/verify", { token: other.api_key })).status).toBe(200);
     const listed = await alice.user.listApiKeys.query({});
-    expect(listed.find((k) => k.id === alice.apiKeyId)).toMatchObject({ is_active: false, revoked_at: expect.any(String) });
+    expect(listed.find((k) => k.id === alice.apiKeyId)).toMatchObject({
+      is_active: false,
+      revoked_at: expect.any(String),
+    });
   });
 
   test("an expired key is refused; a key with expiry reports it", async () => {
@@ -46,7 +49,10 @@ describeEachDatabase("agent API keys", (kind) => {
     const key = await alice.user.createApiKey.mutate({ name: "short", expires_in_days: 1 });
     expect(Date.parse(key.expires_at ?? "") - Date.now()).toBeGreaterThan(23 * 3600_000);
     expect((await rest(server.url, "GET", "/api/v1/auth/verify", { token: key.api_key })).status).toBe(200);
-    await server.database.db.update(schema.apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(schema.apiKeys.id, key.id));
+    await server.database.db
+      .update(schema.apiKeys)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(schema.apiKeys.id, key.id));
     expect((await rest(server.url, "GET", "/api/v1/auth/verify", { token: key.api_key })).status).toBe(401);
   });
 
@@ -58,14 +64,21 @@ describeEachDatabase("agent API keys", (kind) => {
 
   test("REST key management speaks Omnara's shapes", async () => {
     const alice = await newUserWithKey(server.url, "alice");
-    const created = await rest(server.url, "POST", "/api/v1/auth/api-keys", { token: alice.sessionToken, body: { name: "ci" } });
+    const created = await rest(server.url, "POST", "/api/v1/auth/api-keys", {
+      token: alice.sessionToken,
+      body: { name: "ci" },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: "ci", api_key: expect.any(String), expires_at: null });
     const listed = await rest(server.url, "GET", "/api/v1/auth/api-keys", { token: alice.sessionToken });
     expect(Array.isArray(listed.body)).toBe(true);
-    const revoked = await rest(server.url, "DELETE", `/api/v1/auth/api-keys/${created.body.id}`, { token: alice.sessionToken });
+    const revoked = await rest(server.url, "DELETE", `/api/v1/auth/api-keys/${created.body.id}`, {
+      token: alice.sessionToken,
+    });
     expect(revoked.body).toEqual({ success: true });
-    expect((await rest(server.url, "GET", "/api/v1/auth/verify", { token: String(created.body.api_key) })).status).toBe(401);
+    expect((await rest(server.url, "GET", "/api/v1/auth/verify", { token: String(created.body.api_key) })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -88,6 +101,11 @@ describeEachDatabase("rate limits", (kind) => {
     expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
     expect(statuses.slice(5)).toEqual([429, 429]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+    const trpc = await fetch(`${server.url}/api/trpc/agent/verifyKey?input=%7B%7D`, {
+      headers: { authorization: `Bearer ${alice.apiKey}` },
+    });
+    expect(trpc.status).toBe(429);
+    expect(Number(trpc.headers.get("retry-after"))).toBeGreaterThan(0);
     const bob = await newUserWithKey(server.url, "bob");
     expect((await rest(server.url, "GET", "/api/v1/auth/verify", { token: bob.apiKey })).status).toBe(200);
   });

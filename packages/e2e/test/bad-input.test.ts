@@ -37,23 +37,45 @@ describeEachDatabase("bad input gets a clear error and changes nothing", (kind) 
     expect(big.status).toBe(413);
     expect(big.body.error?.code).toBe("PAYLOAD_TOO_LARGE");
     expect(big.body.error?.issues?.[0]?.path).toBe("content");
-    const diff = await send({ agent_instance_id: id, agent_type: "x", content: "ok", git_diff: "+".repeat(limits.gitDiffChars + 1) });
+    const diff = await send({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "ok",
+      git_diff: "+".repeat(limits.gitDiffChars + 1),
+    });
     expect(diff.status).toBe(413);
-    const meta = await send({ agent_instance_id: id, agent_type: "x", content: "ok", message_metadata: { blob: "m".repeat(limits.metadataJsonChars) } });
+    const meta = await send({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "ok",
+      message_metadata: { blob: "m".repeat(limits.metadataJsonChars) },
+    });
     expect(meta.status).toBe(413);
     expect((await agent.user.listInstances.query({})).instances.map((i) => i.id)).not.toContain(id);
   });
 
   test("a body over the transport limit is a 413, broken JSON a 400", async () => {
-    const huge = await rest(server.url, "POST", "/api/v1/messages/agent", { token: agent.apiKey, rawBody: `{"content":"${"y".repeat(3 * 1024 * 1024)}"}` });
+    const huge = await rest(server.url, "POST", "/api/v1/messages/agent", {
+      token: agent.apiKey,
+      rawBody: `{"content":"${"y".repeat(3 * 1024 * 1024)}"}`,
+    });
     expect(huge.status).toBe(413);
-    const broken = await rest(server.url, "POST", "/api/v1/messages/agent", { token: agent.apiKey, rawBody: "{not json" });
+    const broken = await rest(server.url, "POST", "/api/v1/messages/agent", {
+      token: agent.apiKey,
+      rawBody: "{not json",
+    });
     expect(broken.status).toBe(400);
     expect(broken.body.error?.code).toBe("BAD_REQUEST");
   });
 
   test("tRPC reports the same codes and field paths", async () => {
-    await expect(agent.agent.sendMessage.mutate({ agent_instance_id: randomUUID(), agent_type: "x", content: "z".repeat(limits.messageChars + 1) })).rejects.toMatchObject({
+    await expect(
+      agent.agent.sendMessage.mutate({
+        agent_instance_id: randomUUID(),
+        agent_type: "x",
+        content: "z".repeat(limits.messageChars + 1),
+      }),
+    ).rejects.toMatchObject({
       data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, issues: [{ path: "content" }] },
     });
     await expect(agent.user.renameInstance.mutate({ agent_instance_id: "nope", name: "" })).rejects.toMatchObject({
@@ -76,10 +98,18 @@ describeEachDatabase("bad input gets a clear error and changes nothing", (kind) 
 
   test("signing up twice with one email is a 409; a wrong password a 401", async () => {
     const email = `dup-${randomUUID()}@example.com`;
-    expect((await rest(server.url, "POST", "/api/v1/auth/signup", { body: { email, password: "password one" } })).status).toBe(201);
-    const again = await rest(server.url, "POST", "/api/v1/auth/signup", { body: { email: email.toUpperCase(), password: "password two" } });
+    expect(
+      (await rest(server.url, "POST", "/api/v1/auth/signup", { body: { email, password: "password one" } })).status,
+    ).toBe(201);
+    const again = await rest(server.url, "POST", "/api/v1/auth/signup", {
+      body: { email: email.toUpperCase(), password: "password two" },
+    });
     expect(again.status).toBe(409);
-    expect((await rest(server.url, "POST", "/api/v1/auth/login", { body: { email, password: "wrong password" } })).status).toBe(401);
-    expect((await rest(server.url, "POST", "/api/v1/auth/login", { body: { email, password: "password one" } })).status).toBe(200);
+    expect(
+      (await rest(server.url, "POST", "/api/v1/auth/login", { body: { email, password: "wrong password" } })).status,
+    ).toBe(401);
+    expect(
+      (await rest(server.url, "POST", "/api/v1/auth/login", { body: { email, password: "password one" } })).status,
+    ).toBe(200);
   });
 });

@@ -14,7 +14,8 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
   afterAll(() => server.close());
 
   const countMessages = async (instanceId: string) =>
-    (await server.database.db.select().from(schema.messages).where(eq(schema.messages.agentInstanceId, instanceId))).length;
+    (await server.database.db.select().from(schema.messages).where(eq(schema.messages.agentInstanceId, instanceId)))
+      .length;
 
   test("a retried send with the same idempotency key stores one message", async () => {
     const id = randomUUID();
@@ -31,6 +32,19 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
     expect(await countMessages(id)).toBe(3);
   });
 
+  test("retried replies and mirrored terminal input with an idempotency key store one message each", async () => {
+    const id = randomUUID();
+    await a.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "q", requires_user_input: true });
+    const reply = { agent_instance_id: id, content: "yes", idempotency_key: "tap-1" };
+    const [r1, r2] = await Promise.all([a.user.reply.mutate(reply), a.user.reply.mutate(reply)]);
+    expect(r2.id).toBe(r1.id);
+    const typed = { agent_instance_id: id, content: "typed", idempotency_key: "tty-1" };
+    const t1 = await a.agent.sendUserMessage.mutate(typed);
+    const t2 = await a.agent.sendUserMessage.mutate(typed);
+    expect(t2.message_id).toBe(t1.message_id);
+    expect(await countMessages(id)).toBe(3);
+  });
+
   test("replies queue until the next agent message, which returns and marks them read", async () => {
     const id = randomUUID();
     await a.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "one" });
@@ -44,11 +58,22 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
 
   test("pending: a reader with an outdated cursor gets stale, so a reply is consumed once", async () => {
     const id = randomUUID();
-    const sent = await a.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "q", requires_user_input: true });
+    const sent = await a.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "q",
+      requires_user_input: true,
+    });
     const reply = await a.user.reply.mutate({ agent_instance_id: id, content: "answer" });
-    const first = await a.agent.getPendingMessages.query({ agent_instance_id: id, last_read_message_id: sent.message_id });
+    const first = await a.agent.getPendingMessages.query({
+      agent_instance_id: id,
+      last_read_message_id: sent.message_id,
+    });
     expect(first).toMatchObject({ status: "ok", messages: [{ id: reply.id }] });
-    const second = await a.agent.getPendingMessages.query({ agent_instance_id: id, last_read_message_id: sent.message_id });
+    const second = await a.agent.getPendingMessages.query({
+      agent_instance_id: id,
+      last_read_message_id: sent.message_id,
+    });
     expect(second).toEqual({ agent_instance_id: id, messages: [], status: "stale" });
     const current = await a.agent.getPendingMessages.query({ agent_instance_id: id, last_read_message_id: reply.id });
     expect(current).toEqual({ agent_instance_id: id, messages: [], status: "ok" });
@@ -60,7 +85,9 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
     const asked = await a.agent.requestInput.mutate({ message_id: step.message_id });
     expect(asked).toMatchObject({ status: "ok", messages: [] });
     expect((await a.user.getInstance.query({ agent_instance_id: id })).status).toBe("AWAITING_INPUT");
-    await expect(a.agent.requestInput.mutate({ message_id: step.message_id })).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
+    await expect(a.agent.requestInput.mutate({ message_id: step.message_id })).rejects.toMatchObject({
+      data: { code: "BAD_REQUEST" },
+    });
 
     const step2 = await a.agent.sendMessage.mutate({ agent_instance_id: id, content: "more?" });
     await a.user.reply.mutate({ agent_instance_id: id, content: "already answered" });
@@ -71,19 +98,33 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
 
   test("text mirrored from the terminal is shown but not delivered back to the agent", async () => {
     const id = randomUUID();
-    const q = await a.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "q", requires_user_input: true });
+    const q = await a.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "q",
+      requires_user_input: true,
+    });
     await a.agent.sendUserMessage.mutate({ agent_instance_id: id, content: "typed locally" });
     const next = await a.agent.sendMessage.mutate({ agent_instance_id: id, content: "ok" });
     expect(next.queued_user_messages).toEqual([]);
     const detail = await a.user.getInstance.query({ agent_instance_id: id });
-    expect(detail.messages.map((m) => [m.sender_type, m.content])).toEqual([["AGENT", "q"], ["USER", "typed locally"], ["AGENT", "ok"]]);
+    expect(detail.messages.map((m) => [m.sender_type, m.content])).toEqual([
+      ["AGENT", "q"],
+      ["USER", "typed locally"],
+      ["AGENT", "ok"],
+    ]);
     expect(q.queued_user_messages).toEqual([]);
   });
 
   test("status: question → AWAITING_INPUT, reply → ACTIVE, end FAILED, DISCONNECTED resumes", async () => {
     const id = randomUUID();
     const status = async () => (await a.user.getInstance.query({ agent_instance_id: id })).status;
-    await a.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "q", requires_user_input: true });
+    await a.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "q",
+      requires_user_input: true,
+    });
     expect(await status()).toBe("AWAITING_INPUT");
     await a.user.reply.mutate({ agent_instance_id: id, content: "go" });
     expect(await status()).toBe("ACTIVE");
@@ -120,16 +161,26 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
     for (let i = 0; i < 5; i++) {
       const id = randomUUID();
       ids.push(id);
-      await u.agent.registerInstance.mutate({ agent_type: i % 2 ? "Cursor" : "claude code", agent_instance_id: id, name: `run ${i}` });
+      await u.agent.registerInstance.mutate({
+        agent_type: i % 2 ? "Cursor" : "claude code",
+        agent_instance_id: id,
+        name: `run ${i}`,
+      });
     }
-    await expect(u.agent.registerInstance.mutate({ agent_type: "x", agent_instance_id: ids[0] })).rejects.toMatchObject({ data: { code: "CONFLICT" } });
+    await expect(u.agent.registerInstance.mutate({ agent_type: "x", agent_instance_id: ids[0] })).rejects.toMatchObject(
+      { data: { code: "CONFLICT" } },
+    );
     const [first, second, third] = ids;
     if (!first || !second || !third) throw new Error("setup");
     expect((await u.user.renameInstance.mutate({ agent_instance_id: first, name: "renamed" })).name).toBe("renamed");
     expect((await u.user.markCompleted.mutate({ agent_instance_id: second })).status).toBe("COMPLETED");
     expect(await u.user.deleteInstance.mutate({ agent_instance_id: third })).toEqual({ success: true });
-    await expect(u.user.getInstance.query({ agent_instance_id: third })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
-    await expect(u.agent.sendMessage.mutate({ agent_instance_id: third, content: "still here?" })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    await expect(u.user.getInstance.query({ agent_instance_id: third })).rejects.toMatchObject({
+      data: { code: "NOT_FOUND" },
+    });
+    await expect(
+      u.agent.sendMessage.mutate({ agent_instance_id: third, content: "still here?" }),
+    ).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
 
     const page1 = await u.user.listInstances.query({ limit: 2 });
     const page2 = await u.user.listInstances.query({ limit: 2, cursor: page1.next_cursor ?? undefined });
@@ -151,7 +202,12 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
   test("a base64 git diff from Omnara's Python SDK is stored decoded", async () => {
     const id = randomUUID();
     const diff = "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n";
-    await a.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "edit", git_diff: Buffer.from(diff).toString("base64") });
+    await a.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "edit",
+      git_diff: Buffer.from(diff).toString("base64"),
+    });
     expect((await a.user.getInstance.query({ agent_instance_id: id })).git_diff).toBe(diff);
     await a.agent.sendMessage.mutate({ agent_instance_id: id, content: "edit 2", git_diff: diff.replace("+b", "+c") });
     expect((await a.user.getInstance.query({ agent_instance_id: id })).git_diff).toContain("+c");

@@ -14,6 +14,8 @@ const sampleInput = (instanceId: string, messageId: string): Record<string, Reco
   markCompleted: { agent_instance_id: instanceId, status: "COMPLETED" },
   renameInstance: { agent_instance_id: instanceId, name: "mine now" },
   deleteInstance: { agent_instance_id: instanceId },
+  listNotificationLog: { agent_instance_id: instanceId },
+  reportPresence: { agent_instance_id: instanceId, visible: true, client_id: "tab-1" },
 });
 
 const fillPath = (path: string, input: Record<string, unknown>) =>
@@ -30,10 +32,18 @@ describeEachDatabase("every procedure is scoped to its owner", (kind) => {
     const alice = await newUserWithKey(server.url, "alice");
     const bob = await newUserWithKey(server.url, "bob");
     const id = randomUUID();
-    const q = await alice.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "claude code", content: "Q?", requires_user_input: true });
+    const q = await alice.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      agent_type: "claude code",
+      content: "Q?",
+      requires_user_input: true,
+    });
 
     const inputs = sampleInput(id, q.message_id);
-    const scoped = Object.values(userOperations).filter((op) => "agent_instance_id" in op.input.shape);
+    // Subscriptions have their own owner-scoping test (user B receives none of A's events).
+    const scoped = Object.values(userOperations).filter(
+      (op) => op.kind !== "subscription" && "agent_instance_id" in op.input.shape,
+    );
     expect(scoped.map((op) => op.id).sort()).toEqual(Object.keys(inputs).sort());
 
     for (const op of scoped) {
@@ -42,14 +52,20 @@ describeEachDatabase("every procedure is scoped to its owner", (kind) => {
       if (!binding) throw new Error(`${op.id} has no REST binding`);
       const inQuery = binding.method === "GET" || binding.method === "DELETE";
       const path = fillPath(binding.path, input);
-      const query = inQuery ? `?${new URLSearchParams(Object.entries(input).map(([k, v]) => [k, String(v)]))}` : "";
+      const query = inQuery ? `?${new URLSearchParams(Object.entries(input).map(([k, v]): [string, string] => [k, String(v)]))}` : "";
       const res = await rest(server.url, binding.method, path + query, {
         token: bob.sessionToken,
         ...(inQuery ? {} : { body: input }),
       });
-      expect({ op: op.id, status: res.status, code: res.body.error?.code }).toEqual({ op: op.id, status: 404, code: "NOT_FOUND" });
+      expect({ op: op.id, status: res.status, code: res.body.error?.code }).toEqual({
+        op: op.id,
+        status: 404,
+        code: "NOT_FOUND",
+      });
     }
-    await expect(bob.user.getInstance.query({ agent_instance_id: id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    await expect(bob.user.getInstance.query({ agent_instance_id: id })).rejects.toMatchObject({
+      data: { code: "NOT_FOUND" },
+    });
     expect((await bob.user.listInstances.query({})).instances).toEqual([]);
     expect(await bob.user.listAgentTypes.query({})).toEqual([]);
     expect((await bob.user.getSummary.query({})).total_instances).toBe(0);
@@ -63,15 +79,26 @@ describeEachDatabase("every procedure is scoped to its owner", (kind) => {
     const alice = await newUserWithKey(server.url, "alice");
     const bob = await newUserWithKey(server.url, "bob");
     const id = randomUUID();
-    const q = await alice.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "Q?", requires_user_input: true });
+    const q = await alice.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "Q?",
+      requires_user_input: true,
+    });
     const refused = { data: { code: "NOT_FOUND" } };
-    await expect(bob.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "hijack" })).rejects.toMatchObject(refused);
-    await expect(bob.agent.waitForReply.query({ agent_instance_id: id, after_message_id: q.message_id, timeout_seconds: 0 })).rejects.toMatchObject(refused);
+    await expect(
+      bob.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "hijack" }),
+    ).rejects.toMatchObject(refused);
+    await expect(
+      bob.agent.waitForReply.query({ agent_instance_id: id, after_message_id: q.message_id, timeout_seconds: 0 }),
+    ).rejects.toMatchObject(refused);
     await expect(bob.agent.getPendingMessages.query({ agent_instance_id: id })).rejects.toMatchObject(refused);
     await expect(bob.agent.requestInput.mutate({ message_id: q.message_id })).rejects.toMatchObject(refused);
     await expect(bob.agent.heartbeat.mutate({ agent_instance_id: id })).rejects.toMatchObject(refused);
     await expect(bob.agent.endSession.mutate({ agent_instance_id: id })).rejects.toMatchObject(refused);
-    await expect(bob.agent.sendUserMessage.mutate({ agent_instance_id: id, content: "x" })).rejects.toMatchObject(refused);
+    await expect(bob.agent.sendUserMessage.mutate({ agent_instance_id: id, content: "x" })).rejects.toMatchObject(
+      refused,
+    );
     const mine = await alice.user.getInstance.query({ agent_instance_id: id });
     expect(mine.messages.map((m) => m.content)).toEqual(["Q?"]);
     expect(mine.status).toBe("AWAITING_INPUT");
@@ -80,7 +107,9 @@ describeEachDatabase("every procedure is scoped to its owner", (kind) => {
   test("user B cannot revoke user A's API key", async () => {
     const alice = await newUserWithKey(server.url, "alice");
     const bob = await newUserWithKey(server.url, "bob");
-    await expect(bob.user.revokeApiKey.mutate({ id: alice.apiKeyId })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    await expect(bob.user.revokeApiKey.mutate({ id: alice.apiKeyId })).rejects.toMatchObject({
+      data: { code: "NOT_FOUND" },
+    });
     expect((await alice.agent.verifyKey.query({})).user_id).toBe(alice.userId);
     expect(await bob.user.listApiKeys.query({})).toHaveLength(1);
   });

@@ -34,8 +34,17 @@ suite("two server processes on one Postgres [postgres]", () => {
   test("an agent waiting on process A is woken by a reply posted to process B", async () => {
     const alice = await newUserWithKey(a.url, "alice");
     const id = randomUUID();
-    const q = await alice.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "Ship it?", requires_user_input: true });
-    const waiting = alice.agent.waitForReply.query({ agent_instance_id: id, after_message_id: q.message_id, timeout_seconds: 20 });
+    const q = await alice.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "Ship it?",
+      requires_user_input: true,
+    });
+    const waiting = alice.agent.waitForReply.query({
+      agent_instance_id: id,
+      after_message_id: q.message_id,
+      timeout_seconds: 20,
+    });
     const onB = userClient(b.url, alice.sessionToken);
     const started = Date.now();
     const reply = await onB.reply.mutate({ agent_instance_id: id, content: "ship" });
@@ -47,7 +56,9 @@ suite("two server processes on one Postgres [postgres]", () => {
   test("a key revoked through process B is refused by process A on the next call", async () => {
     const alice = await newUserWithKey(a.url, "alice");
     expect((await rest(a.url, "GET", "/api/v1/auth/verify", { token: alice.apiKey })).status).toBe(200);
-    const revoked = await rest(b.url, "DELETE", `/api/v1/auth/api-keys/${alice.apiKeyId}`, { token: alice.sessionToken });
+    const revoked = await rest(b.url, "DELETE", `/api/v1/auth/api-keys/${alice.apiKeyId}`, {
+      token: alice.sessionToken,
+    });
     expect(revoked.status).toBe(200);
     expect((await rest(a.url, "GET", "/api/v1/auth/verify", { token: alice.apiKey })).status).toBe(401);
   });

@@ -1,12 +1,13 @@
 import { agentRouter, bearerToken, type Context, publicRouter, userRouter } from "@omnara/api";
 import type { Role } from "@omnara/config";
 import { allOperations, type Audience, limits } from "@omnara/contracts";
-import { type CoreDeps, RateLimiter, type UserAuthenticator } from "@omnara/core";
+import { type CoreDeps, DomainError, RateLimiter, type UserAuthenticator } from "@omnara/core";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type Request } from "express";
 import { serveDashboard } from "./dashboard.ts";
 import { expressErrorHandler } from "./errors.ts";
+import { mcpEndpoint } from "./mcp-endpoint.ts";
 import { openApiDocument } from "./openapi.ts";
 import { createRestRouter } from "./rest.ts";
 
@@ -32,12 +33,14 @@ const MAX_BODY_BYTES = limits.gitDiffChars * 2 + 256 * 1024;
 
 export function createApp(options: AppOptions): Express {
   const rateLimiter = new RateLimiter(options.rateLimitPerMinute);
-  const createContext = (req: Request): Context => ({
+  // An EventSource (the dashboard's live stream) cannot send headers; tRPC's SSE link sends the
+  // same "Bearer <token>" as a connection parameter instead.
+  const createContext = (req: Request, connectionParams?: Record<string, string | undefined> | null): Context => ({
     deps: options.deps,
     userAuth: options.userAuth,
     rateLimiter,
     allowSignup: options.allowSignup,
-    token: bearerToken(req.headers.authorization),
+    token: bearerToken(req.headers.authorization ?? connectionParams?.authorization),
   });
   const audiences = audiencesFor(options.role);
   const operations = allOperations.filter((op) => audiences.has(op.audience));
@@ -60,8 +63,14 @@ export function createApp(options: AppOptions): Express {
       `/api/trpc/${audience}`,
       createExpressMiddleware({
         router: trpcRouters[audience],
-        createContext: ({ req }) => createContext(req),
+        createContext: ({ req, info }) => createContext(req, info.connectionParams),
         maxBodySize: MAX_BODY_BYTES,
+        responseMeta: ({ errors }) => {
+          const wait = errors.find((error) => error.cause instanceof DomainError)?.cause;
+          return wait instanceof DomainError && wait.retryAfterSeconds
+            ? { headers: { "retry-after": String(wait.retryAfterSeconds) } }
+            : {};
+        },
         onError: ({ error }) => {
           if (error.code === "INTERNAL_SERVER_ERROR") options.log(error.cause ?? error);
         },
@@ -78,6 +87,17 @@ export function createApp(options: AppOptions): Express {
   app.use("/api", (_req, res) => {
     res.status(404).json({ error: { code: "NOT_FOUND", message: "No such API route." }, detail: "Not Found" });
   });
+  if (audiences.has("agent")) {
+    // Tool calls run as the API key of the MCP request that carried them (extra.authInfo).
+    const contextFor = (token: string): Context => ({
+      deps: options.deps,
+      userAuth: options.userAuth,
+      rateLimiter,
+      allowSignup: options.allowSignup,
+      token,
+    });
+    app.all("/mcp", mcpEndpoint(options.deps, contextFor, options.log));
+  }
   if (options.dashboardDir && audiences.has("user")) app.use(serveDashboard(options.dashboardDir));
   app.use(expressErrorHandler(options.log));
   return app;

@@ -1,11 +1,16 @@
-import { httpStatusOf, publicMessage, toPublicError, fieldIssues } from "@omnara/api";
+import { fieldIssues, httpStatusOf, publicMessage, toPublicError } from "@omnara/api";
 import { type ErrorBody, type ErrorCode, isErrorCode } from "@omnara/contracts";
 import { DomainError } from "@omnara/core";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
 import type { ErrorRequestHandler, Response } from "express";
 
 /** One JSON error body for every REST failure. `detail` keeps Omnara v1 clients readable. */
-export function sendError(res: Response, code: ErrorCode, message: string, extra: Partial<ErrorBody["error"]> = {}): void {
+export function sendError(
+  res: Response,
+  code: ErrorCode,
+  message: string,
+  extra: Partial<ErrorBody["error"]> = {},
+): void {
   const body: ErrorBody & { detail: string } = { error: { code, message, ...extra }, detail: message };
   res.status(httpStatusOf(code)).json(body);
 }

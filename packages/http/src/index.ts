@@ -1,3 +1,3 @@
 export { type AppOptions, createApp } from "./app.ts";
 export { openApiDocument } from "./openapi.ts";
-export { type RunningServer, type StartOptions, startServer } from "./start-server.ts";
+export { type NotificationOptions, type RunningServer, type StartOptions, startServer } from "./start-server.ts";

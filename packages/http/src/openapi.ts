@@ -30,7 +30,11 @@ function operationObject(op: Operation, binding: NonNullable<Operation["rest"]>)
             required: true,
             content: {
               "application/json": {
-                schema: { ...input, properties: bodyProperties, required: [...required].filter((n) => !inPath.includes(n)) },
+                schema: {
+                  ...input,
+                  properties: bodyProperties,
+                  required: [...required].filter((n) => !inPath.includes(n)),
+                },
               },
             },
           },

@@ -1,8 +1,9 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Config } from "@omnara/config";
-import { createLocalUserAuthenticator, type CoreDeps, loadOrCreateSecrets } from "@omnara/core";
+import { type CoreDeps, createLocalUserAuthenticator, loadOrCreateSecrets, onNotificationDoorbell } from "@omnara/core";
 import { createDb, type Database } from "@omnara/db";
+import { createProviders, type Dispatcher, type Providers, startDispatcher } from "@omnara/notify";
 import { createApp } from "./app.ts";
 import { defaultDashboardDir } from "./dashboard.ts";
 
@@ -12,6 +13,8 @@ export interface RunningServer {
   port: number;
   database: Database;
   deps: CoreDeps;
+  /** Sends queued notifications; undefined when this process does not dispatch. */
+  notifications: Dispatcher | undefined;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -19,6 +22,15 @@ export interface RunningServer {
 export interface StartOptions {
   /** Where unexpected errors go; defaults to stderr. */
   log?: (error: unknown) => void;
+  notifications?: NotificationOptions;
+}
+
+export interface NotificationOptions {
+  /** Used instead of the providers the configuration describes (tests route them to local servers). */
+  providers?: Providers;
+  /** false: this process queues notifications but sends none (another process does). */
+  dispatch?: boolean;
+  retryDelaysMs?: readonly number[];
 }
 
 const defaultLog = (error: unknown) => {
@@ -41,6 +53,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     secrets: loadOrCreateSecrets(config.dataDir),
     now: () => new Date(),
   };
+  const notifications =
+    options.notifications?.dispatch === false
+      ? undefined
+      : await startDispatcher({
+          db: database.db,
+          bus: database.bus,
+          providers:
+            options.notifications?.providers ??
+            createProviders(config.notifications, { dataDir: config.dataDir, publicUrl: config.publicUrl }),
+          dedupeWindowSeconds: config.notifications.dedupeWindowSeconds,
+          publicUrl: config.publicUrl,
+          log,
+          ...(options.notifications?.retryDelaysMs ? { retryDelaysMs: options.notifications.retryDelaysMs } : {}),
+        });
+  const stopDoorbell = onNotificationDoorbell(() => notifications?.wake());
   const app = createApp({
     deps,
     userAuth: createLocalUserAuthenticator(deps),
@@ -68,6 +95,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Open waits are cut: clients retry against the next process, with the reply kept in the db.
     setTimeout(() => server.closeAllConnections(), 2_000).unref();
     await closed;
+    stopDoorbell();
+    await notifications?.close();
     await database.close();
   };
   return {
@@ -75,6 +104,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     port,
     database,
     deps,
+    notifications,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -2,4 +2,5 @@ export * from "./child-server.ts";
 export * from "./clients.ts";
 export * from "./databases.ts";
 export { testEnv } from "./env.ts";
+export * from "./restartable-server.ts";
 export * from "./server.ts";

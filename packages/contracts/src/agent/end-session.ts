@@ -7,7 +7,7 @@ export const endSession = defineOperation({
   audience: "agent",
   kind: "mutation",
   description:
-    "End the agent's session. status COMPLETED (the default) when the work is done, FAILED when it could not be done, DISCONNECTED when the agent's process is going away without finishing (it may resume later).",
+    "End the agent's session; call it once your task is finished (confirm with ask_question first) or abandoned. status COMPLETED (the default) when the work is done, FAILED when it could not be done, DISCONNECTED when the agent's process is going away without finishing (it may resume later).",
   input: z.object({
     agent_instance_id: Uuid,
     status: z.enum(["COMPLETED", "FAILED", "DISCONNECTED"]).default("COMPLETED"),
@@ -18,4 +18,5 @@ export const endSession = defineOperation({
     final_status: z.enum(["COMPLETED", "FAILED", "DISCONNECTED"]),
   }),
   rest: { method: "POST", path: "/api/v1/sessions/end" },
+  mcp: { tool: "end_session" },
 });

@@ -1,6 +1,8 @@
+import { askQuestion } from "./ask-question.ts";
 import { endSession } from "./end-session.ts";
 import { getPendingMessages } from "./get-pending-messages.ts";
 import { heartbeat } from "./heartbeat.ts";
+import { logStep } from "./log-step.ts";
 import { registerInstance } from "./register-instance.ts";
 import { requestInput } from "./request-input.ts";
 import { sendMessage } from "./send-message.ts";
@@ -19,4 +21,6 @@ export const agentOperations = {
   endSession,
   registerInstance,
   verifyKey,
+  logStep,
+  askQuestion,
 } as const;

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { limits } from "../limits.ts";
 import { defineOperation } from "../operation.ts";
-import { GitDiff, Message, MessageText, Metadata, Name, Uuid } from "../schemas.ts";
+import { GitDiff, IdempotencyKey, Message, MessageText, Metadata, Name, Uuid } from "../schemas.ts";
 
 export const sendMessage = defineOperation({
   id: "sendMessage",
@@ -17,7 +16,7 @@ export const sendMessage = defineOperation({
     name: Name.optional(),
     git_diff: GitDiff.optional(),
     message_metadata: Metadata.optional(),
-    idempotency_key: z.string().min(1).max(limits.idempotencyKeyChars).optional(),
+    idempotency_key: IdempotencyKey.optional(),
     send_push: z.boolean().optional(),
     send_email: z.boolean().optional(),
     send_sms: z.boolean().optional(),

@@ -12,12 +12,7 @@ export const waitForReply = defineOperation({
   input: z.object({
     agent_instance_id: Uuid,
     after_message_id: Uuid,
-    timeout_seconds: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(limits.maxWaitSeconds)
-      .default(limits.defaultWaitSeconds),
+    timeout_seconds: z.coerce.number().int().min(0).max(limits.maxWaitSeconds).default(limits.defaultWaitSeconds),
   }),
   output: z.object({
     status: z.enum(["replied", "timeout"]),

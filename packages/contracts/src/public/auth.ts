@@ -3,7 +3,10 @@ import { limits } from "../limits.ts";
 import { defineOperation } from "../operation.ts";
 import { User } from "../user/account.ts";
 
-const Email = z.email().max(limits.emailChars).transform((email) => email.toLowerCase());
+const Email = z
+  .email()
+  .max(limits.emailChars)
+  .transform((email) => email.toLowerCase());
 const Password = z.string().min(limits.passwordMinChars).max(limits.passwordMaxChars);
 const Session = z.object({ token: z.string(), user: User });
 
@@ -11,8 +14,7 @@ export const signUp = defineOperation({
   id: "signUp",
   audience: "public",
   kind: "mutation",
-  description:
-    "Create a local account and sign in. The token authenticates user calls as a Bearer token.",
+  description: "Create a local account and sign in. The token authenticates user calls as a Bearer token.",
   input: z.object({
     email: Email,
     password: Password,

@@ -17,8 +17,7 @@ export const createApiKey = defineOperation({
   id: "createApiKey",
   audience: "user",
   kind: "mutation",
-  description:
-    "Create an API key for an agent. The key is in api_key and is shown this once: only its hash is stored.",
+  description: "Create an API key for an agent. The key is in api_key and is shown this once: only its hash is stored.",
   input: z.object({
     name: Name,
     expires_in_days: z.number().int().min(1).max(limits.maxApiKeyExpiryDays).optional(),

@@ -1,14 +1,25 @@
 import { me, signOut } from "./account.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys.ts";
+import { confirmCliLogin, describeCliLogin } from "./cli-login.ts";
 import { deleteInstance } from "./delete-instance.ts";
+import { events } from "./events.ts";
 import { getInstance } from "./get-instance.ts";
 import { getSummary } from "./get-summary.ts";
 import { listAgentTypes } from "./list-agent-types.ts";
 import { listInstances } from "./list-instances.ts";
 import { listMessages } from "./list-messages.ts";
 import { markCompleted } from "./mark-completed.ts";
+import {
+  listNotificationDevices,
+  registerNotificationDevice,
+  removeNotificationDevice,
+} from "./notification-devices.ts";
+import { listNotificationLog } from "./notification-log.ts";
+import { getNotificationSettings, updateNotificationSettings } from "./notification-settings.ts";
 import { renameInstance } from "./rename-instance.ts";
 import { reply } from "./reply.ts";
+import { reportPresence } from "./report-presence.ts";
+import { sendTestNotification } from "./send-test-notification.ts";
 
 /** Operations a signed-in user calls: the read path and replies. */
 export const userOperations = {
@@ -26,4 +37,15 @@ export const userOperations = {
   createApiKey,
   listApiKeys,
   revokeApiKey,
+  describeCliLogin,
+  confirmCliLogin,
+  registerNotificationDevice,
+  listNotificationDevices,
+  removeNotificationDevice,
+  getNotificationSettings,
+  updateNotificationSettings,
+  listNotificationLog,
+  sendTestNotification,
+  reportPresence,
+  events,
 } as const;

@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { defineOperation } from "../operation.ts";
-import { Message, MessageText, Uuid } from "../schemas.ts";
+import { IdempotencyKey, Message, MessageText, Uuid } from "../schemas.ts";
 
 export const reply = defineOperation({
   id: "reply",
   audience: "user",
   kind: "mutation",
   description:
-    "Reply to an agent instance as the user. A waiting agent receives it at once; the instance becomes ACTIVE again.",
-  input: z.object({ agent_instance_id: Uuid, content: MessageText }),
+    "Reply to an agent instance as the user. A waiting agent receives it at once; the instance becomes ACTIVE again. A retry with the same idempotency_key stores one message.",
+  input: z.object({ agent_instance_id: Uuid, content: MessageText, idempotency_key: IdempotencyKey.optional() }),
   output: Message,
   rest: {
     method: "POST",

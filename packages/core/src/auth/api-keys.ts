@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type OperationArgs, type OperationOutput, type userOperations, limits } from "@omnara/contracts";
+import { limits, type OperationArgs, type OperationOutput, type userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
@@ -43,9 +43,7 @@ export async function createApiKey(
     );
   }
   const id = randomUUID();
-  const expiresAt = input.expires_in_days
-    ? new Date(now.getTime() + input.expires_in_days * DAY_MS)
-    : null;
+  const expiresAt = input.expires_in_days ? new Date(now.getTime() + input.expires_in_days * DAY_MS) : null;
   const token = await signToken({ sub: caller.userId, jti: id }, deps.secrets.apiKeySecret, expiresAt, AUDIENCE);
   const [row] = await deps.db
     .insert(apiKeys)
@@ -89,14 +87,16 @@ export async function revokeApiKey(
  * Resolves an API key to its owner. The database row is checked on every call, so revoking a
  * key takes effect at once on every server process.
  */
-export async function authenticateApiKey(
-  deps: CoreDeps,
-  token: string,
-): Promise<AgentCaller | undefined> {
+export async function authenticateApiKey(deps: CoreDeps, token: string): Promise<AgentCaller | undefined> {
   const claims = await verifyToken(token, deps.secrets.apiKeySecret, AUDIENCE);
   if (!claims) return undefined;
   const [row] = await deps.db
-    .select({ userId: apiKeys.userId, revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt })
+    .select({
+      userId: apiKeys.userId,
+      revokedAt: apiKeys.revokedAt,
+      expiresAt: apiKeys.expiresAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
     .from(apiKeys)
     .where(and(eq(apiKeys.id, claims.jti), eq(apiKeys.tokenHash, hashToken(token))));
   const now = deps.now();

@@ -54,10 +54,7 @@ export async function signUp(
   return openSession(deps, user);
 }
 
-export async function signIn(
-  deps: CoreDeps,
-  input: OperationArgs<typeof publicOperations.signIn>,
-): Promise<Session> {
+export async function signIn(deps: CoreDeps, input: OperationArgs<typeof publicOperations.signIn>): Promise<Session> {
   const [user] = await deps.db.select().from(users).where(eq(users.email, input.email.toLowerCase()));
   const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : false;
   if (!user || !ok) throw new DomainError("UNAUTHORIZED", "Wrong email or password.");

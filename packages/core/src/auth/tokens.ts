@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 
 /** Stored in place of a token: a leaked table yields no usable credentials. */
-export const hashToken = (token: string): string =>
-  createHash("sha256").update(token).digest("hex");
+export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
 
 export interface TokenClaims {
   /** The user. */

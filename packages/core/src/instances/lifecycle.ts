@@ -4,6 +4,7 @@ import { schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError } from "../domain-error.ts";
+import { enqueueNotification } from "../notifications/enqueue.ts";
 import { afterHeartbeat } from "../status-rules.ts";
 import { ensureAgentType, loadOwnedInstance } from "./owned-instance.ts";
 
@@ -70,20 +71,24 @@ export async function endSession(
 ): Promise<OperationOutput<Op["endSession"]>> {
   const instance = await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
   const now = deps.now();
-  await deps.db
-    .update(agentInstances)
-    .set({ status: input.status, endedAt: now, lastHeartbeatAt: now })
-    .where(eq(agentInstances.id, instance.id));
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(agentInstances)
+      .set({ status: input.status, endedAt: now, lastHeartbeatAt: now })
+      .where(eq(agentInstances.id, instance.id));
+    await enqueueNotification(
+      tx,
+      { kind: "session_end", userId: caller.userId, agentInstanceId: instance.id, status: input.status },
+      now,
+    );
+  });
   await deps.bus.publish([
     { type: "instance", userId: caller.userId, agentInstanceId: instance.id, status: input.status },
   ]);
   return { success: true, agent_instance_id: instance.id, final_status: input.status };
 }
 
-export async function verifyKey(
-  deps: CoreDeps,
-  caller: AgentCaller,
-): Promise<OperationOutput<Op["verifyKey"]>> {
+export async function verifyKey(deps: CoreDeps, caller: AgentCaller): Promise<OperationOutput<Op["verifyKey"]>> {
   const [user] = await deps.db.select().from(schema.users).where(eq(schema.users.id, caller.userId));
   if (!user) throw new DomainError("UNAUTHORIZED", "The account of this API key no longer exists.");
   return {
@@ -94,4 +99,3 @@ export async function verifyKey(
     message: "API key is valid.",
   };
 }
-

@@ -1,5 +1,5 @@
-import { schema } from "@omnara/db";
 import type { Db } from "@omnara/db";
+import { schema } from "@omnara/db";
 import { and, eq, ne } from "drizzle-orm";
 import { notFound } from "../domain-error.ts";
 
@@ -20,11 +20,7 @@ export async function loadOwnedInstance(
     .select()
     .from(agentInstances)
     .where(
-      and(
-        eq(agentInstances.id, instanceId),
-        eq(agentInstances.userId, userId),
-        ne(agentInstances.status, "DELETED"),
-      ),
+      and(eq(agentInstances.id, instanceId), eq(agentInstances.userId, userId), ne(agentInstances.status, "DELETED")),
     );
   const [row] = options.forUpdate ? await query.for("update") : await query;
   if (!row) throw notFound(`Agent instance ${instanceId}`);
@@ -32,10 +28,7 @@ export async function loadOwnedInstance(
 }
 
 export async function agentTypeName(db: Db, agentTypeId: string): Promise<string> {
-  const [row] = await db
-    .select({ name: agentTypes.name })
-    .from(agentTypes)
-    .where(eq(agentTypes.id, agentTypeId));
+  const [row] = await db.select({ name: agentTypes.name }).from(agentTypes).where(eq(agentTypes.id, agentTypeId));
   return row?.name ?? "unknown";
 }
 

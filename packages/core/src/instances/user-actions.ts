@@ -36,7 +36,11 @@ async function updateInstance(
 ): Promise<AgentInstance> {
   const updated = await deps.db.transaction(async (tx) => {
     const instance = await loadOwnedInstance(tx, caller.userId, instanceId, { forUpdate: true });
-    const [row] = await tx.update(agentInstances).set(change(instance)).where(eq(agentInstances.id, instance.id)).returning();
+    const [row] = await tx
+      .update(agentInstances)
+      .set(change(instance))
+      .where(eq(agentInstances.id, instance.id))
+      .returning();
     return { before: instance, after: row ?? instance };
   });
   if (updated.after.status !== updated.before.status) {

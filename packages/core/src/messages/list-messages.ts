@@ -20,7 +20,9 @@ export async function messagePage(
   const rows = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.agentInstanceId, instanceId), beforeSeq === undefined ? undefined : lt(messages.seq, beforeSeq)))
+    .where(
+      and(eq(messages.agentInstanceId, instanceId), beforeSeq === undefined ? undefined : lt(messages.seq, beforeSeq)),
+    )
     .orderBy(desc(messages.seq))
     .limit(limit + 1);
   const hasMore = rows.length > limit;

@@ -19,4 +19,3 @@ export async function advanceCursor(db: Db, instanceId: string, message: Message
 }
 
 export const lastOf = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
-

@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
+import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
 import { afterRequestInput } from "../status-rules.ts";
 import { advanceCursor, lastOf } from "./mark-read.ts";
@@ -37,6 +38,19 @@ export async function requestInput(deps: CoreDeps, caller: AgentCaller, input: I
         await tx.update(agentInstances).set({ status }).where(eq(agentInstances.id, instance.id));
         events.push({ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status });
       }
+      // Only when the question is still open: replies already there need no one to be called.
+      await enqueueNotification(
+        tx,
+        {
+          kind: "agent_message",
+          userId: caller.userId,
+          agentInstanceId: instance.id,
+          messageId: message.id,
+          content: message.content,
+          requiresUserInput: true,
+        },
+        deps.now(),
+      );
     }
     events.push({
       type: "message",

@@ -5,6 +5,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { ensureAgentType, type InstanceRow } from "../instances/owned-instance.ts";
+import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
 import { afterAgentMessage } from "../status-rules.ts";
 import { normalizeGitDiff } from "./git-diff.ts";
@@ -113,6 +114,20 @@ export async function sendAgentMessage(deps: CoreDeps, caller: AgentCaller, inpu
         ...(input.name && !instance.name ? { name: input.name } : {}),
       })
       .where(eq(agentInstances.id, instance.id));
+    await enqueueNotification(
+      tx,
+      {
+        kind: "agent_message",
+        userId: caller.userId,
+        agentInstanceId: instance.id,
+        messageId: message.id,
+        content: input.content,
+        requiresUserInput: input.requires_user_input,
+        sendPush: input.send_push,
+        sendEmail: input.send_email,
+      },
+      now,
+    );
     events.push({
       type: "message",
       userId: caller.userId,

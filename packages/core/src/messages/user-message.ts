@@ -1,7 +1,7 @@
 import type { agentOperations, Message, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
 import type { BusEvent } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { toMessage } from "../serialize.ts";
@@ -16,15 +16,30 @@ async function storeUserMessage(
   caller: Caller,
   instanceId: string,
   content: string,
-  markAsRead: boolean,
+  options: { markAsRead: boolean; idempotencyKey: string | undefined },
 ): Promise<Message> {
+  const { markAsRead, idempotencyKey } = options;
   const events: BusEvent[] = [];
   const message = await deps.db.transaction(async (tx) => {
     const instance = await loadOwnedInstance(tx, caller.userId, instanceId, { forUpdate: true });
+    if (idempotencyKey) {
+      const [earlier] = await tx
+        .select()
+        .from(messages)
+        .where(and(eq(messages.agentInstanceId, instance.id), eq(messages.idempotencyKey, idempotencyKey)));
+      if (earlier) return earlier;
+    }
     const now = deps.now();
     const [row] = await tx
       .insert(messages)
-      .values({ agentInstanceId: instance.id, senderType: "USER", senderUserId: caller.userId, content, createdAt: now })
+      .values({
+        agentInstanceId: instance.id,
+        senderType: "USER",
+        senderUserId: caller.userId,
+        content,
+        idempotencyKey: idempotencyKey ?? null,
+        createdAt: now,
+      })
       .returning();
     if (!row) throw new Error("insert returned no message");
     const status = afterUserReply(instance.status);
@@ -60,7 +75,10 @@ export const replyToInstance = (
   deps: CoreDeps,
   caller: Caller,
   input: OperationArgs<typeof userOperations.reply>,
-): Promise<Message> => storeUserMessage(deps, caller, input.agent_instance_id, input.content, false);
+): Promise<Message> => storeUserMessage(deps, caller, input.agent_instance_id, input.content, {
+    markAsRead: false,
+    idempotencyKey: input.idempotency_key,
+  });
 
 /** Text the user typed at the agent's terminal, mirrored by the agent. */
 export async function mirrorUserMessage(
@@ -68,6 +86,9 @@ export async function mirrorUserMessage(
   caller: AgentCaller,
   input: OperationArgs<typeof agentOperations.sendUserMessage>,
 ): Promise<OperationOutput<typeof agentOperations.sendUserMessage>> {
-  const message = await storeUserMessage(deps, caller, input.agent_instance_id, input.content, input.mark_as_read);
+  const message = await storeUserMessage(deps, caller, input.agent_instance_id, input.content, {
+    markAsRead: input.mark_as_read,
+    idempotencyKey: input.idempotency_key,
+  });
   return { success: true, message_id: message.id, marked_as_read: input.mark_as_read };
 }

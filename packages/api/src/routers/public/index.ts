@@ -1,6 +1,7 @@
 import { publicOperations as ops } from "@omnara/contracts";
 import * as core from "@omnara/core";
 import { publicProcedure, router } from "../../trpc.ts";
+import { publicCliLoginProcedures } from "./cli-login.ts";
 
 export const publicRouter = router({
   signUp: publicProcedure
@@ -12,4 +13,6 @@ export const publicRouter = router({
     .input(ops.signIn.input)
     .output(ops.signIn.output)
     .mutation(({ ctx, input }) => core.signIn(ctx.deps, input)),
+
+  ...publicCliLoginProcedures,
 });

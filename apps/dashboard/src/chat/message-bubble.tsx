@@ -1,0 +1,59 @@
+import type { Message } from "@omnara/contracts";
+import { MessageCircleQuestion } from "lucide-react";
+import { memo } from "react";
+import { Markdown } from "../components/markdown.tsx";
+import { parseQuestion } from "../lib/question-markers.ts";
+
+interface Props {
+  message: Message;
+  /** The question the agent is waiting on: its choices are live buttons. */
+  pending: boolean;
+  answering: boolean;
+  onChoose: (choice: string) => void;
+}
+
+/** Memoized: a long chat re-renders only the bubbles that changed, not every markdown tree. */
+export const MessageBubble = memo(function MessageBubble({ message, pending, answering, onChoose }: Props) {
+  const question = message.sender_type === "AGENT" && message.requires_user_input;
+  const parsed = message.sender_type === "AGENT" ? parseQuestion(message.content) : undefined;
+  const text = parsed?.text ?? message.content;
+  return (
+    <div
+      className={`bubble ${question ? "is-question" : ""}`}
+      data-testid="message"
+      data-message-id={message.id}
+      data-sender={message.sender_type}
+    >
+      {question ? (
+        <div className="question-label">
+          <MessageCircleQuestion aria-hidden="true" />
+          {pending ? "Question · waiting for you" : "Question"}
+        </div>
+      ) : null}
+      {message.sender_type === "USER" ? (
+        <div className="markdown" style={{ whiteSpace: "pre-wrap" }}>
+          {text}
+        </div>
+      ) : (
+        <Markdown text={text} />
+      )}
+      {parsed && parsed.choices.length > 0 && pending ? (
+        <fieldset className="choices">
+          <legend className="visually-hidden">Answer</legend>
+          {parsed.choices.map((choice) => (
+            <button
+              key={choice}
+              type="button"
+              className="btn"
+              onClick={() => onChoose(choice)}
+              disabled={answering}
+              data-testid="choice"
+            >
+              {choice}
+            </button>
+          ))}
+        </fieldset>
+      ) : null}
+    </div>
+  );
+});

@@ -1,0 +1,75 @@
+import { useQuery } from "@tanstack/react-query";
+import { KeyRound, LayoutGrid, ListChecks, type LucideIcon, Settings } from "lucide-react";
+import { Suspense } from "react";
+import { NavLink, Outlet, useMatch } from "react-router";
+import { useTRPC } from "../lib/trpc.ts";
+import { Brand } from "./brand.tsx";
+import { ConnectionIndicator, ReconnectingBanner } from "./connection-indicator.tsx";
+import { Loading } from "./states.tsx";
+
+const nav: { to: string; label: string; short: string; icon: LucideIcon; end?: boolean }[] = [
+  { to: "/", label: "Overview", short: "Overview", icon: LayoutGrid, end: true },
+  { to: "/instances", label: "Instances", short: "Instances", icon: ListChecks },
+  { to: "/api-keys", label: "API keys", short: "Keys", icon: KeyRound },
+  { to: "/settings", label: "Settings", short: "Settings", icon: Settings },
+];
+
+export function AppShell() {
+  const trpc = useTRPC();
+  const summary = useQuery(trpc.getSummary.queryOptions({}));
+  const me = useQuery(trpc.me.queryOptions({}));
+  const waiting = summary.data?.awaiting_input_instances ?? 0;
+  // A chat takes the whole phone screen; its own header has the way back.
+  const focus = useMatch("/instances/:id") !== null;
+  const badge = (to: string) =>
+    to === "/" && waiting > 0 ? (
+      <span className="count count-amber">
+        {waiting}
+        <span className="visually-hidden"> waiting for you</span>
+      </span>
+    ) : null;
+
+  return (
+    <div className={`shell ${focus ? "focus-mode" : ""}`}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Main">
+        <Brand />
+        {nav.map(({ to, label, icon: Icon, end }) => (
+          <NavLink key={to} to={to} end={end ?? false} className="nav-link">
+            <Icon aria-hidden="true" />
+            {label}
+            {badge(to)}
+          </NavLink>
+        ))}
+        <div className="sidebar-foot">
+          <ConnectionIndicator />
+          {me.data ? <span className="subtle truncate">{me.data.email}</span> : null}
+        </div>
+      </nav>
+      <div>
+        <header className="topbar">
+          <Brand />
+          <span className="spacer" />
+          <ConnectionIndicator />
+        </header>
+        <ReconnectingBanner />
+        <main id="main" className="main">
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </main>
+      </div>
+      <nav className="tabbar" aria-label="Main">
+        {nav.map(({ to, short, icon: Icon, end }) => (
+          <NavLink key={to} to={to} end={end ?? false}>
+            <Icon aria-hidden="true" />
+            {short}
+            {badge(to)}
+          </NavLink>
+        ))}
+      </nav>
+    </div>
+  );
+}

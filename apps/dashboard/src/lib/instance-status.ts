@@ -1,0 +1,42 @@
+import { type AgentInstance, OFFLINE_AFTER_MS } from "@omnara/contracts";
+
+/** What the status pill says; "offline" is derived from the heartbeat, not stored. */
+export type DisplayStatus = "active" | "waiting" | "offline" | "completed" | "failed" | "deleted";
+
+export function displayStatus(
+  instance: Pick<AgentInstance, "status" | "last_heartbeat_at">,
+  now: number,
+): DisplayStatus {
+  switch (instance.status) {
+    case "COMPLETED":
+      return "completed";
+    case "FAILED":
+      return "failed";
+    case "DELETED":
+      return "deleted";
+    case "DISCONNECTED":
+      return "offline";
+    case "AWAITING_INPUT":
+    case "ACTIVE": {
+      const beat = instance.last_heartbeat_at ? Date.parse(instance.last_heartbeat_at) : Number.NaN;
+      if (!Number.isNaN(beat) && now - beat > OFFLINE_AFTER_MS) return "offline";
+      return instance.status === "AWAITING_INPUT" ? "waiting" : "active";
+    }
+  }
+}
+
+export const statusLabel: Record<DisplayStatus, string> = {
+  active: "Active",
+  waiting: "Waiting for you",
+  offline: "Offline",
+  completed: "Completed",
+  failed: "Failed",
+  deleted: "Deleted",
+};
+
+export const isOpen = (instance: Pick<AgentInstance, "status">): boolean =>
+  instance.status === "ACTIVE" || instance.status === "AWAITING_INPUT" || instance.status === "DISCONNECTED";
+
+/** The name to show: the one given, else the agent type's. */
+export const instanceTitle = (instance: Pick<AgentInstance, "name" | "agent_type_name">): string =>
+  instance.name ?? instance.agent_type_name;

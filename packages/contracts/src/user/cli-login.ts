@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { defineOperation } from "../operation.ts";
+import { CliLoginStatus, UserCode } from "../public/cli-login.ts";
+import { IsoDateTime } from "../schemas.ts";
+
+const CliLogin = z.object({
+  user_code: z.string(),
+  client_name: z.string(),
+  status: CliLoginStatus,
+  created_at: IsoDateTime,
+  expires_at: IsoDateTime,
+});
+
+export const describeCliLogin = defineOperation({
+  id: "describeCliLogin",
+  audience: "user",
+  kind: "query",
+  description: "Look up a CLI sign-in by the code the CLI shows, to show where it comes from before confirming it.",
+  input: z.object({ user_code: UserCode }),
+  output: CliLogin,
+  rest: { method: "GET", path: "/api/v1/auth/cli-login/{user_code}" },
+});
+
+export const confirmCliLogin = defineOperation({
+  id: "confirmCliLogin",
+  audience: "user",
+  kind: "mutation",
+  description:
+    "Approve (or, with approve false, deny) the CLI sign-in showing this code. On approval the waiting CLI receives a new API key of this account, named after its host.",
+  input: z.object({ user_code: UserCode, approve: z.boolean().default(true) }),
+  output: CliLogin,
+  rest: { method: "POST", path: "/api/v1/auth/cli-login/{user_code}/confirm" },
+});

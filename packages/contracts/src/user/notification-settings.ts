@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { NotificationChannel, QuietHours } from "../notifications.ts";
+import { defineOperation } from "../operation.ts";
+
+export const NotificationSettings = z.object({
+  /** Push to every registered phone and browser (APNs, FCM, Web Push). */
+  push_enabled: z.boolean(),
+  /** Email to the account's address. */
+  email_enabled: z.boolean(),
+  email_address: z.string(),
+  /** Also notify when a session completes or fails (questions always notify). */
+  session_end_enabled: z.boolean(),
+  /** No push during these hours; email (which does not buzz) still goes out if enabled. */
+  quiet_hours: QuietHours,
+  /** The server's rate limit: at most one notification per instance per this many seconds. */
+  dedupe_window_seconds: z.number().int(),
+  /** Channels this server is configured to deliver. */
+  available_channels: z.array(NotificationChannel),
+  /** The VAPID public key to pass to PushManager.subscribe as applicationServerKey; null if Web Push is off. */
+  web_push_public_key: z.string().nullable(),
+});
+export type NotificationSettings = z.infer<typeof NotificationSettings>;
+
+export const getNotificationSettings = defineOperation({
+  id: "getNotificationSettings",
+  audience: "user",
+  kind: "query",
+  description:
+    "The user's notification preferences (push, email, session endings, quiet hours) and what this server can deliver, including the Web Push public key the browser needs to subscribe.",
+  input: z.object({}),
+  output: NotificationSettings,
+  rest: { method: "GET", path: "/api/v1/notifications/settings" },
+});
+
+export const updateNotificationSettings = defineOperation({
+  id: "updateNotificationSettings",
+  audience: "user",
+  kind: "mutation",
+  description:
+    "Change notification preferences; fields left out keep their value. Per-message flags sent by agents can only narrow these, never widen them.",
+  input: z.object({
+    push_enabled: z.boolean().optional(),
+    email_enabled: z.boolean().optional(),
+    session_end_enabled: z.boolean().optional(),
+    quiet_hours: QuietHours.partial().optional(),
+  }),
+  output: NotificationSettings,
+  rest: { method: "PATCH", path: "/api/v1/notifications/settings" },
+});

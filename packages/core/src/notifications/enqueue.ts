@@ -1,0 +1,66 @@
+import type { Db } from "@omnara/db";
+import { schema } from "@omnara/db";
+import { firstLine } from "./first-line.ts";
+
+/** What happened, as the write paths know it. */
+export type NotificationCause =
+  | {
+      kind: "agent_message";
+      userId: string;
+      agentInstanceId: string;
+      messageId: string;
+      content: string;
+      requiresUserInput: boolean;
+      /** The message's own flags: undefined leaves the user's choice, false turns a channel off. */
+      sendPush?: boolean | undefined;
+      sendEmail?: boolean | undefined;
+    }
+  | { kind: "session_end"; userId: string; agentInstanceId: string; status: string };
+
+/**
+ * Queues the notification a write causes, in the writer's transaction (pass `tx`), so the
+ * message and its notification commit together: a restart in between still sends it once.
+ * The rules that need no state: questions notify unless a flag says no; steps only when a flag
+ * asks; sessions notify once when they complete or fail. Preferences, quiet hours, watching and
+ * the rate limit are applied when the dispatcher plans the job.
+ */
+export async function enqueueNotification(tx: Db, cause: NotificationCause, now: Date): Promise<void> {
+  const job = jobFor(cause);
+  if (!job) return;
+  await tx
+    .insert(schema.notificationJobs)
+    .values({ ...job, userId: cause.userId, agentInstanceId: cause.agentInstanceId, runAt: now, createdAt: now })
+    .onConflictDoNothing();
+}
+
+type JobValues = Pick<
+  typeof schema.notificationJobs.$inferInsert,
+  "event" | "messageId" | "preview" | "allowPush" | "allowEmail" | "dedupeKey"
+>;
+
+function jobFor(cause: NotificationCause): JobValues | undefined {
+  if (cause.kind === "session_end") {
+    if (cause.status !== "COMPLETED" && cause.status !== "FAILED") return undefined;
+    return {
+      event: cause.status === "COMPLETED" ? "session_completed" : "session_failed",
+      allowPush: true,
+      allowEmail: true,
+      // One per instance, however often the agent ends it.
+      dedupeKey: `end:${cause.agentInstanceId}`,
+    };
+  }
+  const question = cause.requiresUserInput;
+  // A question uses what the user allowed unless the message narrows it; a step opts in.
+  const allowPush = question ? cause.sendPush !== false : cause.sendPush === true;
+  const allowEmail = question ? cause.sendEmail !== false : cause.sendEmail === true;
+  if (!allowPush && !allowEmail) return undefined;
+  return {
+    event: question ? "question" : "step",
+    messageId: cause.messageId,
+    preview: firstLine(cause.content),
+    allowPush,
+    allowEmail,
+    // A step later turned into a question notifies again, as a question.
+    dedupeKey: `${question ? "question" : "step"}:${cause.messageId}`,
+  };
+}

@@ -1,0 +1,91 @@
+import type { NotificationSettings, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
+import type { Db } from "@omnara/db";
+import { schema } from "@omnara/db";
+import { eq } from "drizzle-orm";
+import type { Caller, CoreDeps } from "../deps.ts";
+import { DomainError } from "../domain-error.ts";
+
+const { notificationSettings, notificationCapabilities, users } = schema;
+type Op = typeof userOperations;
+type SettingsValues = Omit<typeof notificationSettings.$inferSelect, "userId" | "updatedAt">;
+
+async function storedSettings(db: Db, userId: string): Promise<SettingsValues> {
+  const [row] = await db.select().from(notificationSettings).where(eq(notificationSettings.userId, userId));
+  return row ?? schema.defaultNotificationSettings;
+}
+
+/** Written by the dispatchers at start; absent when none runs against this database yet. */
+async function capabilities(
+  db: Db,
+): Promise<{ channels: NotificationSettings["available_channels"]; webPushPublicKey: string | null }> {
+  const [row] = await db.select().from(notificationCapabilities).where(eq(notificationCapabilities.id, "server"));
+  return { channels: row?.channels ?? [], webPushPublicKey: row?.webPushPublicKey ?? null };
+}
+
+async function present(
+  deps: CoreDeps,
+  caller: Caller,
+  values: SettingsValues,
+  dedupe: number,
+): Promise<NotificationSettings> {
+  const [user] = await deps.db.select({ email: users.email }).from(users).where(eq(users.id, caller.userId));
+  if (!user) throw new DomainError("UNAUTHORIZED", "This account no longer exists.");
+  const caps = await capabilities(deps.db);
+  return {
+    push_enabled: values.pushEnabled,
+    email_enabled: values.emailEnabled,
+    email_address: user.email,
+    session_end_enabled: values.sessionEndEnabled,
+    quiet_hours: {
+      enabled: values.quietHoursEnabled,
+      start: values.quietHoursStart,
+      end: values.quietHoursEnd,
+      time_zone: values.timeZone,
+    },
+    dedupe_window_seconds: dedupe,
+    available_channels: caps.channels,
+    web_push_public_key: caps.webPushPublicKey,
+  };
+}
+
+async function dedupeWindow(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ seconds: notificationCapabilities.dedupeWindowSeconds })
+    .from(notificationCapabilities)
+    .where(eq(notificationCapabilities.id, "server"));
+  return row?.seconds ?? 0;
+}
+
+export async function getNotificationSettings(
+  deps: CoreDeps,
+  caller: Caller,
+): Promise<OperationOutput<Op["getNotificationSettings"]>> {
+  return present(deps, caller, await storedSettings(deps.db, caller.userId), await dedupeWindow(deps.db));
+}
+
+export async function updateNotificationSettings(
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<Op["updateNotificationSettings"]>,
+): Promise<OperationOutput<Op["updateNotificationSettings"]>> {
+  const values = await deps.db.transaction(async (tx) => {
+    const current = await storedSettings(tx, caller.userId);
+    const quiet = input.quiet_hours ?? {};
+    const next: SettingsValues = {
+      pushEnabled: input.push_enabled ?? current.pushEnabled,
+      emailEnabled: input.email_enabled ?? current.emailEnabled,
+      sessionEndEnabled: input.session_end_enabled ?? current.sessionEndEnabled,
+      quietHoursEnabled: quiet.enabled ?? current.quietHoursEnabled,
+      quietHoursStart: quiet.start ?? current.quietHoursStart,
+      quietHoursEnd: quiet.end ?? current.quietHoursEnd,
+      timeZone: quiet.time_zone ?? current.timeZone,
+    };
+    const updatedAt = deps.now();
+    await tx
+      .insert(notificationSettings)
+      .values({ userId: caller.userId, ...next, updatedAt })
+      .onConflictDoUpdate({ target: notificationSettings.userId, set: { ...next, updatedAt } });
+    return next;
+  });
+  return present(deps, caller, values, await dedupeWindow(deps.db));
+}

@@ -1,0 +1,52 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type ErrorCode, type FieldIssue, isErrorCode } from "@omnara/contracts";
+
+/**
+ * A failed operation as the MCP layer reports it. The in-process API throws it; the SDK's
+ * errors carry the same `code`, `message` and `issues`, so both read the same way.
+ */
+export class OperationError extends Error {
+  override name = "OperationError";
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(message);
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+
+const isIssue = (value: unknown): value is FieldIssue =>
+  isRecord(value) && typeof value.path === "string" && typeof value.message === "string";
+
+const issuesOf = (value: unknown): FieldIssue[] => (Array.isArray(value) ? value.filter(isIssue) : []);
+
+/** Reads code, message and field issues from our errors, the SDK's, or a tRPC client's (`data`). */
+export function describeError(error: unknown): { code: string; message: string; issues: FieldIssue[] } {
+  if (!isRecord(error)) return { code: "INTERNAL_SERVER_ERROR", message: String(error), issues: [] };
+  const data = isRecord(error.data) ? error.data : {};
+  const code = [error.code, data.code].find((value): value is string => typeof value === "string");
+  const issues = issuesOf(error.issues);
+  return {
+    code: code && (isErrorCode(code) || /^[A-Z_]+$/.test(code)) ? code : "INTERNAL_SERVER_ERROR",
+    message: typeof error.message === "string" ? error.message : "The operation failed.",
+    issues: issues.length > 0 ? issues : issuesOf(data.issues),
+  };
+}
+
+/**
+ * A tool error the model can act on: the code, the message, and one line per invalid field.
+ * Tool errors are results with `isError` (not protocol errors), so the model sees them.
+ */
+export function toolErrorResult(error: unknown): CallToolResult {
+  const { code, message, issues } = describeError(error);
+  const lines = [`${code}: ${message}`, ...issues.map((issue) => `- ${issue.path || "(input)"}: ${issue.message}`)];
+  return {
+    isError: true,
+    content: [{ type: "text", text: lines.join("\n") }],
+    structuredContent: { error: { code, message, issues } },
+  };
+}

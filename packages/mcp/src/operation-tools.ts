@@ -1,0 +1,47 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpContextField } from "@omnara/contracts";
+import { callOperation } from "./call-operation.ts";
+import { hasInputField, mcpOperations, modelInputSchema } from "./mcp-operations.ts";
+import { toolErrorResult } from "./operation-error.ts";
+import type { ToolCall, ToolExtra } from "./tool-context.ts";
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const contextValue = (field: McpContextField, call: ToolCall): string | number =>
+  field === "agent_type" ? call.agentType : call.waitRoundSeconds;
+
+/**
+ * One tool per agent operation marked `mcp`, generated from its contract: name, description,
+ * input schema (less the fields the server fills in) and output schema. The handler fills the
+ * context fields, defaults agent_instance_id to the session's, calls the operation (in rounds
+ * when it waits) and answers with the output as JSON text and as structured content.
+ */
+export function registerOperationTools(server: McpServer, start: (extra: ToolExtra) => ToolCall): void {
+  for (const { key, op, binding } of mcpOperations) {
+    server.registerTool(
+      binding.tool,
+      { description: op.description, inputSchema: modelInputSchema(op, binding), outputSchema: op.output },
+      async (args, extra) => {
+        const call = start(extra);
+        const input: Record<string, unknown> = { ...(isRecord(args) ? args : {}) };
+        for (const field of binding.context ?? []) input[field] = contextValue(field, call);
+        if (
+          input.agent_instance_id === undefined &&
+          call.session.instanceId &&
+          hasInputField(op, "agent_instance_id")
+        ) {
+          input.agent_instance_id = call.session.instanceId;
+        }
+        try {
+          const output = await callOperation(call, key, input);
+          if (!isRecord(output)) throw new Error(`${op.id} answered with no object.`);
+          if (typeof output.agent_instance_id === "string") call.session.instanceId = output.agent_instance_id;
+          return { content: [{ type: "text", text: JSON.stringify(output) }], structuredContent: output };
+        } catch (error) {
+          return toolErrorResult(error);
+        }
+      },
+    );
+  }
+}

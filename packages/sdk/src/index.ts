@@ -1,0 +1,36 @@
+export type {
+  AgentApi,
+  AgentInstance,
+  CallOptions,
+  FieldIssue,
+  InstanceStatus,
+  Message,
+  Metadata,
+} from "@omnara/contracts";
+export type { Answer } from "./answer.ts";
+export type { OmnaraOptions } from "./client-options.ts";
+export {
+  AuthenticationError,
+  type ClientErrorCode,
+  NetworkError,
+  NotFoundError,
+  OmnaraError,
+  type OmnaraErrorCode,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from "./errors.ts";
+export { Omnara } from "./omnara.ts";
+export type { Choices } from "./question.ts";
+export type { RetryOptions } from "./retry.ts";
+export type {
+  AskOptions,
+  CallSignal,
+  EndStatus,
+  LogOptions,
+  LogResult,
+  Session,
+  SessionOptions,
+  WaitOptions,
+} from "./session.ts";
