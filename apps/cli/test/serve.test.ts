@@ -7,10 +7,7 @@ import { isolatedEnv } from "./test-env.ts";
 
 test("omnara serve starts the platform, answers on its port, and stops on SIGTERM", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "omnara-serve-"));
-  const serve = startCli(
-    ["serve", "--port", "0", "--data-dir", dataDir, "--json"],
-    isolatedEnv({ LOG_LEVEL: "error" }).env,
-  );
+  const serve = startCli(["serve", "--port", "0", "--data-dir", dataDir, "--json"], isolatedEnv({}).env);
   const [, url] = await serve.waitForOutput(/"url": "(http:\/\/[^"]+)"/, 60_000);
   const health = await fetch(`${url}/healthz`);
   expect(health.status).toBe(200);

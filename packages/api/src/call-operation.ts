@@ -7,12 +7,7 @@ import { appRouter } from "./root.ts";
  * Runs an operation through its tRPC procedure (auth, rate limit, validation, output check)
  * for the surfaces that are not tRPC: REST and MCP. Input is validated by the procedure.
  */
-export function callOperation(
-  ctx: Context,
-  op: Operation,
-  input: unknown,
-  signal?: AbortSignal,
-): Promise<unknown> {
+export function callOperation(ctx: Context, op: Operation, input: unknown, signal?: AbortSignal): Promise<unknown> {
   return callTRPCProcedure({
     router: appRouter,
     path: `${op.audience}.${op.id}`,

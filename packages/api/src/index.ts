@@ -2,7 +2,7 @@ export { callOperation } from "./call-operation.ts";
 export { bearerToken, type Context } from "./context.ts";
 export { fieldIssues, httpStatusOf, publicMessage, toPublicError } from "./errors.ts";
 export { type AgentRouter, type AppRouter, appRouter, type PublicRouter, type UserRouter } from "./root.ts";
-export { createCallerFactory } from "./trpc.ts";
 export { agentRouter } from "./routers/agent/index.ts";
 export { publicRouter } from "./routers/public/index.ts";
 export { userRouter } from "./routers/user/index.ts";
+export { createCallerFactory } from "./trpc.ts";

@@ -1,7 +1,7 @@
 import { Omnara } from "@omnara/sdk";
 import { newUserWithKey } from "@omnara/testing";
-import type { LatencyResult } from "./wake-latency.ts";
 import { summarize } from "./stats.ts";
+import type { LatencyResult } from "./wake-latency.ts";
 
 export interface AskLatencyResult {
   /** From the user's reply leaving their client to `session.ask` resolving in the agent. */
@@ -34,7 +34,9 @@ export async function sdkAskLatency(url: string, rounds: number): Promise<AskLat
       onQuestionStored = () => {
         onQuestionStored = () => {};
         repliedAt = performance.now();
-        human.user.reply.mutate({ agent_instance_id: session.id, content: `answer ${round}` }).then(() => resolve(), reject);
+        human.user.reply
+          .mutate({ agent_instance_id: session.id, content: `answer ${round}` })
+          .then(() => resolve(), reject);
       };
     });
     const started = performance.now();

@@ -32,7 +32,6 @@ const Env = z.object({
     .transform((value) => value === "true" || value === "1"),
   /** A built dashboard to serve instead of the one in this repository (apps/dashboard/dist). */
   OMNARA_DASHBOARD_DIR: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(["silent", "error", "warn", "info", "debug"]).default("info"),
   ...NotificationEnv,
 });
 
@@ -52,7 +51,6 @@ export interface Config {
   rateLimitPerMinute: number;
   dashboardDir: string | undefined;
   allowSignup: boolean;
-  logLevel: "silent" | "error" | "warn" | "info" | "debug";
   notifications: NotificationConfig;
 }
 
@@ -83,7 +81,6 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     rateLimitPerMinute: e.OMNARA_RATE_LIMIT_PER_MINUTE,
     dashboardDir: e.OMNARA_DASHBOARD_DIR ? resolve(e.OMNARA_DASHBOARD_DIR) : undefined,
     allowSignup: e.OMNARA_ALLOW_SIGNUP,
-    logLevel: e.LOG_LEVEL,
     notifications: notificationConfig(e, (message) => new ConfigError(message)),
   };
 }

@@ -10,7 +10,11 @@ describe("NotifyBatcher", () => {
     let release: () => void = () => {};
     const batcher = new NotifyBatcher(async (payloads) => {
       sent.push(payloads);
-      if (sent.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      if (sent.length === 1) {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      }
     });
     const first = batcher.publish([event(1)]);
     const second = batcher.publish([event(2)]);

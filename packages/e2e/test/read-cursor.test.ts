@@ -34,7 +34,12 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
 
   test("retried replies and mirrored terminal input with an idempotency key store one message each", async () => {
     const id = randomUUID();
-    await a.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "x", content: "q", requires_user_input: true });
+    await a.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "q",
+      requires_user_input: true,
+    });
     const reply = { agent_instance_id: id, content: "yes", idempotency_key: "tap-1" };
     const [r1, r2] = await Promise.all([a.user.reply.mutate(reply), a.user.reply.mutate(reply)]);
     expect(r2.id).toBe(r1.id);

@@ -52,7 +52,9 @@ describeEachDatabase("every procedure is scoped to its owner", (kind) => {
       if (!binding) throw new Error(`${op.id} has no REST binding`);
       const inQuery = binding.method === "GET" || binding.method === "DELETE";
       const path = fillPath(binding.path, input);
-      const query = inQuery ? `?${new URLSearchParams(Object.entries(input).map(([k, v]): [string, string] => [k, String(v)]))}` : "";
+      const query = inQuery
+        ? `?${new URLSearchParams(Object.entries(input).map(([k, v]): [string, string] => [k, String(v)]))}`
+        : "";
       const res = await rest(server.url, binding.method, path + query, {
         token: bob.sessionToken,
         ...(inQuery ? {} : { body: input }),

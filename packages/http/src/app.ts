@@ -1,6 +1,6 @@
 import { agentRouter, bearerToken, type Context, publicRouter, userRouter } from "@omnara/api";
 import type { Role } from "@omnara/config";
-import { allOperations, type Audience, limits } from "@omnara/contracts";
+import { type Audience, allOperations, limits } from "@omnara/contracts";
 import { type CoreDeps, DomainError, RateLimiter, type UserAuthenticator } from "@omnara/core";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";

@@ -1,5 +1,5 @@
-import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Config } from "@omnara/config";
 import { type CoreDeps, createLocalUserAuthenticator, loadOrCreateSecrets, onNotificationDoorbell } from "@omnara/core";
 import { createDb, type Database } from "@omnara/db";

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useRef } from "react";
+import { type ReactNode, useEffect, useLayoutEffect, useRef } from "react";
 
 /**
  * A modal on the native <dialog>: focus moves in and is trapped, Escape closes, and focus
@@ -22,6 +22,14 @@ export function Dialog({
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
   }, [open]);
+  // A dialog unmounted while open (its owner closed it by unmounting) still closes first, while
+  // it is in the document, so the browser hands focus back to the opener.
+  useLayoutEffect(() => {
+    const dialog = ref.current;
+    return () => {
+      if (dialog?.open) dialog.close();
+    };
+  }, []);
   return (
     <dialog ref={ref} className="dialog" aria-label={label} onClose={onClose}>
       {open ? children : null}

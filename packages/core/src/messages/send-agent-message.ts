@@ -34,11 +34,9 @@ export async function lockOrCreateInstance(
   let created = false;
   if (!instance) {
     if (!create.agentType) {
-      throw new DomainError(
-        "BAD_REQUEST",
-        "agent_type is required on the first message of a new agent_instance_id.",
-        [{ path: "agent_type", message: "required when creating an instance" }],
-      );
+      throw new DomainError("BAD_REQUEST", "agent_type is required on the first message of a new agent_instance_id.", [
+        { path: "agent_type", message: "required when creating an instance" },
+      ]);
     }
     const agentType = await ensureAgentType(tx, caller.userId, create.agentType);
     const inserted = await tx

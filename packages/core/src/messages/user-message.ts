@@ -75,7 +75,8 @@ export const replyToInstance = (
   deps: CoreDeps,
   caller: Caller,
   input: OperationArgs<typeof userOperations.reply>,
-): Promise<Message> => storeUserMessage(deps, caller, input.agent_instance_id, input.content, {
+): Promise<Message> =>
+  storeUserMessage(deps, caller, input.agent_instance_id, input.content, {
     markAsRead: false,
     idempotencyKey: input.idempotency_key,
   });

@@ -57,11 +57,7 @@ export const agentInstances = pgTable(
     latestMessageAt: timestamp({ withTimezone: true }),
     chatLength: integer().notNull().default(0),
   },
-  (t) => [
-    index().on(t.userId, t.status),
-    index().on(t.agentTypeId),
-    index().on(t.userId, t.startedAt),
-  ],
+  (t) => [index().on(t.userId, t.status), index().on(t.agentTypeId), index().on(t.userId, t.startedAt)],
 );
 
 /** Every message of an instance: agent steps, agent questions, user replies. */
@@ -84,8 +80,6 @@ export const messages = pgTable(
   },
   (t) => [
     index().on(t.agentInstanceId, t.seq),
-    uniqueIndex()
-      .on(t.agentInstanceId, t.idempotencyKey)
-      .where(sql`${t.idempotencyKey} is not null`),
+    uniqueIndex().on(t.agentInstanceId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
   ],
 );

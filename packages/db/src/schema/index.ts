@@ -1,5 +1,5 @@
 export * from "./agents.ts";
 export * from "./api-keys.ts";
+export * from "./cli-logins.ts";
 export * from "./notifications.ts";
 export * from "./users.ts";
-export * from "./cli-logins.ts";
