@@ -1,7 +1,7 @@
 import type { AgentApi, Message, Metadata } from "@omnara/contracts";
 import { type Answer, answerFrom, defaultAnswer } from "./answer.ts";
 import type { ClientConfig } from "./client-options.ts";
-import { OmnaraError, TimeoutError, ValidationError } from "./errors.ts";
+import { OmnaraError, TimeoutError } from "./errors.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { newId } from "./ids.ts";
 import { type Choices, formatQuestion } from "./question.ts";
@@ -145,12 +145,10 @@ export class Session {
   async requestInput(messageId: string, options: WaitOptions = {}): Promise<Answer> {
     this.#assertOpen();
     const call = this.#link(options.signal);
-    let early: Message[] = [];
+    let early: Message[];
     try {
+      // Idempotent on the server: already a question (an earlier ask, our own retry) is fine.
       early = (await this.#api.requestInput({ message_id: messageId }, { signal: call.signal })).messages;
-    } catch (error) {
-      // Already a question (an earlier ask, or our own retried request): just wait for its answer.
-      if (!(error instanceof ValidationError && /already requires user input/i.test(error.message))) throw error;
     } finally {
       call.dispose();
     }

@@ -7,7 +7,7 @@ export const requestInput = defineOperation({
   audience: "agent",
   kind: "mutation",
   description:
-    "Turn an earlier agent message into a question. If the user already replied after it, those replies come back at once (status 'ok', marked read); otherwise the instance shows as waiting for input and messages is empty.",
+    "Turn an earlier agent message into a question. If the user already replied after it, those replies come back at once (status 'ok', marked read); otherwise the instance shows as waiting for input and messages is empty. Calling it again on the same message is harmless and answers the same way.",
   input: z.object({ message_id: Uuid }),
   output: z.object({
     success: z.literal(true),

@@ -24,15 +24,16 @@ export async function requestInput(deps: CoreDeps, caller: AgentCaller, input: I
     if (message.senderType !== "AGENT") {
       throw new DomainError("BAD_REQUEST", "Only an agent message can be turned into a question.");
     }
-    if (message.requiresUserInput) {
-      throw new DomainError("BAD_REQUEST", "This message already requires user input.");
+    // Asking again (a retried request, or an earlier ask) changes nothing and answers the same.
+    const alreadyAsked = message.requiresUserInput;
+    if (!alreadyAsked) {
+      await tx.update(messages).set({ requiresUserInput: true }).where(eq(messages.id, message.id));
     }
-    await tx.update(messages).set({ requiresUserInput: true }).where(eq(messages.id, message.id));
     const replies = await userMessagesAfter(tx, instance.id, message.id);
     const last = lastOf(replies);
     if (last) {
       await advanceCursor(tx, instance.id, last);
-    } else {
+    } else if (!alreadyAsked) {
       const status = afterRequestInput(instance.status);
       if (status !== instance.status) {
         await tx.update(agentInstances).set({ status }).where(eq(agentInstances.id, instance.id));
