@@ -5,6 +5,7 @@ import { and, eq, gt } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { DomainError } from "../domain-error.ts";
 import { iso } from "../serialize.ts";
+import { waitForEvent } from "../wait-for-event.ts";
 import { createApiKey } from "./api-keys.ts";
 import { hashToken } from "./tokens.ts";
 
@@ -130,43 +131,23 @@ export async function pollCliLogin(
   const [initial] = await deps.db.select().from(cliLogins).where(eq(cliLogins.deviceCodeHash, deviceCodeHash));
   if (!initial) throw new DomainError("NOT_FOUND", "Unknown or already used device code. Run `omnara login` again.");
 
-  let wake: () => void = () => {};
-  let woken = false;
-  const unsubscribe = deps.bus.subscribe((event) => {
-    if (event.type === "cliLogin" && event.agentInstanceId === initial.id) {
-      woken = true;
-      wake();
-    }
-  });
   const deadline = Math.min(Date.now() + input.timeout_seconds * 1000, initial.expiresAt.getTime());
-  try {
-    for (;;) {
-      woken = false;
+  const outcome = await waitForEvent({
+    bus: deps.bus,
+    wakesOn: (event) => event.type === "cliLogin" && event.agentInstanceId === initial.id,
+    check: async () => {
       const [row] = await deps.db.select().from(cliLogins).where(eq(cliLogins.id, initial.id));
       if (!row || row.status === "CONSUMED") {
         throw new DomainError("NOT_FOUND", "This sign-in has already handed out its key. Run `omnara login` again.");
       }
       const status = statusOf(row, deps.now());
-      if (status === "approved") return await consume(deps, row);
-      if (status !== "pending") return noKey(status);
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || signal?.aborted) return noKey("pending");
-      if (woken) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, remaining);
-        function done() {
-          clearTimeout(timer);
-          signal?.removeEventListener("abort", done);
-          resolve();
-        }
-        wake = done;
-        signal?.addEventListener("abort", done, { once: true });
-      });
-      wake = () => {};
-    }
-  } finally {
-    unsubscribe();
-  }
+      if (status === "approved") return consume(deps, row);
+      return status === "pending" ? undefined : noKey(status);
+    },
+    deadline,
+    signal,
+  });
+  return outcome ?? noKey("pending");
 }
 
 async function consume(deps: CoreDeps, row: Row): Promise<PollOutput> {

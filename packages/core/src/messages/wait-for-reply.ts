@@ -1,9 +1,9 @@
 import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
-import type { BusEvent } from "@omnara/db";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { notFound } from "../domain-error.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { toMessage } from "../serialize.ts";
+import { waitForEvent } from "../wait-for-event.ts";
 import { advanceCursor, lastOf } from "./mark-read.ts";
 import { findMessage, userMessagesAfter } from "./queries.ts";
 
@@ -25,43 +25,20 @@ export async function waitForReply(
   const after = await findMessage(deps.db, input.after_message_id);
   if (!after || after.agentInstanceId !== instance.id) throw notFound(`Message ${input.after_message_id}`);
 
-  let wake: () => void = () => {};
-  let woken = false;
-  const onEvent = (event: BusEvent) => {
-    if (event.type === "message" && event.agentInstanceId === instance.id && event.senderType === "USER") {
-      woken = true;
-      wake();
-    }
-  };
-  const unsubscribe = deps.bus.subscribe(onEvent);
-  const deadline = Date.now() + input.timeout_seconds * 1000;
-  try {
-    for (;;) {
-      woken = false;
+  const replied = await waitForEvent({
+    bus: deps.bus,
+    wakesOn: (event) =>
+      event.type === "message" && event.agentInstanceId === instance.id && event.senderType === "USER",
+    check: async () => {
       const replies = await userMessagesAfter(deps.db, instance.id, after.id);
       const last = lastOf(replies);
-      if (last) {
-        await advanceCursor(deps.db, instance.id, last);
-        return { status: "replied", agent_instance_id: instance.id, messages: replies.map(toMessage) };
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || signal?.aborted) break;
-      // An event during the query above has already set `woken`: query again at once.
-      if (woken) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        const done = () => {
-          clearTimeout(timer);
-          signal?.removeEventListener("abort", done);
-          resolve();
-        };
-        wake = done;
-        signal?.addEventListener("abort", done, { once: true });
-      });
-      wake = () => {};
-    }
-  } finally {
-    unsubscribe();
-  }
+      if (!last) return undefined;
+      await advanceCursor(deps.db, instance.id, last);
+      return replies;
+    },
+    deadline: Date.now() + input.timeout_seconds * 1000,
+    signal,
+  });
+  if (replied) return { status: "replied", agent_instance_id: instance.id, messages: replied.map(toMessage) };
   return { status: "timeout", agent_instance_id: instance.id, messages: [] };
 }
