@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createTestDatabase, startChildServer } from "@omnara/testing";
 import { sdkAskLatency } from "./sdk-ask-latency.ts";
 import { ms } from "./stats.ts";
-import { agentMessageRate, rawInsertRate } from "./throughput.ts";
+import { agentMessageRate, bareHttpRate, rawInsertRate } from "./throughput.ts";
 import { httpRoundTrip, wakeLatency } from "./wake-latency.ts";
 
 // `npm run bench`: the server runs in its own process on the machine's Postgres (a fresh
@@ -25,6 +25,7 @@ try {
   const sdk = await sdkAskLatency(server.url, ROUNDS);
   const api = await agentMessageRate(server.url, CONCURRENCY, DURATION_MS);
   const raw = await rawInsertRate(database.url ?? "", CONCURRENCY, DURATION_MS);
+  const bare = await bareHttpRate(server.url, CONCURRENCY, DURATION_MS);
   const ratio = api / raw;
   const lines = [
     `Omnara bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} cores, Postgres on 127.0.0.1`,
@@ -38,6 +39,7 @@ try {
     `| (b) agent messages/s via HTTP, ${CONCURRENCY} concurrent agents | ${api.toFixed(0)} /s | | |`,
     `| (c) raw single-row INSERT/s, postgres.js, ${CONCURRENCY} concurrent | ${raw.toFixed(0)} /s | | |`,
     `| (b)/(c) | ${ratio.toFixed(2)} | | ≥ 0.4 ${ratio >= 0.4 ? "✔" : "✘"} |`,
+    `| (d) ceiling: bare HTTP GET /healthz/s, ${CONCURRENCY} concurrent, same server | ${bare.toFixed(0)} /s | (d)/(c) = ${(bare / raw).toFixed(2)} | |`,
   ];
   console.log(lines.join("\n"));
 } finally {

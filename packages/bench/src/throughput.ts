@@ -41,3 +41,11 @@ export async function rawInsertRate(databaseUrl: string, concurrency: number, du
     await sql.end();
   }
 }
+
+/** What no API call can beat on this machine: an HTTP request that touches no database. */
+export function bareHttpRate(url: string, concurrency: number, durationMs: number): Promise<number> {
+  return rate(concurrency, durationMs, async () => {
+    const res = await fetch(`${url}/healthz`);
+    await res.arrayBuffer();
+  });
+}
