@@ -5,6 +5,10 @@ export interface Context {
   deps: CoreDeps;
   userAuth: UserAuthenticator;
   rateLimiter: RateLimiter;
+  /** Stricter, per client address: sign-up, sign-in and CLI login are where guessing happens. */
+  publicRateLimiter: RateLimiter;
+  /** The client's address, for the public rate limit. */
+  clientAddress: string | undefined;
   allowSignup: boolean;
   /** The bearer token of the request, if any: an API key or a user session token. */
   token: string | undefined;

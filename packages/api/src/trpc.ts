@@ -1,4 +1,4 @@
-import { authenticateApiKey, DomainError } from "@omnara/core";
+import { authenticateApiKey, DomainError, type RateLimiter } from "@omnara/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context.ts";
 import { fieldIssues, publicMessage, toPublicError } from "./errors.ts";
@@ -35,14 +35,18 @@ const base = t.procedure.use(async ({ next }) => {
   return result;
 });
 
-const limitRate = (ctx: Context, key: string): void => {
-  const wait = ctx.rateLimiter.take(key);
+const limitRate = (ctx: Context, key: string, limiter: RateLimiter = ctx.rateLimiter): void => {
+  const wait = limiter.take(key);
   if (wait > 0) {
     throw new DomainError("TOO_MANY_REQUESTS", `Rate limit reached; retry in ${wait} s.`, undefined, wait);
   }
 };
 
-export const publicProcedure = base;
+/** Anyone: limited per client address, since there is no identity to limit by. */
+export const publicProcedure = base.use(async ({ ctx, next }) => {
+  limitRate(ctx, `ip:${ctx.clientAddress ?? "unknown"}`, ctx.publicRateLimiter);
+  return next();
+});
 
 /** Agent calls: a live API key (checked against the database on every call). */
 export const agentProcedure = base.use(async ({ ctx, next }) => {

@@ -18,6 +18,7 @@ const server = await startChildServer({
   DATABASE_URL: database.url ?? "",
   OMNARA_DATA_DIR: mkdtempSync(join(tmpdir(), "omnara-bench-")),
   OMNARA_RATE_LIMIT_PER_MINUTE: "0",
+  OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: "0",
 });
 try {
   const http = await httpRoundTrip(server.url, ROUNDS);

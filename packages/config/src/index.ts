@@ -20,6 +20,8 @@ const Env = z.object({
   OMNARA_PUBLIC_URL: z.string().url().optional(),
   /** Requests per minute per API key or session; 0 turns rate limiting off. */
   OMNARA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** Sign-up, sign-in and CLI-login calls per minute per client address; 0 turns it off. */
+  OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** Allow new local accounts to sign up (turn off once your team is in). */
   OMNARA_ALLOW_SIGNUP: z
     .enum(["true", "false", "1", "0"])
@@ -49,6 +51,7 @@ export interface Config {
   role: Role;
   publicUrl: string | undefined;
   rateLimitPerMinute: number;
+  publicRateLimitPerMinute: number;
   dashboardDir: string | undefined;
   allowSignup: boolean;
   notifications: NotificationConfig;
@@ -79,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     role: e.OMNARA_ROLE,
     publicUrl: e.OMNARA_PUBLIC_URL,
     rateLimitPerMinute: e.OMNARA_RATE_LIMIT_PER_MINUTE,
+    publicRateLimitPerMinute: e.OMNARA_AUTH_RATE_LIMIT_PER_MINUTE,
     dashboardDir: e.OMNARA_DASHBOARD_DIR ? resolve(e.OMNARA_DASHBOARD_DIR) : undefined,
     allowSignup: e.OMNARA_ALLOW_SIGNUP,
     notifications: notificationConfig(e, (message) => new ConfigError(message)),

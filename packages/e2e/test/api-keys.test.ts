@@ -110,3 +110,24 @@ describeEachDatabase("rate limits", (kind) => {
     expect((await rest(server.url, "GET", "/api/v1/auth/verify", { token: bob.apiKey })).status).toBe(200);
   });
 });
+
+describeEachDatabase("sign-in attempts are limited per client address", (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind, { env: { OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: "3" } });
+  });
+  afterAll(() => server.close());
+
+  test("password guessing gets 429 with Retry-After after the limit, before checking the password", async () => {
+    const body = { email: "victim@example.com", password: "guess guess" };
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const res = await rest(server.url, "POST", "/api/v1/auth/login", { body });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get("retry-after");
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+});

@@ -16,6 +16,7 @@ export interface AppOptions {
   userAuth: UserAuthenticator;
   role: Role;
   rateLimitPerMinute: number;
+  publicRateLimitPerMinute: number;
   allowSignup: boolean;
   databaseKind: "pglite" | "postgres";
   publicUrl?: string | undefined;
@@ -33,12 +34,15 @@ const MAX_BODY_BYTES = limits.gitDiffChars * 2 + 256 * 1024;
 
 export function createApp(options: AppOptions): Express {
   const rateLimiter = new RateLimiter(options.rateLimitPerMinute);
+  const publicRateLimiter = new RateLimiter(options.publicRateLimitPerMinute);
   // An EventSource (the dashboard's live stream) cannot send headers; tRPC's SSE link sends the
   // same "Bearer <token>" as a connection parameter instead.
   const createContext = (req: Request, connectionParams?: Record<string, string | undefined> | null): Context => ({
     deps: options.deps,
     userAuth: options.userAuth,
     rateLimiter,
+    publicRateLimiter,
+    clientAddress: req.ip,
     allowSignup: options.allowSignup,
     token: bearerToken(req.headers.authorization ?? connectionParams?.authorization),
   });
@@ -93,6 +97,8 @@ export function createApp(options: AppOptions): Express {
       deps: options.deps,
       userAuth: options.userAuth,
       rateLimiter,
+      publicRateLimiter,
+      clientAddress: undefined,
       allowSignup: options.allowSignup,
       token,
     });

@@ -73,6 +73,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     userAuth: createLocalUserAuthenticator(deps),
     role: config.role,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    publicRateLimitPerMinute: config.publicRateLimitPerMinute,
     allowSignup: config.allowSignup,
     databaseKind: database.kind,
     publicUrl: config.publicUrl,

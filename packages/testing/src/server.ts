@@ -27,6 +27,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     OMNARA_DATA_DIR: dataDir,
     OMNARA_PGLITE_MEMORY: "true",
     OMNARA_RATE_LIMIT_PER_MINUTE: "0",
+    OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: "0",
     ...(testDatabase.url ? { DATABASE_URL: testDatabase.url } : {}),
     ...options.env,
   });

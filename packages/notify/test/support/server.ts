@@ -36,6 +36,7 @@ export async function startNotifyServer(kind: DatabaseKind, options: NotifyServe
     OMNARA_DATA_DIR: dataDir,
     OMNARA_PGLITE_MEMORY: options.persistent ? "false" : "true",
     OMNARA_RATE_LIMIT_PER_MINUTE: "0",
+    OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: "0",
     OMNARA_NOTIFY_DEDUPE_SECONDS: "0",
     OMNARA_PUBLIC_URL: "https://omnara.example.com",
     ...(testDatabase.url ? { DATABASE_URL: testDatabase.url } : {}),
