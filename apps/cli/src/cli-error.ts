@@ -8,6 +8,7 @@ export type CliErrorCode =
   | "LOGIN_DENIED"
   | "LOGIN_EXPIRED"
   | "INVALID_ARGUMENT"
+  | "DATA_DIR_IN_USE"
   | "NOT_AVAILABLE";
 
 /** An error the user can act on: a message, and a hint saying what to do next. */

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from "@omnara/config";
+import { DataDirInUseError } from "@omnara/db";
 import { startServer } from "@omnara/http";
 
 async function main(): Promise<void> {
@@ -22,6 +23,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof DataDirInUseError ? error.message : error);
   process.exit(1);
 });

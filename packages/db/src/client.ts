@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { BUS_CHANNEL, type Bus, createMemoryBus, LocalFanout, parseBusEvents } from "./bus.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { NotifyBatcher } from "./notify-batcher.ts";
 import * as schema from "./schema/index.ts";
 
@@ -41,19 +42,26 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Database>
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? new PGlite(join(dataDir, "pgdata")) : new PGlite();
-  const db = drizzlePglite({ client, schema, casing: "snake_case" });
-  await migratePglite(db, { migrationsFolder });
-  const bus = createMemoryBus();
-  return {
-    db,
-    bus,
-    kind: "pglite",
-    close: async () => {
-      await bus.close();
-      await client.close();
-    },
-  };
+  const release = dataDir ? lockDataDir(dataDir) : () => {};
+  try {
+    const client = dataDir ? new PGlite(join(dataDir, "pgdata")) : new PGlite();
+    const db = drizzlePglite({ client, schema, casing: "snake_case" });
+    await migratePglite(db, { migrationsFolder });
+    const bus = createMemoryBus();
+    return {
+      db,
+      bus,
+      kind: "pglite",
+      close: async () => {
+        await bus.close();
+        await client.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 // Any constant works; it only has to be the same in every process that migrates.

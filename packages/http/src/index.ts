@@ -1,3 +1,4 @@
+export { DataDirInUseError } from "@omnara/db";
 export { type AppOptions, createApp } from "./app.ts";
 export { openApiDocument } from "./openapi.ts";
 export { type NotificationOptions, type RunningServer, type StartOptions, startServer } from "./start-server.ts";

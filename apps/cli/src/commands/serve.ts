@@ -1,5 +1,5 @@
 import { ConfigError, homeDataDir, loadConfig } from "@omnara/config";
-import { startServer } from "@omnara/http";
+import { DataDirInUseError, startServer } from "@omnara/http";
 import { CliError } from "../cli-error.ts";
 import { printJson, say } from "../output.ts";
 
@@ -28,7 +28,12 @@ export async function serve(options: ServeOptions): Promise<number> {
     if (error instanceof ConfigError) throw new CliError("INVALID_ARGUMENT", error.message);
     throw error;
   }
-  const server = await startServer(config);
+  const server = await startServer(config).catch((error: unknown) => {
+    if (error instanceof DataDirInUseError) {
+      throw new CliError("DATA_DIR_IN_USE", error.message, "Run one `omnara serve` per data dir, or pass --data-dir.");
+    }
+    throw error;
+  });
   const database = config.databaseUrl ? "Postgres (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`;
   if (options.json) {
     printJson({ url: server.url, dashboard_url: `${server.url}/`, api_url: `${server.url}/api/v1`, database });
