@@ -23,3 +23,10 @@ export const afterHeartbeat = (current: InstanceStatus): InstanceStatus =>
   current === "DISCONNECTED" ? "ACTIVE" : current;
 
 export const isFinal = (status: InstanceStatus): boolean => FINAL.has(status);
+
+/** The agent ended its session. Going away (DISCONNECTED) never undoes a finished session. */
+export const afterEndSession = (
+  current: InstanceStatus,
+  requested: "COMPLETED" | "FAILED" | "DISCONNECTED",
+): "COMPLETED" | "FAILED" | "DISCONNECTED" =>
+  requested === "DISCONNECTED" && (current === "COMPLETED" || current === "FAILED") ? current : requested;

@@ -143,6 +143,11 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
     expect(await status()).toBe("FAILED");
     await a.agent.sendMessage.mutate({ agent_instance_id: id, content: "late step", requires_user_input: true });
     expect(await status()).toBe("FAILED");
+    // Going away after finishing does not undo the finish.
+    expect(await a.agent.endSession.mutate({ agent_instance_id: id, status: "DISCONNECTED" })).toMatchObject({
+      final_status: "FAILED",
+    });
+    expect(await status()).toBe("FAILED");
     const summary = await a.user.getSummary.query({});
     expect(summary.failed_instances).toBeGreaterThanOrEqual(1);
   });

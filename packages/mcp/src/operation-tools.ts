@@ -36,7 +36,10 @@ export function registerOperationTools(server: McpServer, start: (extra: ToolExt
         try {
           const output = await callOperation(call, key, input);
           if (!isRecord(output)) throw new Error(`${op.id} answered with no object.`);
-          if (typeof output.agent_instance_id === "string") call.session.instanceId = output.agent_instance_id;
+          if (typeof output.agent_instance_id === "string") {
+            call.session.instanceId = output.agent_instance_id;
+            call.session.reported = true;
+          }
           return { content: [{ type: "text", text: JSON.stringify(output) }], structuredContent: output };
         } catch (error) {
           return toolErrorResult(error);

@@ -21,6 +21,13 @@ export interface McpServerOptions {
 
 export const DEFAULT_WAIT_ROUND_SECONDS = 25;
 
+/** What one MCP session starts with: the instance it was told to use, no approvals yet. */
+export const newSessionState = (options: McpServerOptions): SessionState => ({
+  instanceId: options.agentInstanceId,
+  reported: false,
+  approvals: new Approvals(),
+});
+
 /** A round length given as text (a flag, a URL parameter), or undefined when it is not valid. */
 export function waitRoundSeconds(text: string): number | undefined {
   const seconds = Number(text);
@@ -35,9 +42,12 @@ const INSTRUCTIONS =
  * an `AgentApi`: the SDK's over the wire (stdio), or an in-process one per caller (HTTP). One
  * server serves one MCP session and remembers its agent instance and approvals.
  */
-export function createMcpServer(apiSource: AgentApiSource, options: McpServerOptions = {}): McpServer {
+export function createMcpServer(
+  apiSource: AgentApiSource,
+  options: McpServerOptions = {},
+  session: SessionState = newSessionState(options),
+): McpServer {
   const server = new McpServer({ name: "omnara", version: "0.1.0" }, { instructions: INSTRUCTIONS });
-  const session: SessionState = { instanceId: options.agentInstanceId, approvals: new Approvals() };
   const settings = {
     apiSource,
     agentType: options.agentType,

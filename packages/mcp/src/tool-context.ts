@@ -15,6 +15,8 @@ export type AgentApiSource = AgentApi | ((auth: AuthInfo | undefined) => AgentAp
 export interface SessionState {
   /** The agent instance of this session: from --agent-instance-id, then the last one used. */
   instanceId: string | undefined;
+  /** Whether a tool of this session has reported into `instanceId` (so closing may disconnect it). */
+  reported: boolean;
   readonly approvals: Approvals;
 }
 

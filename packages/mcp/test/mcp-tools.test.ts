@@ -214,6 +214,23 @@ describeEachDatabase("MCP server", (kind) => {
     });
   });
 
+  test("over stdio, an editor closing the session leaves its instance DISCONNECTED, an ended one COMPLETED", async () => {
+    const alice = await newUserWithKey(server.url, "alice");
+    const mcp = await connectMcp("stdio", server.url, alice.apiKey);
+    const step = await mcp.client.callTool({ name: "log_step", arguments: { step_description: "Working" } });
+    const id = instanceIdOf(step);
+    // The client closes stdin and waits for the process to exit.
+    await mcp.close();
+    expect((await alice.user.getInstance.query({ agent_instance_id: id })).status).toBe("DISCONNECTED");
+
+    const again = await connectMcp("stdio", server.url, alice.apiKey);
+    const done = await again.client.callTool({ name: "log_step", arguments: { step_description: "Finishing" } });
+    const finished = instanceIdOf(done);
+    await again.client.callTool({ name: "end_session", arguments: { agent_instance_id: finished } });
+    await again.close();
+    expect((await alice.user.getInstance.query({ agent_instance_id: finished })).status).toBe("COMPLETED");
+  });
+
   test("POST /mcp without a key is a 401 with a Bearer challenge", async () => {
     const response = await fetch(`${server.url}/mcp`, {
       method: "POST",

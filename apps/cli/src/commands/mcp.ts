@@ -17,9 +17,11 @@ export async function mcp(options: McpOptions, env: CliEnv): Promise<number> {
     ...serverOptions,
     api: new Omnara({ apiKey: auth.apiKey, baseUrl: auth.baseUrl }).api,
   });
+  // Editors end the server by closing stdin, or with SIGTERM when they quit.
   await new Promise<void>((resolve) => {
     process.stdin.once("end", resolve);
     process.stdin.once("close", resolve);
+    process.once("SIGTERM", resolve);
   });
   await running.close();
   return 0;

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError } from "../domain-error.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
-import { afterHeartbeat } from "../status-rules.ts";
+import { afterEndSession, afterHeartbeat } from "../status-rules.ts";
 import { ensureAgentType, loadOwnedInstance } from "./owned-instance.ts";
 
 const { agentInstances } = schema;
@@ -70,22 +70,22 @@ export async function endSession(
   input: OperationArgs<Op["endSession"]>,
 ): Promise<OperationOutput<Op["endSession"]>> {
   const instance = await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
+  const status = afterEndSession(instance.status, input.status);
+  if (status !== input.status) return { success: true, agent_instance_id: instance.id, final_status: status };
   const now = deps.now();
   await deps.db.transaction(async (tx) => {
     await tx
       .update(agentInstances)
-      .set({ status: input.status, endedAt: now, lastHeartbeatAt: now })
+      .set({ status, endedAt: now, lastHeartbeatAt: now })
       .where(eq(agentInstances.id, instance.id));
     await enqueueNotification(
       tx,
-      { kind: "session_end", userId: caller.userId, agentInstanceId: instance.id, status: input.status },
+      { kind: "session_end", userId: caller.userId, agentInstanceId: instance.id, status },
       now,
     );
   });
-  await deps.bus.publish([
-    { type: "instance", userId: caller.userId, agentInstanceId: instance.id, status: input.status },
-  ]);
-  return { success: true, agent_instance_id: instance.id, final_status: input.status };
+  await deps.bus.publish([{ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status }]);
+  return { success: true, agent_instance_id: instance.id, final_status: status };
 }
 
 export async function verifyKey(deps: CoreDeps, caller: AgentCaller): Promise<OperationOutput<Op["verifyKey"]>> {
