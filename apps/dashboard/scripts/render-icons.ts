@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { launchChromium } from "../test/support/browser.ts";
-import { dashboardDir } from "../test/support/build-dashboard.ts";
+import { dashboardDir } from "./ensure-built.ts";
 
 const pub = join(dashboardDir, "public");
 const icons = [

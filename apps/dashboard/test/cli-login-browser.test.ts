@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { rest, startTestServer, type TestServer } from "@omnara/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { rest, type TestServer } from "@omnara/testing";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchChromium, skipBrowser } from "./support/browser.ts";
-import { dashboardDir, distDir, ensureDashboardBuilt } from "./support/build-dashboard.ts";
+import { dashboardDir } from "../scripts/ensure-built.ts";
+import { type DashboardSession, openDashboard, skipBrowser } from "./support/browser.ts";
 import { isolatedHome, type OmnaraProcess, startOmnara } from "./support/omnara-cli.ts";
 
 const screenshots = resolve(dashboardDir, "../../docs/screenshots");
@@ -14,9 +14,8 @@ const WAIT = { timeout: 10_000 };
 const LINK = /open (\S+\/cli-login\?code=([A-Z0-9]{4}-[A-Z0-9]{4}))/;
 
 describe.skipIf(skipBrowser)("omnara login, confirmed in the dashboard in Chromium", () => {
+  let dashboard: DashboardSession | undefined;
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const started: OmnaraProcess[] = [];
 
@@ -30,19 +29,14 @@ describe.skipIf(skipBrowser)("omnara login, confirmed in the dashboard in Chromi
   };
 
   beforeAll(async () => {
-    ensureDashboardBuilt();
     mkdirSync(screenshots, { recursive: true });
-    server = await startTestServer("pglite", { env: { OMNARA_DASHBOARD_DIR: distDir } });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
-    page = await context.newPage();
-    page.setDefaultTimeout(WAIT.timeout);
+    dashboard = await openDashboard(WAIT.timeout);
+    ({ server, page } = dashboard);
   }, 120_000);
 
   afterAll(async () => {
     for (const { child } of started) if (child.exitCode === null) child.kill();
-    await browser?.close();
-    await server?.close();
+    await dashboard?.close();
   });
 
   test("signed out: the link leads through sign-up and back; Approve hands the CLI a working key, stored 0600", async () => {

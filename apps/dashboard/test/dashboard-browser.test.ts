@@ -1,19 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { newUserWithKey, rest, startTestServer, type TestServer } from "@omnara/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { newUserWithKey, rest, type TestServer } from "@omnara/testing";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchChromium, skipBrowser } from "./support/browser.ts";
-import { dashboardDir, distDir, ensureDashboardBuilt } from "./support/build-dashboard.ts";
+import { dashboardDir } from "../scripts/ensure-built.ts";
+import { type DashboardSession, openDashboard, skipBrowser } from "./support/browser.ts";
 import { optionsQuestion, sampleDiff, sampleSteps } from "./support/sample-work.ts";
 
 const screenshots = resolve(dashboardDir, "../../docs/screenshots");
 const WAIT = { timeout: 10_000 };
 
 describe.skipIf(skipBrowser)("the dashboard in Chromium, against a real server", () => {
+  let dashboard: DashboardSession | undefined;
   let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let apiKey = "";
@@ -48,18 +48,13 @@ describe.skipIf(skipBrowser)("the dashboard in Chromium, against a real server",
   };
 
   beforeAll(async () => {
-    ensureDashboardBuilt();
     mkdirSync(screenshots, { recursive: true });
-    server = await startTestServer("pglite", { env: { OMNARA_DASHBOARD_DIR: distDir } });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
-    page = await context.newPage();
-    page.setDefaultTimeout(WAIT.timeout);
+    dashboard = await openDashboard(WAIT.timeout);
+    ({ server, context, page } = dashboard);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await dashboard?.close();
   });
 
   test("sign up, then create an API key on the onboarding page", async () => {

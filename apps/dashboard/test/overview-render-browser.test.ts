@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { newUserWithKey, rest, startTestServer, type TestServer } from "@omnara/testing";
-import type { Browser, Page } from "playwright-core";
+import { newUserWithKey, rest, type TestServer } from "@omnara/testing";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchChromium, skipBrowser } from "./support/browser.ts";
-import { distDir, ensureDashboardBuilt } from "./support/build-dashboard.ts";
+import { type DashboardSession, openDashboard, skipBrowser } from "./support/browser.ts";
 import { firstSeen, longTasksSince, pageNow, recordRendering } from "./support/long-tasks.ts";
 
 const INSTANCES = 200;
@@ -13,13 +12,13 @@ const LONG_TASK_BOUND_MS = 200;
 
 describe.skipIf(skipBrowser)("the overview of 200 instances renders without jank", () => {
   let server: TestServer;
-  let browser: Browser;
+  let dashboard: DashboardSession | undefined;
   let page: Page;
   const figures: Record<string, unknown> = {};
 
   beforeAll(async () => {
-    ensureDashboardBuilt();
-    server = await startTestServer("pglite", { env: { OMNARA_DASHBOARD_DIR: distDir } });
+    dashboard = await openDashboard(15_000);
+    ({ server, page } = dashboard);
     const owner = await newUserWithKey(server.url, "fleet");
     // Seeded as agents report: one HTTP call per instance, all at once; every tenth asks a question.
     const seeded = performance.now();
@@ -42,11 +41,10 @@ describe.skipIf(skipBrowser)("the overview of 200 instances renders without jank
     expect(statuses.every((status) => status === 200)).toBe(true);
     figures.seedMs = Math.round(performance.now() - seeded);
 
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
-    await context.addInitScript((token: string) => localStorage.setItem("omnara.session", token), owner.sessionToken);
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    await dashboard.context.addInitScript(
+      (token: string) => localStorage.setItem("omnara.session", token),
+      owner.sessionToken,
+    );
     await recordRendering(page, {
       overview: ".agent-grid [data-testid=instance-item]",
       instances: ".instance-table [data-testid=instance-item]",
@@ -55,8 +53,7 @@ describe.skipIf(skipBrowser)("the overview of 200 instances renders without jank
 
   afterAll(async () => {
     console.log(`[render figures, ${INSTANCES} instances]`, JSON.stringify(figures));
-    await browser?.close();
-    await server?.close();
+    await dashboard?.close();
   });
 
   test("overview: first render and long tasks from navigation on", async () => {

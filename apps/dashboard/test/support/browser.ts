@@ -1,5 +1,6 @@
-import { testEnv } from "@omnara/testing";
-import { type Browser, chromium } from "playwright-core";
+import { startTestServer, type TestServer, testEnv } from "@omnara/testing";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { distDir, ensureDashboardBuilt } from "../../scripts/ensure-built.ts";
 
 /** Set by tooling/scripts/test.mjs when Chromium is missing; honoured off CI only. */
 export const skipBrowser = process.env.OMNARA_TEST_BROWSER === "skip" && !testEnv.ci;
@@ -19,3 +20,36 @@ export const launchChromium = (): Promise<Browser> =>
       "--disable-sync",
     ],
   });
+
+export const DESKTOP = { width: 1280, height: 800 } as const;
+
+export interface DashboardSession {
+  server: TestServer;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** The built dashboard served by a real server, and a desktop-sized light-theme page on it. */
+export async function openDashboard(timeoutMs: number): Promise<DashboardSession> {
+  ensureDashboardBuilt();
+  const server = await startTestServer("pglite", { env: { OMNARA_DASHBOARD_DIR: distDir } });
+  const browser = await launchChromium().catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
+  const context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  return {
+    server,
+    browser,
+    context,
+    page,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dashboardDir } from "./build-dashboard.ts";
+import { dashboardDir } from "../../scripts/ensure-built.ts";
 
 /** The real `omnara` entry point, run as a user runs it (tsx, no build step). */
 export const omnaraBin = join(dashboardDir, "../cli/bin/omnara.js");

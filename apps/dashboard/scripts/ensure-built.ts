@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const dashboardDir = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const dashboardDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const distDir = join(dashboardDir, "dist");
 
 const newest = (path: string): number => {
@@ -13,7 +13,10 @@ const newest = (path: string): number => {
   return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
 };
 
-/** Builds the dashboard when dist is missing or older than its sources, so the e2e tests what is in the tree. */
+/**
+ * Builds the dashboard when dist is missing or older than its sources: `npm start` serves, and
+ * the browser tests test, what is in the tree.
+ */
 export function ensureDashboardBuilt(): void {
   const built = newest(join(distDir, "index.html"));
   const sources = Math.max(
@@ -28,3 +31,6 @@ export function ensureDashboardBuilt(): void {
   });
   if (result.status !== 0) throw new Error(`vite build failed with status ${result.status}`);
 }
+
+// `npm run ensure-built -w @omnara/dashboard` (what `npm start` runs first).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) ensureDashboardBuilt();
