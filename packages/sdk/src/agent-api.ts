@@ -119,8 +119,14 @@ export function createAgentApi(config: AgentApiConfig): AgentApi {
       ),
     getPendingMessages: (input, options) => call(ops.getPendingMessages, input, options, "safe", timeout),
     requestInput: (input, options) => call(ops.requestInput, input, options, "safe", timeout),
-    // No idempotency key in its contract: a repeat could store the user's message twice.
-    sendUserMessage: (input, options) => call(ops.sendUserMessage, input, options, "unsafe", timeout),
+    sendUserMessage: (input, options) =>
+      call(
+        ops.sendUserMessage,
+        { ...input, idempotency_key: input.idempotency_key ?? newId() },
+        options,
+        "safe",
+        timeout,
+      ),
     heartbeat: (input, options) => call(ops.heartbeat, input, options, "safe", timeout),
     endSession: (input, options) => call(ops.endSession, input, options, "safe", timeout),
     registerInstance: (input, options) => call(ops.registerInstance, input, options, "safe", timeout),

@@ -57,14 +57,24 @@ describeEachDatabase("SDK retries", (kind) => {
   });
 
   test("a write without an idempotency key is not repeated after its answer is lost", async () => {
-    const spy = recordingFetch(dropFirstAnswer("sendUserMessage"));
+    const spy = recordingFetch(dropFirstAnswer("logStep"));
     const { human, omnara } = await agentWithSdk(server.url, { fetch: spy.fetch });
     const session = await omnara.session({ agentType: "bot" });
     const error = await omnara.api
-      .sendUserMessage({ agent_instance_id: session.id, content: "typed at the terminal" })
+      .logStep({ agent_instance_id: session.id, step_description: "one step" })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
-    expect(spy.count("sendUserMessage")).toBe(1);
+    expect(spy.count("logStep")).toBe(1);
+    const detail = await human.user.getInstance.query({ agent_instance_id: session.id });
+    expect(detail.messages.map((m) => m.content)).toEqual(["one step"]);
+  });
+
+  test("mirrored terminal input whose answer is lost is retried and stored once", async () => {
+    const spy = recordingFetch(dropFirstAnswer("sendUserMessage"));
+    const { human, omnara } = await agentWithSdk(server.url, { fetch: spy.fetch });
+    const session = await omnara.session({ agentType: "bot" });
+    await omnara.api.sendUserMessage({ agent_instance_id: session.id, content: "typed at the terminal" });
+    expect(spy.count("sendUserMessage")).toBe(2);
     const detail = await human.user.getInstance.query({ agent_instance_id: session.id });
     expect(detail.messages.map((m) => m.content)).toEqual(["typed at the terminal"]);
   });
