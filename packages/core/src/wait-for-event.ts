@@ -1,5 +1,11 @@
 import type { Bus, BusEvent } from "@omnara/db";
 
+/**
+ * The slow re-check of every wait. Events are the fast path; this bounds what an event lost in a
+ * way nobody foresaw can cost (seconds, not the rest of a long wait).
+ */
+export const SAFETY_RECHECK_MS = 30_000;
+
 export interface WaitForEventOptions<T> {
   bus: Bus;
   /** Which events may have changed the answer of `check`. */
@@ -9,21 +15,28 @@ export interface WaitForEventOptions<T> {
   /** Epoch ms after which the wait gives up. */
   deadline: number;
   signal?: AbortSignal | undefined;
+  /** Overrides SAFETY_RECHECK_MS (tests). */
+  recheckMs?: number;
 }
 
 /**
- * Waits on the change bus, never by polling. It subscribes before the first `check`, so a change
- * stored between a check and the wait still wakes it; an event during a check re-checks at once.
- * Returns undefined at the deadline or on abort.
+ * Waits on the change bus. It subscribes before the first `check`, so a change stored between a
+ * check and the wait still wakes it; an event during a check re-checks at once. When the bus
+ * listens again after a lost connection (events may have been missed) it re-checks too, and
+ * every SAFETY_RECHECK_MS regardless. Returns undefined at the deadline or on abort.
  */
 export async function waitForEvent<T>(options: WaitForEventOptions<T>): Promise<T | undefined> {
   let wake: () => void = () => {};
   let woken = false;
-  const unsubscribe = options.bus.subscribe((event) => {
-    if (!options.wakesOn(event)) return;
+  const poke = () => {
     woken = true;
     wake();
+  };
+  const unsubscribe = options.bus.subscribe((event) => {
+    if (options.wakesOn(event)) poke();
   });
+  const stopReconnect = options.bus.onReconnect(poke);
+  const recheckMs = options.recheckMs ?? SAFETY_RECHECK_MS;
   try {
     for (;;) {
       woken = false;
@@ -33,7 +46,7 @@ export async function waitForEvent<T>(options: WaitForEventOptions<T>): Promise<
       if (remaining <= 0 || options.signal?.aborted) return undefined;
       if (woken) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, remaining);
+        const timer = setTimeout(done, Math.min(remaining, recheckMs));
         function done() {
           clearTimeout(timer);
           options.signal?.removeEventListener("abort", done);
@@ -45,6 +58,7 @@ export async function waitForEvent<T>(options: WaitForEventOptions<T>): Promise<
       wake = () => {};
     }
   } finally {
+    stopReconnect();
     unsubscribe();
   }
 }

@@ -29,6 +29,12 @@ export interface Bus {
   publish(events: readonly BusEvent[]): Promise<void>;
   /** Returns the function that unsubscribes. */
   subscribe(handler: BusHandler): () => void;
+  /**
+   * Calls `handler` each time the bus listens again after losing its connection: events published
+   * in between may never arrive, so every waiter re-checks and every stream backfills. Returns the
+   * function that unsubscribes.
+   */
+  onReconnect(handler: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -51,6 +57,15 @@ export class LocalFanout {
     this.#emitter.on("event", handler);
     return () => this.#emitter.off("event", handler);
   }
+
+  reconnected(): void {
+    this.#emitter.emit("reconnect");
+  }
+
+  onReconnect(handler: () => void): () => void {
+    this.#emitter.on("reconnect", handler);
+    return () => this.#emitter.off("reconnect", handler);
+  }
 }
 
 /** For the embedded database: one process, so events never leave it. */
@@ -61,6 +76,8 @@ export function createMemoryBus(): Bus {
       for (const event of events) fanout.deliver(event);
     },
     subscribe: (handler) => fanout.subscribe(handler),
+    // Nothing can be missed in one process.
+    onReconnect: (handler) => fanout.onReconnect(handler),
     close: async () => {},
   };
 }

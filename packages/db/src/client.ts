@@ -8,9 +8,9 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { BUS_CHANNEL, type Bus, createMemoryBus, LocalFanout, parseBusEvents } from "./bus.ts";
+import { type Bus, createMemoryBus } from "./bus.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
-import { NotifyBatcher } from "./notify-batcher.ts";
+import { createPostgresBus, reconnectBackoff } from "./postgres-bus.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -31,13 +31,16 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** Connections in the postgres.js pool. */
   poolSize?: number;
+  /** Where the bus reports a NOTIFY that failed after its write committed; defaults to stderr. */
+  log?: (error: unknown) => void;
 }
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "..", "migrations");
 
 /** Opens the database, applies committed migrations, and starts the change bus. */
 export async function createDb(options: CreateDbOptions = {}): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 20) : openPglite(options.dataDir);
+  const log = options.log ?? ((error: unknown) => console.error("[omnara db]", error));
+  return options.url ? openPostgres(options.url, options.poolSize ?? 20, log) : openPglite(options.dataDir);
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
@@ -67,7 +70,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 // Any constant works; it only has to be the same in every process that migrates.
 const MIGRATION_LOCK = 7_461_220_011;
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, log: (error: unknown) => void): Promise<Database> {
   // A migration runs on one connection under an advisory lock, so processes starting together
   // on one database do not race each other's DDL.
   const migrator = postgres(url, { max: 1, onnotice: () => {} });
@@ -81,21 +84,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     await migrator.end();
   }
 
-  const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  const client = postgres(url, { max: poolSize, onnotice: () => {}, backoff: reconnectBackoff });
   const db = drizzlePostgres({ client, schema, casing: "snake_case" });
-  const fanout = new LocalFanout();
-  // postgres.js keeps one dedicated connection for LISTEN and re-listens after reconnecting.
-  const listener = await client.listen(BUS_CHANNEL, (payload) => {
-    for (const event of parseBusEvents(payload)) fanout.deliver(event);
-  });
-  const batcher = new NotifyBatcher(async (payloads) => {
-    await client`select pg_notify(${BUS_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`;
-  });
-  const bus: Bus = {
-    publish: (events) => batcher.publish(events),
-    subscribe: (handler) => fanout.subscribe(handler),
-    close: () => listener.unlisten(),
-  };
+  const bus = await createPostgresBus({ client, log });
   return {
     db,
     bus,

@@ -46,6 +46,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const database = await createDb({
     url: config.databaseUrl,
     dataDir: config.pgliteInMemory ? undefined : config.dataDir,
+    log,
   });
   const deps: CoreDeps = {
     db: database.db,
