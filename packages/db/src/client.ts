@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -11,6 +10,7 @@ import postgres from "postgres";
 import { type Bus, createMemoryBus } from "./bus.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { createPostgresBus, reconnectBackoff } from "./postgres-bus.ts";
+import { makeDataDirPrivate } from "./private-data-dir.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -44,12 +44,13 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Database>
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) makeDataDirPrivate(dataDir);
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   try {
     const client = dataDir ? new PGlite(join(dataDir, "pgdata")) : new PGlite();
     const db = drizzlePglite({ client, schema, casing: "snake_case" });
     await migratePglite(db, { migrationsFolder });
+    if (dataDir) makeDataDirPrivate(dataDir);
     const bus = createMemoryBus();
     return {
       db,
@@ -58,6 +59,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       close: async () => {
         await bus.close();
         await client.close();
+        if (dataDir) makeDataDirPrivate(dataDir);
         release();
       },
     };
