@@ -32,12 +32,34 @@ const Env = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((value) => value === "true" || value === "1"),
+  /**
+   * Which peers may set X-Forwarded-For (the client address used by the per-address limits):
+   * unset or "false" trusts none (the TCP peer is the client); "true" trusts every hop; a number
+   * trusts that many hops; otherwise a comma list of addresses, subnets or express's names
+   * (loopback, linklocal, uniquelocal).
+   */
+  OMNARA_TRUST_PROXY: z.string().trim().default("false"),
+  /** Open connections allowed from one client address (trusted proxies excepted); 0: no cap. */
+  OMNARA_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(256),
   /** A built dashboard to serve instead of the one in this repository (apps/dashboard/dist). */
   OMNARA_DASHBOARD_DIR: z.string().min(1).optional(),
   ...NotificationEnv,
 });
 
 export type Role = "all" | "agent" | "user";
+
+/** Express's "trust proxy" setting, see OMNARA_TRUST_PROXY. */
+export type TrustProxy = boolean | number | string[];
+
+const trustProxy = (value: string): TrustProxy => {
+  if (value === "" || value === "false" || value === "0") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+};
 
 export interface Config {
   port: number;
@@ -54,6 +76,8 @@ export interface Config {
   publicRateLimitPerMinute: number;
   dashboardDir: string | undefined;
   allowSignup: boolean;
+  trustProxy: TrustProxy;
+  maxConnectionsPerAddress: number;
   notifications: NotificationConfig;
 }
 
@@ -85,6 +109,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     publicRateLimitPerMinute: e.OMNARA_AUTH_RATE_LIMIT_PER_MINUTE,
     dashboardDir: e.OMNARA_DASHBOARD_DIR ? resolve(e.OMNARA_DASHBOARD_DIR) : undefined,
     allowSignup: e.OMNARA_ALLOW_SIGNUP,
+    trustProxy: trustProxy(e.OMNARA_TRUST_PROXY),
+    maxConnectionsPerAddress: e.OMNARA_MAX_CONNECTIONS_PER_ADDRESS,
     notifications: notificationConfig(e, (message) => new ConfigError(message)),
   };
 }

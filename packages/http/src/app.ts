@@ -1,5 +1,5 @@
 import { agentRouter, bearerToken, type Context, publicRouter, userRouter } from "@omnara/api";
-import type { Role } from "@omnara/config";
+import type { Role, TrustProxy } from "@omnara/config";
 import { type Audience, allOperations, limits } from "@omnara/contracts";
 import { type CoreDeps, DomainError, RateLimiter, type UserAuthenticator } from "@omnara/core";
 import type { AnyTRPCRouter } from "@trpc/server";
@@ -19,6 +19,8 @@ export interface AppOptions {
   publicRateLimitPerMinute: number;
   allowSignup: boolean;
   databaseKind: "pglite" | "postgres";
+  /** Who may set X-Forwarded-For; false: the TCP peer is the client. */
+  trustProxy: TrustProxy;
   publicUrl?: string | undefined;
   /** The built dashboard (index.html and assets), served at `/` when present. */
   dashboardDir?: string | undefined;
@@ -51,7 +53,8 @@ export function createApp(options: AppOptions): Express {
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // req.ip feeds the per-address limits: a forwarded address counts only from a trusted proxy.
+  app.set("trust proxy", options.trustProxy);
 
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true, role: options.role, database: options.databaseKind });

@@ -1,4 +1,3 @@
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "@omnara/config";
 import { type CoreDeps, createLocalUserAuthenticator, loadOrCreateSecrets, onNotificationDoorbell } from "@omnara/core";
@@ -6,6 +5,7 @@ import { createDb, type Database } from "@omnara/db";
 import { createProviders, type Dispatcher, type Providers, startDispatcher } from "@omnara/notify";
 import { createApp } from "./app.ts";
 import { defaultDashboardDir } from "./dashboard.ts";
+import { createHttpServer } from "./http-server.ts";
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -77,18 +77,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     publicRateLimitPerMinute: config.publicRateLimitPerMinute,
     allowSignup: config.allowSignup,
     databaseKind: database.kind,
+    trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
     dashboardDir: config.dashboardDir ?? defaultDashboardDir(),
     log,
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
+  const trusted: unknown = app.get("trust proxy fn");
+  const server = createHttpServer(app, {
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    exempt: (address) => typeof trusted === "function" && trusted(address, 0) === true,
   });
-  // Long waits are held open on purpose; the default 5 s keep-alive would cut idle agents' sockets.
-  server.keepAliveTimeout = 75_000;
-  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const close = async () => {
