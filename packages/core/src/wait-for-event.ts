@@ -1,4 +1,4 @@
-import type { Bus, BusEvent } from "@omnara/db";
+import type { Bus, BusEvent, BusTopic } from "@omnara/db";
 
 /**
  * The slow re-check of every wait. Events are the fast path; this bounds what an event lost in a
@@ -8,7 +8,9 @@ export const SAFETY_RECHECK_MS = 30_000;
 
 export interface WaitForEventOptions<T> {
   bus: Bus;
-  /** Which events may have changed the answer of `check`. */
+  /** Whose events to hear: the bus delivers only these, so a wait costs nothing to others. */
+  topic: BusTopic;
+  /** Which of the topic's events may have changed the answer of `check`. */
   wakesOn: (event: BusEvent) => boolean;
   /** Reads the current state: a result ends the wait, undefined keeps waiting. */
   check: () => Promise<T | undefined>;
@@ -32,7 +34,7 @@ export async function waitForEvent<T>(options: WaitForEventOptions<T>): Promise<
     woken = true;
     wake();
   };
-  const unsubscribe = options.bus.subscribe((event) => {
+  const unsubscribe = options.bus.subscribe(options.topic, (event) => {
     if (options.wakesOn(event)) poke();
   });
   const stopReconnect = options.bus.onReconnect(poke);

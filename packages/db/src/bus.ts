@@ -1,4 +1,4 @@
-import { EventEmitter } from "node:events";
+import { Fanout } from "./fanout.ts";
 
 /**
  * What changed, as small as NOTIFY's 8 KB payload allows: ids only, readers re-query.
@@ -14,7 +14,8 @@ export type BusEvent =
       requiresUserInput: boolean;
     }
   | { type: "instance"; userId: string; agentInstanceId: string; status: string }
-  | { type: "heartbeat"; userId: string; agentInstanceId: string }
+  /** `at` is the new last_heartbeat_at (ISO), so screens update without a query. */
+  | { type: "heartbeat"; userId: string; agentInstanceId: string; at: string }
   /**
    * A CLI sign-in (`omnara login`) was confirmed or denied. It names no user's instance: userId is
    * empty so no dashboard stream takes it, and agentInstanceId carries the sign-in's id.
@@ -23,12 +24,18 @@ export type BusEvent =
 
 export type BusHandler = (event: BusEvent) => void;
 
+/**
+ * Whose events a subscriber hears: one user's (a dashboard stream), one instance's (a waiting
+ * agent; a CLI sign-in's id for cliLogin events), or all of them (the notification dispatcher).
+ */
+export type BusTopic = { userId: string } | { agentInstanceId: string } | { all: true };
+
 /** Fan-out of changes to every server process sharing the database. */
 export interface Bus {
   /** Publishes events together (one NOTIFY on Postgres). */
   publish(events: readonly BusEvent[]): Promise<void>;
-  /** Returns the function that unsubscribes. */
-  subscribe(handler: BusHandler): () => void;
+  /** Returns the function that unsubscribes. Handlers must not throw. */
+  subscribe(topic: BusTopic, handler: BusHandler): () => void;
   /**
    * Calls `handler` each time the bus listens again after losing its connection: events published
    * in between may never arrive, so every waiter re-checks and every stream backfills. Returns the
@@ -40,42 +47,14 @@ export interface Bus {
 
 export const BUS_CHANNEL = "omnara_events";
 
-/** Delivers to local subscribers; the in-process bus and the Postgres bus share it. */
-export class LocalFanout {
-  readonly #emitter = new EventEmitter();
-
-  constructor() {
-    // Every waiting agent and open dashboard stream is a listener.
-    this.#emitter.setMaxListeners(0);
-  }
-
-  deliver(event: BusEvent): void {
-    this.#emitter.emit("event", event);
-  }
-
-  subscribe(handler: BusHandler): () => void {
-    this.#emitter.on("event", handler);
-    return () => this.#emitter.off("event", handler);
-  }
-
-  reconnected(): void {
-    this.#emitter.emit("reconnect");
-  }
-
-  onReconnect(handler: () => void): () => void {
-    this.#emitter.on("reconnect", handler);
-    return () => this.#emitter.off("reconnect", handler);
-  }
-}
-
 /** For the embedded database: one process, so events never leave it. */
 export function createMemoryBus(): Bus {
-  const fanout = new LocalFanout();
+  const fanout = new Fanout();
   return {
     publish: async (events) => {
       for (const event of events) fanout.deliver(event);
     },
-    subscribe: (handler) => fanout.subscribe(handler),
+    subscribe: (topic, handler) => fanout.subscribe(topic, handler),
     // Nothing can be missed in one process.
     onReconnect: (handler) => fanout.onReconnect(handler),
     close: async () => {},

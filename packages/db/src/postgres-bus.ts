@@ -1,5 +1,6 @@
 import type { Sql } from "postgres";
-import { BUS_CHANNEL, type Bus, type BusEvent, LocalFanout, parseBusEvents } from "./bus.ts";
+import { BUS_CHANNEL, type Bus, type BusEvent, parseBusEvents } from "./bus.ts";
+import { Fanout } from "./fanout.ts";
 import { NotifyBatcher } from "./notify-batcher.ts";
 
 /**
@@ -27,7 +28,7 @@ export interface PostgresBusOptions {
  * others. Subscribers treat events as "re-read this", so a repeat costs a query, not a wrong answer.
  */
 export async function createPostgresBus({ client, log }: PostgresBusOptions): Promise<Bus> {
-  const fanout = new LocalFanout();
+  const fanout = new Fanout();
   const timers = new Set<NodeJS.Timeout>();
   let listened = false;
   const listener = await client.listen(
@@ -68,7 +69,7 @@ export async function createPostgresBus({ client, log }: PostgresBusOptions): Pr
         retry(events, 0);
       }
     },
-    subscribe: (handler) => fanout.subscribe(handler),
+    subscribe: (topic, handler) => fanout.subscribe(topic, handler),
     onReconnect: (handler) => fanout.onReconnect(handler),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);

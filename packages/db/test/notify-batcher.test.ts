@@ -2,7 +2,12 @@ import { describe, expect, test } from "vitest";
 import type { BusEvent } from "../src/bus.ts";
 import { chunkPayloads, NotifyBatcher } from "../src/notify-batcher.ts";
 
-const event = (n: number): BusEvent => ({ type: "heartbeat", userId: `user-${n}`, agentInstanceId: `instance-${n}` });
+const event = (n: number): BusEvent => ({
+  type: "heartbeat",
+  userId: `user-${n}`,
+  agentInstanceId: `instance-${n}`,
+  at: new Date(0).toISOString(),
+});
 
 describe("NotifyBatcher", () => {
   test("events published while a NOTIFY is in flight go out together in the next one", async () => {

@@ -93,9 +93,9 @@ describeEachDatabase("MCP server", (kind) => {
       const bus = server.deps.bus;
       const subscribe = bus.subscribe.bind(bus);
       let waiting = 0;
-      bus.subscribe = (handler) => {
+      bus.subscribe = (topic, handler) => {
         waiting += 1;
-        const unsubscribe = subscribe(handler);
+        const unsubscribe = subscribe(topic, handler);
         return () => {
           waiting -= 1;
           unsubscribe();

@@ -129,7 +129,7 @@ export async function startDispatcher(options: DispatcherOptions): Promise<Dispa
     });
   }
 
-  const unsubscribe = options.bus.subscribe((event) => {
+  const unsubscribe = options.bus.subscribe({ all: true }, (event) => {
     if (announcesJob(event)) wake();
   });
   // Jobs queued before a restart (or while no dispatcher ran) go out now.

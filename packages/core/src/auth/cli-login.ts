@@ -134,7 +134,8 @@ export async function pollCliLogin(
   const deadline = Math.min(Date.now() + input.timeout_seconds * 1000, initial.expiresAt.getTime());
   const outcome = await waitForEvent({
     bus: deps.bus,
-    wakesOn: (event) => event.type === "cliLogin" && event.agentInstanceId === initial.id,
+    topic: { agentInstanceId: initial.id },
+    wakesOn: (event) => event.type === "cliLogin",
     check: async () => {
       const [row] = await deps.db.select().from(cliLogins).where(eq(cliLogins.id, initial.id));
       if (!row || row.status === "CONSUMED") {

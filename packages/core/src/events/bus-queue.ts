@@ -1,4 +1,4 @@
-import type { Bus, BusEvent } from "@omnara/db";
+import type { Bus, BusEvent, BusTopic } from "@omnara/db";
 
 /**
  * Bus events for one subscriber as an async iterable, buffered from the moment of the call:
@@ -7,13 +7,14 @@ import type { Bus, BusEvent } from "@omnara/db";
  */
 export function busQueue(
   bus: Bus,
+  topic: BusTopic,
   keep: (event: BusEvent) => boolean,
   signal: AbortSignal | undefined,
 ): AsyncIterable<BusEvent> & { close(): void } {
   const buffer: BusEvent[] = [];
   let wake: (() => void) | undefined;
   let closed = false;
-  const unsubscribe = bus.subscribe((event) => {
+  const unsubscribe = bus.subscribe(topic, (event) => {
     if (!keep(event)) return;
     buffer.push(event);
     wake?.();

@@ -39,7 +39,8 @@ async function* stream(
   const instanceId = input.agent_instance_id;
   const live = busQueue(
     deps.bus,
-    (event) => event.userId === caller.userId && (!instanceId || event.agentInstanceId === instanceId),
+    instanceId ? { agentInstanceId: instanceId } : { userId: caller.userId },
+    (event) => event.userId === caller.userId,
     signal,
   );
   try {

@@ -56,7 +56,7 @@ export async function heartbeat(
   const status = afterHeartbeat(instance.status);
   await deps.db.update(agentInstances).set({ lastHeartbeatAt: now, status }).where(eq(agentInstances.id, instance.id));
   await deps.bus.publish([
-    { type: "heartbeat", userId: caller.userId, agentInstanceId: instance.id },
+    { type: "heartbeat", userId: caller.userId, agentInstanceId: instance.id, at: now.toISOString() },
     ...(status !== instance.status
       ? [{ type: "instance" as const, userId: caller.userId, agentInstanceId: instance.id, status }]
       : []),

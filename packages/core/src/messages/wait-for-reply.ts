@@ -27,8 +27,8 @@ export async function waitForReply(
 
   const replied = await waitForEvent({
     bus: deps.bus,
-    wakesOn: (event) =>
-      event.type === "message" && event.agentInstanceId === instance.id && event.senderType === "USER",
+    topic: { agentInstanceId: instance.id },
+    wakesOn: (event) => event.type === "message" && event.senderType === "USER",
     check: async () => {
       const replies = await userMessagesAfter(deps.db, instance.id, after.id);
       const last = lastOf(replies);
