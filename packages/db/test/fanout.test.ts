@@ -65,3 +65,15 @@ describe("Fanout: each event reaches only its audience", () => {
     expect(heard).toEqual(["once", "always", "always"]);
   });
 });
+
+test("a reconnect reaches every reconnect handler until it unsubscribes", () => {
+  const fanout = new Fanout();
+  let calls = 0;
+  const stop = fanout.onReconnect(() => {
+    calls += 1;
+  });
+  fanout.reconnected();
+  stop();
+  fanout.reconnected();
+  expect(calls).toBe(1);
+});
