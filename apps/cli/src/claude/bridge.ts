@@ -2,15 +2,21 @@ import type { Omnara } from "@omnara/sdk";
 import {
   type HookAnswer,
   type HookEvent,
+  NotificationInput,
+  PermissionDeniedInput,
   PermissionRequestInput,
+  PostToolUseFailureInput,
+  PostToolUseInput,
   proceed,
   SessionEndInput,
   SessionStartInput,
+  StopFailureInput,
   StopInput,
   ToolHookInput,
   UserPromptSubmitInput,
 } from "./hook-input.ts";
 import { MirroredSession } from "./mirrored-session.ts";
+import { promptFor, terminalOutcome } from "./prompts.ts";
 
 /** Prompts Claude Code queues itself (our own wake-ups among them): not something the user typed. */
 const isSystemPrompt = (prompt: string): boolean => prompt.trimStart().startsWith("<task-notification>");
@@ -49,6 +55,8 @@ export class ClaudeBridge {
 
   async handle(event: HookEvent, body: unknown, aborted: AbortSignal): Promise<HookAnswer> {
     switch (event) {
+      case "Waker":
+        return this.#session(SessionStartInput.parse(body)).waker(aborted);
       case "SessionStart": {
         const input = SessionStartInput.parse(body);
         const isNew = !this.#sessions.has(input.session_id);
@@ -62,20 +70,56 @@ export class ClaudeBridge {
       }
       case "UserPromptSubmit": {
         const input = UserPromptSubmitInput.parse(body);
-        if (!isSystemPrompt(input.prompt)) await this.#session(input).userPrompt(input.prompt);
+        const session = this.#session(input);
+        if (isSystemPrompt(input.prompt)) session.systemPrompt();
+        else await session.userPrompt(input.prompt);
         return proceed;
       }
-      case "PreToolUse":
-      case "PostToolUse":
-        await this.#session(ToolHookInput.parse(body)).sync();
+      case "PreToolUse": {
+        const input = ToolHookInput.parse(body);
+        await this.#session(input).preToolUse({
+          id: input.tool_use_id ?? "",
+          name: input.tool_name,
+          input: input.tool_input,
+        });
         return proceed;
+      }
+      case "PostToolUse": {
+        const input = PostToolUseInput.parse(body);
+        await this.#session(input).postToolUse(
+          input.tool_use_id,
+          terminalOutcome(input.tool_name, input.tool_response),
+        );
+        return proceed;
+      }
+      case "PostToolUseFailure": {
+        const input = PostToolUseFailureInput.parse(body);
+        await this.#session(input).postToolUse(input.tool_use_id, undefined);
+        return proceed;
+      }
       case "PermissionRequest": {
         const input = PermissionRequestInput.parse(body);
-        return (await this.#session(input).permission(input, aborted)) ?? proceed;
+        return (await this.#session(input).prompt(promptFor(input), aborted)) ?? proceed;
+      }
+      case "PermissionDenied": {
+        const input = PermissionDeniedInput.parse(body);
+        await this.#session(input).denied(input.tool_name, input.reason);
+        return proceed;
+      }
+      case "Notification": {
+        const input = NotificationInput.parse(body);
+        if (input.notification_type === "idle_prompt") this.#session(input).idleNotification();
+        return proceed;
       }
       case "Stop": {
         const input = StopInput.parse(body);
-        return this.#session(input).endOfTurn(input.last_assistant_message, aborted);
+        await this.#session(input).endOfTurn(input.last_assistant_message);
+        return proceed;
+      }
+      case "StopFailure": {
+        const input = StopFailureInput.parse(body);
+        await this.#session(input).turnFailed(input.error);
+        return proceed;
       }
       case "SessionEnd": {
         const input = SessionEndInput.parse(body);

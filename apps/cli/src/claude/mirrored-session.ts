@@ -1,17 +1,31 @@
+import { unwatchFile, watchFile } from "node:fs";
 import { basename } from "node:path";
-import { limits, type Message } from "@omnara/contracts";
-import type { Omnara, Session } from "@omnara/sdk";
+import { limits, type Message, type Metadata } from "@omnara/contracts";
+import type { Answer, Omnara, Session } from "@omnara/sdk";
 import { workingTreeDiff } from "./git-diff.ts";
-import type { HookAnswer, PermissionRequest } from "./hook-input.ts";
-import { permissionChoices, permissionDecision, permissionQuestion } from "./permission.ts";
+import type { HookAnswer } from "./hook-input.ts";
+import type { ClaudePrompt } from "./prompts.ts";
 import { summarizeToolUse } from "./summarize.ts";
-import { type AssistantBlock, TranscriptReader } from "./transcript.ts";
+import { type ToolUse, toolResultMessage, WRITING_TOOLS, writeMessage } from "./tool-output.ts";
+import { type TranscriptItem, TranscriptReader } from "./transcript.ts";
+import { WakerSlot } from "./waker.ts";
 
 export const AGENT_TYPE = "Claude Code";
 const NAME_CHARS = 80;
+/** How often the transcript's size is checked: interrupts show up only there. */
+const TRANSCRIPT_POLL_MS = 250;
+/** Tools whose use is a question to the user: the question is mirrored, not the raw tool call. */
+const PROMPT_TOOLS: ReadonlySet<string> = new Set(["AskUserQuestion", "ExitPlanMode"]);
 
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 const firstLine = (text: string): string => text.trim().split("\n")[0]?.trim() ?? "";
+
+/**
+ * Claude Code's state as the terminal shows it. Every state but `working` and `ended` means
+ * Claude is not doing anything until someone answers, so the instance waits for input
+ * (AWAITING_INPUT) and a dashboard reply is handed to Claude.
+ */
+export type ClaudeState = "working" | "waiting_for_user" | "waiting_on_permission" | "idle_after_interrupt" | "ended";
 
 export interface MirrorOptions {
   omnara: Omnara;
@@ -20,12 +34,21 @@ export interface MirrorOptions {
   log: (line: string) => void;
 }
 
+interface OpenPrompt {
+  toolUseId: string | undefined;
+  toolName: string;
+  /** Aborted when the tool ran anyway: the terminal answered "yes" first. */
+  ranInTerminal: AbortController;
+  terminalOutcome: string;
+}
+
 /**
  * One Claude Code session mirrored to one Omnara instance (same id as Claude's session id, so a
  * resumed session continues its instance). Mirroring calls run one at a time, in hook order;
- * waits (permission questions, end of turn) run beside them.
+ * waits (questions, idle) run beside them.
  */
 export class MirroredSession {
+  state: ClaudeState = "waiting_for_user";
   readonly #options: MirrorOptions;
   readonly #transcript: TranscriptReader | undefined;
   #session: Promise<Session> | undefined;
@@ -33,11 +56,19 @@ export class MirroredSession {
   readonly #seen = new Set<string>();
   /** Final texts sent from the Stop hook before the transcript had them; skipped when read later. */
   readonly #sentEarly: string[] = [];
+  readonly #lastTexts: string[] = [];
   #lastMessageId: string | undefined;
   #lastDiff: string | undefined;
-  /** Replies that arrived while Claude was working; delivered at the end of the turn. */
+  /** Replies that arrived while Claude was working; delivered when it stops. */
   #inbox: Message[] = [];
-  #turnWait: AbortController | undefined;
+  /** A reply no waker was running to take; handed over when the next one starts. */
+  #undelivered: string | undefined;
+  #idleWait: AbortController | undefined;
+  #prompt: OpenPrompt | undefined;
+  #lastPreToolUse: ToolUse | undefined;
+  readonly #uses = new Map<string, ToolUse>();
+  readonly #heldWrites = new Map<string, ToolUse>();
+  readonly #waker = new WakerSlot(() => this.#handOver());
   readonly #closed = new AbortController();
 
   constructor(
@@ -48,6 +79,9 @@ export class MirroredSession {
   ) {
     this.#options = options;
     this.#transcript = transcriptPath ? new TranscriptReader(transcriptPath) : undefined;
+    if (transcriptPath && !options.printMode) {
+      watchFile(transcriptPath, { interval: TRANSCRIPT_POLL_MS, persistent: false }, () => void this.sync());
+    }
   }
 
   /** A resumed session: its earlier history is on the dashboard already, or predates Omnara. */
@@ -80,9 +114,17 @@ export class MirroredSession {
     return next;
   }
 
+  // ── Hook events ────────────────────────────────────────────────────────────────────────────
+
+  /** Our background hook: held until a dashboard reply is to be handed to Claude. */
+  waker(aborted: AbortSignal): Promise<HookAnswer> {
+    if (this.#options.printMode || this.state === "ended") return Promise.resolve({ exitCode: 0 });
+    return this.#waker.attach(aborted);
+  }
+
   /** A prompt typed in the terminal: it ends any wait for a dashboard reply, and is mirrored. */
   userPrompt(prompt: string): Promise<void> {
-    this.cancelTurnWait();
+    this.#working();
     return this.#serial(async () => {
       const session = await this.start(firstLine(prompt));
       await this.#sync();
@@ -94,130 +136,147 @@ export class MirroredSession {
     }).then(() => undefined);
   }
 
-  /** Mirrors what the transcript gained since the last look (assistant text and tool uses). */
-  sync(): Promise<void> {
-    return this.#serial(() => this.#sync()).then(() => undefined);
+  /** A prompt Claude Code queued itself (our own wake-up among them): Claude is at work again. */
+  systemPrompt(): void {
+    this.#working();
   }
 
-  async #sync(): Promise<void> {
-    if (!this.#transcript) return;
-    for (const block of await this.#transcript.readNew()) await this.#mirror(block);
-  }
-
-  async #mirror(block: AssistantBlock): Promise<void> {
-    if (this.#seen.has(block.key)) return;
-    this.#seen.add(block.key);
-    if (block.kind === "text") {
-      const early = this.#sentEarly.indexOf(block.text.trim());
-      if (early >= 0) {
-        this.#sentEarly.splice(early, 1);
-        return;
-      }
-      await this.#log(block.text, undefined);
-      this.#remember(block.text.trim());
-    } else {
-      await this.#log(summarizeToolUse(block.name, block.input), {
-        kind: "tool_use",
-        tool_name: block.name,
-        tool_use_id: block.id,
-      });
-    }
-  }
-
-  async #log(text: string, metadata: Record<string, string> | undefined): Promise<void> {
-    const session = await this.start(undefined);
-    const diff = await workingTreeDiff(this.cwd);
-    const changed = diff !== undefined && diff !== this.#lastDiff;
-    const sent = await session.log(clip(text, limits.messageChars), {
-      ...(changed ? { gitDiff: diff } : {}),
-      ...(metadata ? { metadata } : {}),
-    });
-    if (changed) this.#lastDiff = diff;
-    this.#lastMessageId = sent.messageId;
-    this.#inbox.push(...sent.replies);
+  preToolUse(use: ToolUse): Promise<void> {
+    if (this.state !== "waiting_on_permission") this.#working();
+    this.#lastPreToolUse = use;
+    return this.sync();
   }
 
   /**
-   * A permission dialog: asks on the dashboard with Allow / Allow for this session / Deny. The
-   * terminal dialog is up at the same time; if the user answers there, Claude Code ends this
-   * hook (`aborted`) and the dashboard is told.
+   * The tool ran (or failed running). If its permission question is still open, the terminal
+   * answered it first: the question is closed as answered there.
    */
-  async permission(request: PermissionRequest, aborted: AbortSignal): Promise<HookAnswer | undefined> {
+  async postToolUse(toolUseId: string | undefined, outcome: string | undefined): Promise<void> {
+    const prompt = this.#prompt;
+    if (prompt && toolUseId !== undefined && prompt.toolUseId === toolUseId) {
+      if (outcome) prompt.terminalOutcome = outcome;
+      prompt.ranInTerminal.abort();
+    }
+    await this.sync();
+  }
+
+  /**
+   * A dialog in the terminal (permission, AskUserQuestion, plan approval), asked on the dashboard
+   * at the same time. The first answer wins: a dashboard answer is returned to Claude Code; a
+   * terminal "no"/Esc ends this hook (`aborted`); a terminal "yes" lets the tool run, which
+   * PostToolUse reports.
+   */
+  async prompt(prompt: ClaudePrompt, aborted: AbortSignal): Promise<HookAnswer | undefined> {
     await this.sync();
     const session = await this.start(undefined);
-    const signal = AbortSignal.any([aborted, this.#closed.signal]);
+    const use = this.#lastPreToolUse?.name === prompt.toolName ? this.#lastPreToolUse : undefined;
+    const open: OpenPrompt = {
+      toolUseId: use?.id,
+      toolName: prompt.toolName,
+      ranInTerminal: new AbortController(),
+      terminalOutcome: prompt.allowedInTerminal,
+    };
+    this.#prompt = open;
+    this.#cancelIdleWait();
+    this.state = "waiting_on_permission";
+    const signal = AbortSignal.any([aborted, open.ranInTerminal.signal, this.#closed.signal]);
     try {
-      const answer = await session.ask(permissionQuestion(request), { options: permissionChoices, signal });
-      return permissionDecision(request, answer.option, answer.text);
+      const answers: Answer[] = [];
+      for (const question of prompt.questions) {
+        answers.push(await session.ask(question.text, { options: question.options, signal }));
+      }
+      this.state = "working";
+      return prompt.decide(answers);
     } catch (error) {
       if (!signal.aborted) throw error;
-      if (aborted.aborted && !this.#closed.signal.aborted) {
-        void this.#serial(() => this.#log("Answered in the terminal.", { kind: "permission_answered_in_terminal" }));
+      if (this.#closed.signal.aborted) return undefined;
+      if (open.ranInTerminal.signal.aborted) {
+        this.state = "working";
+        await this.#serial(() =>
+          this.#log(`Answered in the terminal: ${open.terminalOutcome}.`, {
+            kind: "answered_in_terminal",
+            decision: "allowed",
+            tool_name: prompt.toolName,
+          }),
+        );
+        return undefined;
       }
+      // Claude Code ended the hook: the user said no (or pressed Esc) in the terminal, and
+      // Claude now idles at "What should Claude do instead?" with no hook running.
+      const noteId = await this.#serial(async () => {
+        await this.#sync();
+        return this.#log(
+          `Answered in the terminal: ${prompt.deniedInTerminal}. Claude is waiting for you: reply here to tell it what to do instead.`,
+          { kind: "answered_in_terminal", decision: "denied", tool_name: prompt.toolName },
+        );
+      });
+      this.#idle("idle_after_interrupt", noteId);
       return undefined;
+    } finally {
+      if (this.#prompt === open) this.#prompt = undefined;
     }
   }
 
-  /**
-   * End of a turn: the last text is mirrored, the instance waits for input, and a dashboard reply
-   * wakes Claude (exit code 2 of the background Stop hook). A prompt typed in the terminal, the
-   * session's end, or Claude Code dropping the hook ends the wait quietly.
-   */
-  async endOfTurn(lastAssistantMessage: string | undefined, aborted: AbortSignal): Promise<HookAnswer> {
-    const ready = await this.#serial(async () => {
+  /** Claude Code's idle notification: if we missed how Claude stopped, it waits now. */
+  idleNotification(): void {
+    if (this.state !== "working" || this.#prompt) return;
+    void this.#serial(async () => {
+      await this.#sync();
+      return this.#log("Claude is waiting for you.", { kind: "idle" });
+    }).then((id) => this.#idle("waiting_for_user", id));
+  }
+
+  /** End of a turn: the last text is mirrored and the instance waits for the user. */
+  async endOfTurn(lastAssistantMessage: string | undefined): Promise<void> {
+    await this.#serial(async () => {
       await this.#sync();
       const last = lastAssistantMessage?.trim();
-      if (last && !this.#sentEarly.includes(last) && !this.#recentlySent(last)) {
+      if (last && !this.#sentEarly.includes(last) && !this.#lastTexts.includes(last)) {
         this.#sentEarly.push(last);
         await this.#log(last, undefined);
       }
       if (!this.#lastMessageId) await this.#log("Claude finished its turn.", undefined);
-      return this.#inbox.splice(0);
     });
-    if (this.#options.printMode || ready === undefined) return { exitCode: 0 };
-    if (ready.length > 0) return this.#wake(ready.map((m) => m.content).join("\n\n"));
-
-    this.cancelTurnWait();
-    const wait = new AbortController();
-    this.#turnWait = wait;
-    const signal = AbortSignal.any([wait.signal, aborted, this.#closed.signal]);
-    try {
-      const session = await this.start(undefined);
-      const questionId = this.#lastMessageId;
-      if (!questionId) return { exitCode: 0 };
-      const answer = await session.requestInput(questionId, { signal });
-      return this.#wake(answer.text);
-    } catch (error) {
-      if (signal.aborted) return { exitCode: 0 };
-      throw error;
-    } finally {
-      if (this.#turnWait === wait) this.#turnWait = undefined;
-    }
+    this.#idle("waiting_for_user", undefined);
   }
 
-  /** Texts mirrored from the transcript lately, so the Stop hook's copy is not sent twice. */
-  readonly #lastTexts: string[] = [];
-  #remember(text: string): void {
-    this.#lastTexts.push(text);
-    if (this.#lastTexts.length > 20) this.#lastTexts.shift();
-  }
-  #recentlySent(text: string): boolean {
-    return this.#lastTexts.includes(text);
-  }
-
-  #wake(reply: string): HookAnswer {
-    return { exitCode: 2, stderr: reply };
+  /** The turn ended on an API error (StopFailure): Claude idles, the user is told why. */
+  async turnFailed(error: string | undefined): Promise<void> {
+    const id = await this.#serial(async () => {
+      await this.#sync();
+      return this.#log(`Claude stopped: ${error || "the API request failed"}. Reply to try again.`, {
+        kind: "turn_failed",
+      });
+    });
+    this.#idle("waiting_for_user", id);
   }
 
-  cancelTurnWait(): void {
-    this.#turnWait?.abort();
-    this.#turnWait = undefined;
+  /** An auto-mode denial (PermissionDenied): Claude carries on; the dashboard says what was refused. */
+  denied(toolName: string, reason: string | undefined): Promise<void> {
+    return this.#serial(() =>
+      this.#log(`Not allowed: ${toolName}${reason ? ` (${reason})` : ""}.`, { kind: "permission_denied" }),
+    ).then(() => undefined);
+  }
+
+  /** Mirrors what the transcript gained since the last look. */
+  sync(): Promise<void> {
+    return this.#serial(() => this.#sync()).then(() => undefined);
   }
 
   /** Claude's session ended (exit, Ctrl+C, /clear): the instance is completed, never left waiting. */
   async end(): Promise<void> {
-    this.cancelTurnWait();
-    await this.#serial(() => this.#sync());
+    this.state = "ended";
+    this.#cancelIdleWait();
+    this.#waker.close();
+    if (this.#transcript) unwatchFile(this.#transcript.path);
+    await this.#serial(async () => {
+      await this.#sync();
+      // Writes whose result never came (Claude exited mid-tool) are shown as they were asked.
+      for (const use of this.#heldWrites.values()) {
+        await this.#log(summarizeToolUse(use.name, use.input), { kind: "tool_use", tool_name: use.name });
+      }
+      this.#heldWrites.clear();
+    });
     const session = this.#session;
     this.#closed.abort();
     if (!session) return;
@@ -228,5 +287,138 @@ export class MirroredSession {
           `session ${this.id}: could not end: ${error instanceof Error ? error.message : String(error)}`,
         );
       });
+  }
+
+  // ── Waiting and waking ─────────────────────────────────────────────────────────────────────
+
+  #working(): void {
+    this.#cancelIdleWait();
+    if (this.state !== "ended") this.state = "working";
+  }
+
+  /**
+   * Claude idles: replies that came meanwhile go to it at once; otherwise the instance waits on
+   * the given message (or the last one) and the reply is handed to Claude through the waker.
+   */
+  #idle(state: "waiting_for_user" | "idle_after_interrupt", questionId: string | undefined): void {
+    if (this.#options.printMode || this.state === "ended" || this.#prompt) return;
+    this.state = state;
+    const ready = this.#inbox.splice(0);
+    if (ready.length > 0) {
+      this.#deliver(ready.map((m) => m.content).join("\n\n"));
+      return;
+    }
+    this.#cancelIdleWait();
+    const wait = new AbortController();
+    this.#idleWait = wait;
+    const signal = AbortSignal.any([wait.signal, this.#closed.signal]);
+    void (async () => {
+      const session = await this.start(undefined);
+      const id = questionId ?? this.#lastMessageId;
+      if (!id) return;
+      const answer = await session.requestInput(id, { signal });
+      if (this.#idleWait === wait) this.#idleWait = undefined;
+      this.#deliver(answer.text);
+    })().catch((error: unknown) => {
+      if (!signal.aborted) this.#options.log(`session ${this.id}: wait: ${String(error)}`);
+    });
+  }
+
+  #cancelIdleWait(): void {
+    this.#idleWait?.abort();
+    this.#idleWait = undefined;
+  }
+
+  #deliver(reply: string): void {
+    this.state = "working";
+    if (!this.#waker.deliver(reply)) {
+      // No waker is running (Claude Code dropped it); the next one to start takes the reply.
+      this.#undelivered = this.#undelivered ? `${this.#undelivered}\n\n${reply}` : reply;
+      this.#options.log(`session ${this.id}: reply kept until Claude Code starts a hook that can wake it`);
+    }
+  }
+
+  #handOver(): void {
+    const reply = this.#undelivered;
+    if (reply === undefined || this.state === "ended") return;
+    this.#undelivered = undefined;
+    this.#deliver(reply);
+  }
+
+  // ── Mirroring ──────────────────────────────────────────────────────────────────────────────
+
+  async #sync(): Promise<void> {
+    if (!this.#transcript) return;
+    for (const item of await this.#transcript.readNew()) await this.#mirror(item);
+  }
+
+  async #mirror(item: TranscriptItem): Promise<void> {
+    if (this.#seen.has(item.key)) return;
+    this.#seen.add(item.key);
+    switch (item.kind) {
+      case "text": {
+        const early = this.#sentEarly.indexOf(item.text.trim());
+        if (early >= 0) {
+          this.#sentEarly.splice(early, 1);
+          return;
+        }
+        await this.#log(item.text, undefined);
+        this.#lastTexts.push(item.text.trim());
+        if (this.#lastTexts.length > 20) this.#lastTexts.shift();
+        return;
+      }
+      case "tool_use": {
+        const use = { id: item.id, name: item.name, input: item.input };
+        this.#uses.set(item.id, use);
+        if (PROMPT_TOOLS.has(item.name)) return;
+        if (WRITING_TOOLS.has(item.name)) {
+          this.#heldWrites.set(item.id, use);
+          return;
+        }
+        await this.#log(summarizeToolUse(item.name, item.input), {
+          kind: "tool_use",
+          tool_name: item.name,
+          tool_use_id: item.id,
+        });
+        return;
+      }
+      case "tool_result": {
+        const use = this.#uses.get(item.toolUseId);
+        this.#uses.delete(item.toolUseId);
+        const held = this.#heldWrites.get(item.toolUseId);
+        this.#heldWrites.delete(item.toolUseId);
+        // A refused tool never ran: the permission thread already says who said no.
+        if (item.rejected || (use && PROMPT_TOOLS.has(use.name))) return;
+        const result = { isError: item.isError, text: item.text };
+        const message = held ? writeMessage(held, result) : toolResultMessage(use, result, item.toolUseId);
+        await this.#log(message.content, message.metadata, { withDiff: !item.isError });
+        return;
+      }
+      case "interrupted": {
+        // Esc or Ctrl+C while Claude worked: no hook reports it; Claude idles at its prompt.
+        if (this.state !== "working" || this.#prompt) return;
+        this.state = "idle_after_interrupt";
+        const id = await this.#log(
+          "Interrupted in the terminal. Claude is waiting for you: reply here to tell it what to do.",
+          { kind: "interrupted" },
+        );
+        queueMicrotask(() => this.#idle("idle_after_interrupt", id));
+        return;
+      }
+    }
+  }
+
+  async #log(text: string, metadata: Metadata | undefined, options: { withDiff?: boolean } = {}): Promise<string> {
+    const session = await this.start(undefined);
+    const diff = options.withDiff ? await workingTreeDiff(this.cwd) : undefined;
+    const changed = diff !== undefined && diff !== this.#lastDiff;
+    const sent = await session.log(clip(text, limits.messageChars), {
+      ...(changed ? { gitDiff: diff } : {}),
+      ...(metadata ? { metadata } : {}),
+    });
+    if (changed) this.#lastDiff = diff;
+    this.#lastMessageId = sent.messageId;
+    this.#inbox.push(...sent.replies);
+    return sent.messageId;
   }
 }

@@ -1,27 +1,46 @@
 import { open } from "node:fs/promises";
 import { z } from "zod";
 
-/** One content block of an assistant entry: text, a tool use, or something not mirrored. */
-export type AssistantBlock =
+/**
+ * What Omnara mirrors from Claude Code's JSONL transcript: assistant text and tool uses, the
+ * results Claude Code sent back for them (the `user` entries' tool_result blocks), and the marks
+ * it writes when the user interrupts ("[Request interrupted by user]", "… for tool use"), which no
+ * hook reports.
+ */
+export type TranscriptItem =
   | { kind: "text"; key: string; text: string }
-  | { kind: "tool_use"; key: string; id: string; name: string; input: Record<string, unknown> };
+  | { kind: "tool_use"; key: string; id: string; name: string; input: Record<string, unknown> }
+  | { kind: "tool_result"; key: string; toolUseId: string; isError: boolean; rejected: boolean; text: string }
+  | { kind: "interrupted"; key: string; forToolUse: boolean };
 
-const Block = z.union([
-  z.object({ type: z.literal("text"), text: z.string() }),
-  z.object({ type: z.literal("tool_use"), id: z.string(), name: z.string(), input: z.record(z.string(), z.unknown()) }),
-  z.looseObject({ type: z.string() }),
-]);
+const ToolUse = z.object({
+  type: z.literal("tool_use"),
+  id: z.string(),
+  name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+});
+const ToolResult = z.object({
+  type: z.literal("tool_result"),
+  tool_use_id: z.string(),
+  is_error: z.boolean().optional(),
+  content: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]).optional(),
+});
+const Text = z.object({ type: z.literal("text"), text: z.string() });
 
 const Entry = z.looseObject({
   type: z.string(),
   uuid: z.string().optional(),
   isSidechain: z.boolean().optional(),
-  message: z.looseObject({ content: z.union([z.string(), z.array(Block)]) }).optional(),
+  /** Claude Code's own record of a tool's outcome; a string "User rejected tool use" for a terminal "No". */
+  toolUseResult: z.unknown().optional(),
+  message: z.looseObject({ content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]) }).optional(),
 });
 
+const INTERRUPTED = "[Request interrupted by user";
+
 /**
- * Reads Claude Code's JSONL transcript incrementally: each call returns the assistant blocks of
- * the complete lines written since the last call. Subagent (sidechain) entries are skipped.
+ * Reads the transcript incrementally: each call returns the items of the complete lines written
+ * since the last call. Subagent (sidechain) entries are skipped.
  */
 export class TranscriptReader {
   #offset = 0;
@@ -40,7 +59,7 @@ export class TranscriptReader {
     }
   }
 
-  async readNew(): Promise<AssistantBlock[]> {
+  async readNew(): Promise<TranscriptItem[]> {
     const handle = await open(this.path, "r").catch(() => undefined);
     if (!handle) return [];
     let text: string;
@@ -61,7 +80,13 @@ export class TranscriptReader {
   }
 }
 
-function parseLine(line: string): AssistantBlock[] {
+function resultText(content: z.infer<typeof ToolResult>["content"]): string {
+  if (content === undefined) return "";
+  if (typeof content === "string") return content;
+  return content.map((block) => (block.type === "text" ? (block.text ?? "") : `[${block.type}]`)).join("\n");
+}
+
+function parseLine(line: string): TranscriptItem[] {
   if (line.trim() === "") return [];
   let json: unknown;
   try {
@@ -70,25 +95,46 @@ function parseLine(line: string): AssistantBlock[] {
     return [];
   }
   const entry = Entry.safeParse(json);
-  if (!entry.success || entry.data.type !== "assistant" || entry.data.isSidechain) return [];
+  if (!entry.success || entry.data.isSidechain) return [];
+  const { type, uuid = "", toolUseResult } = entry.data;
   const content = entry.data.message?.content;
-  if (!Array.isArray(content)) return [];
-  const uuid = entry.data.uuid ?? "";
-  return content.flatMap((block, index): AssistantBlock[] => {
-    const key = `${uuid}:${index}`;
-    if (block.type === "text" && "text" in block && typeof block.text === "string") {
-      return block.text.trim() ? [{ kind: "text", key, text: block.text }] : [];
-    }
-    const tool = z
-      .object({
-        type: z.literal("tool_use"),
-        id: z.string(),
-        name: z.string(),
-        input: z.record(z.string(), z.unknown()),
-      })
-      .safeParse(block);
-    return tool.success
-      ? [{ kind: "tool_use", key, id: tool.data.id, name: tool.data.name, input: tool.data.input }]
+  if (type === "assistant" && Array.isArray(content)) {
+    return content.flatMap((raw, index): TranscriptItem[] => {
+      const key = `${uuid}:${index}`;
+      const text = Text.safeParse(raw);
+      if (text.success) return text.data.text.trim() ? [{ kind: "text", key, text: text.data.text }] : [];
+      const tool = ToolUse.safeParse(raw);
+      return tool.success
+        ? [{ kind: "tool_use", key, id: tool.data.id, name: tool.data.name, input: tool.data.input }]
+        : [];
+    });
+  }
+  if (type !== "user") return [];
+  if (typeof content === "string") {
+    return content.startsWith(INTERRUPTED)
+      ? [{ kind: "interrupted", key: `${uuid}:0`, forToolUse: content.includes("for tool use") }]
       : [];
+  }
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((raw, index): TranscriptItem[] => {
+    const key = `${uuid}:${index}`;
+    const result = ToolResult.safeParse(raw);
+    if (result.success) {
+      return [
+        {
+          kind: "tool_result",
+          key,
+          toolUseId: result.data.tool_use_id,
+          isError: result.data.is_error === true,
+          rejected: toolUseResult === "User rejected tool use",
+          text: resultText(result.data.content),
+        },
+      ];
+    }
+    const text = Text.safeParse(raw);
+    if (text.success && text.data.text.startsWith(INTERRUPTED)) {
+      return [{ kind: "interrupted", key, forToolUse: text.data.text.includes("for tool use") }];
+    }
+    return [];
   });
 }

@@ -8,7 +8,7 @@ import { resolveAgentAuth, type ServerOptions, verifyAuth } from "../agent-auth.
 import { ClaudeBridge } from "../claude/bridge.ts";
 import { findClaude } from "../claude/find-claude.ts";
 import { startHookServer } from "../claude/hook-server.ts";
-import { omnaraSettings } from "../claude/settings.ts";
+import { mergeUserSettings } from "../claude/settings.ts";
 import type { CliEnv } from "../env.ts";
 import { say } from "../output.ts";
 
@@ -27,7 +27,9 @@ function openLog(): { path: string; write: (line: string) => void } {
  * hooks (--settings): the conversation is mirrored, end-of-turn waits and permission questions
  * can be answered from the dashboard, and every session is completed when Claude exits.
  */
-export async function claude(args: string[], options: ServerOptions, env: CliEnv): Promise<number> {
+export async function claude(userArgs: string[], options: ServerOptions, env: CliEnv): Promise<number> {
+  // The user's own --settings are merged into ours: Claude Code reads only one.
+  const { args, settings } = mergeUserSettings(userArgs);
   const auth = resolveAgentAuth(options, env);
   const claudePath = findClaude(env);
   // Fail before starting Claude, not in the middle of a session.
@@ -45,7 +47,7 @@ export async function claude(args: string[], options: ServerOptions, env: CliEnv
   const runtime = mkdtempSync(join(tmpdir(), "omnara-claude-"));
   const socketPath = join(runtime, "hooks.sock");
   const settingsPath = join(runtime, "settings.json");
-  writeFileSync(settingsPath, JSON.stringify(omnaraSettings(), null, 2), { mode: 0o600 });
+  writeFileSync(settingsPath, JSON.stringify(settings, null, 2), { mode: 0o600 });
   const hooks = await startHookServer(
     socketPath,
     (event, body, aborted) => bridge.handle(event, body, aborted),
