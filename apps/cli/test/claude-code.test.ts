@@ -1,24 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { newUserWithKey, startTestServer } from "@omnara/testing";
 import { expect, test } from "vitest";
-import { omnaraBin, startCli, waitFor } from "./cli-process.ts";
+import { bash, claudeEnv, claudeHome, startClaudeTerminal } from "./claude-terminal.ts";
+import { waitFor } from "./cli-process.ts";
 import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
-
-const require = createRequire(import.meta.url);
-/** The Claude Code pinned in package.json (its npm package ships the native binary). */
-const claudeBinary = join(dirname(require.resolve("@anthropic-ai/claude-code/package.json")), "bin", "claude.exe");
-const DUMMY_KEY = "sk-ant-omnara-test-key";
-
-const bash = (id: string, command: string) => ({
-  type: "tool_use" as const,
-  id,
-  name: "Bash",
-  input: { command, description: "Run node" },
-});
 
 /**
  * The real Claude Code, interactive, in a pseudo-terminal (util-linux `script`), against a fake
@@ -43,36 +27,9 @@ test("omnara claude mirrors a real Claude Code session and answers it from the d
     { blocks: [{ type: "text", text: "Sure, renamed." }], stop: "end_turn" },
   ]);
 
-  const home = mkdtempSync(join(tmpdir(), "omnara-claude-home-"));
-  const project = realpathSync(mkdtempSync(join(tmpdir(), "omnara-claude-project-")));
-  execFileSync("git", ["init", "-q"], { cwd: project });
-  // What Claude Code's first-run screens would otherwise ask: theme, this key, trusting the folder.
-  writeFileSync(
-    join(home, ".claude.json"),
-    JSON.stringify({
-      hasCompletedOnboarding: true,
-      theme: "dark",
-      customApiKeyResponses: { approved: [DUMMY_KEY.slice(-20)], rejected: [] },
-      projects: { [project]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true } },
-    }),
-  );
-  mkdirSync(join(home, ".claude"), { recursive: true });
-
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? "",
-    HOME: home,
-    TERM: "xterm-256color",
-    ANTHROPIC_BASE_URL: fake.url,
-    ANTHROPIC_API_KEY: DUMMY_KEY,
-    DISABLE_AUTOUPDATER: "1",
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    OMNARA_CLAUDE_PATH: claudeBinary,
-    OMNARA_API_KEY: alice.apiKey,
-    OMNARA_BASE_URL: server.url,
-  };
-  const inner = `cd '${project}' && stty cols 120 rows 40 && exec '${process.execPath}' '${omnaraBin}' claude`;
-  const terminal = startCli(["-qfec", inner, "/dev/null"], env, ["script"]);
-  const type = (text: string) => terminal.child.stdin?.write(text);
+  const { home, project } = claudeHome();
+  const terminal = startClaudeTerminal(project, claudeEnv(home, fake.url, alice.apiKey, server.url));
+  const type = terminal.type;
 
   await terminal.waitForOutput(/shortcuts/, 30_000);
   type("check node please\r");

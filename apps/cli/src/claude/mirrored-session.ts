@@ -203,6 +203,7 @@ export class MirroredSession {
       }
       // Claude Code ended the hook: the user said no (or pressed Esc) in the terminal, and
       // Claude now idles at "What should Claude do instead?" with no hook running.
+      if (this.#prompt === open) this.#prompt = undefined;
       const noteId = await this.#serial(async () => {
         await this.#sync();
         return this.#log(
