@@ -68,3 +68,11 @@ export function startClaudeTerminal(
   const terminal = startCli(["-qfec", inner, "/dev/null"], env, ["script"]);
   return { ...terminal, type: (text: string) => void terminal.child.stdin?.write(text) };
 }
+
+const ESC = String.fromCharCode(27);
+const BEL = String.fromCharCode(7);
+const CSI = new RegExp(`${ESC}\\[[0-9;?]*[ -/]*[@-~]`, "g");
+const OSC = new RegExp(`${ESC}[\\]P][^${BEL}${ESC}]*(${BEL}|${ESC}\\\\)`, "g");
+
+/** Terminal output as plain text to match on: escape sequences and all spacing dropped (Ink moves the cursor between words). */
+export const screenText = (output: string): string => output.replace(CSI, "").replace(OSC, "").replace(/\s+/g, "");

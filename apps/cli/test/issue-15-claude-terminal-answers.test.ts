@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { newUserWithKey, startTestServer } from "@omnara/testing";
 import { expect, onTestFailed, test } from "vitest";
-import { bash, claudeEnv, claudeHome, startClaudeTerminal } from "./claude-terminal.ts";
+import { bash, claudeEnv, claudeHome, screenText, startClaudeTerminal } from "./claude-terminal.ts";
 import { waitFor } from "./cli-process.ts";
 import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
 
@@ -35,14 +35,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
     { blocks: [{ type: "text", text: "Fine, stopped." }], stop: "end_turn" },
   ]);
   const terminal = startClaudeTerminal(project, claudeEnv(home, fake.url, alice.apiKey, server.url));
-  // The screen as text: escape sequences and spacing dropped (Ink moves the cursor between words).
-  const screen = (mark: number) =>
-    terminal
-      .stdout()
-      .slice(mark)
-      .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "")
-      .replace(/\x1b[\]P][^\x07\x1b]*(\x07|\x1b\\)/g, "")
-      .replace(/\s+/g, "");
+  const screen = (mark: number) => screenText(terminal.stdout().slice(mark));
   const since = (mark: number, pattern: RegExp) =>
     waitFor(`terminal output ${pattern}`, async () => (pattern.test(screen(mark)) ? true : undefined));
   const detail = (id: string) => alice.user.getInstance.query({ agent_instance_id: id });
