@@ -2,7 +2,8 @@ import { defineConfig } from "tsdown";
 
 export default defineConfig({
   entry: ["src/index.ts"],
-  format: "esm",
+  // ESM for today's tools, CommonJS for require() callers; each with its own .d.ts/.d.cts.
+  format: ["esm", "cjs"],
   platform: "neutral",
   target: "es2022",
   dts: { eager: true },
@@ -15,5 +16,7 @@ export default defineConfig({
     // install a TypeScript compiler into every user's project. Only its HTTP link is used, and none
     // of its types reach our .d.ts.
     alwaysBundle: ["@omnara/contracts", "@trpc/client", "@trpc/server"],
+    // Anything else the build would inline fails it: a new dependency must be declared.
+    onlyBundle: ["@trpc/client", "@trpc/server"],
   },
 });

@@ -1,0 +1,90 @@
+// The manifest a published package is packed with. Inside the monorepo a package points at its
+// TypeScript sources (tsx, vitest and tsc read them, no build needed) and depends on workspace
+// packages; the packed one must point at its build and depend on registry packages only. npm,
+// unlike pnpm and yarn, ignores `publishConfig.exports`, so `prepack` (after the build) swaps the
+// published manifest in and `postpack` puts the source one back. Run in the package's directory.
+//
+// The published manifest: `publishConfig`'s exports/types/main/bin replace the source ones;
+// devDependencies and scripts are dropped; dependencies on private workspace packages are dropped,
+// because the build bundles them (a check below refuses any that are not private, or unpinned).
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const manifestPath = join(process.cwd(), "package.json");
+const backupPath = join(process.cwd(), ".package.source.json");
+const OVERRIDES = ["exports", "types", "main", "bin"];
+
+/** name → manifest of every workspace package. */
+function workspacePackages() {
+  const found = new Map();
+  for (const group of ["apps", "packages", "tooling"]) {
+    for (const dir of readdirSync(join(repoRoot, group))) {
+      const file = join(repoRoot, group, dir, "package.json");
+      if (existsSync(file)) {
+        const pkg = JSON.parse(readFileSync(file, "utf8"));
+        found.set(pkg.name, pkg);
+      }
+    }
+  }
+  return found;
+}
+
+/** Every path a manifest's entry fields name (exports, types, main, bin). */
+function entryFiles(manifest) {
+  const files = [];
+  const collect = (value) => {
+    if (typeof value === "string") files.push(value);
+    else if (value && typeof value === "object") for (const inner of Object.values(value)) collect(inner);
+  };
+  for (const field of OVERRIDES) collect(manifest[field]);
+  return files.filter((file) => file !== "./package.json");
+}
+
+function published(source) {
+  const { publishConfig = {}, devDependencies: _dev, scripts: _scripts, ...manifest } = source;
+  const registryConfig = Object.fromEntries(Object.entries(publishConfig).filter(([key]) => !OVERRIDES.includes(key)));
+  const overrides = Object.fromEntries(Object.entries(publishConfig).filter(([key]) => OVERRIDES.includes(key)));
+  const workspace = workspacePackages();
+  const dependencies = {};
+  const problems = [];
+  for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
+    const local = workspace.get(name);
+    if (local?.private) continue; // bundled by the build
+    if (local) problems.push(`${name} is a workspace package that is not private: bundle it (mark it private)`);
+    else if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range)) problems.push(`${name}@${range} is not an exact version`);
+    dependencies[name] = range;
+  }
+  const result = { ...manifest, ...overrides, dependencies, publishConfig: registryConfig };
+  if (Object.keys(dependencies).length === 0) delete result.dependencies;
+  for (const file of entryFiles(result)) {
+    if (file.endsWith(".ts") && !file.endsWith(".d.ts") && !file.endsWith(".d.cts")) {
+      problems.push(`entry ${file} is TypeScript source: point publishConfig at the build`);
+    } else if (!existsSync(join(process.cwd(), file))) {
+      problems.push(`entry ${file} is missing: the build did not produce it`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`${source.name} cannot be packed:\n  ${problems.join("\n  ")}`);
+  return result;
+}
+
+function apply() {
+  if (existsSync(backupPath)) {
+    throw new Error(`${backupPath} exists: an earlier pack did not finish. Run "node ${process.argv[1]} restore".`);
+  }
+  const source = readFileSync(manifestPath, "utf8");
+  const manifest = published(JSON.parse(source));
+  writeFileSync(backupPath, source);
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+function restore() {
+  if (existsSync(backupPath)) renameSync(backupPath, manifestPath);
+  rmSync(backupPath, { force: true });
+}
+
+const command = process.argv[2];
+if (command === "apply") apply();
+else if (command === "restore") restore();
+else throw new Error("usage: publish-manifest.mjs apply|restore");
