@@ -5,8 +5,9 @@
 // published manifest in and `postpack` puts the source one back. Run in the package's directory.
 //
 // The published manifest: `publishConfig`'s exports/types/main/bin replace the source ones;
-// devDependencies and scripts are dropped; dependencies on private workspace packages are dropped,
-// because the build bundles them (a check below refuses any that are not private, or unpinned).
+// devDependencies and scripts are dropped; dependencies on workspace packages are dropped, because
+// the build bundles them (published-packages.test.ts fails if built code imports anything
+// undeclared); every other dependency must be an exact version.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,10 +51,8 @@ function published(source) {
   const dependencies = {};
   const problems = [];
   for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
-    const local = workspace.get(name);
-    if (local?.private) continue; // bundled by the build
-    if (local) problems.push(`${name} is a workspace package that is not private: bundle it (mark it private)`);
-    else if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range)) problems.push(`${name}@${range} is not an exact version`);
+    if (workspace.has(name)) continue; // bundled by the build
+    if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range)) problems.push(`${name}@${range} is not an exact version`);
     dependencies[name] = range;
   }
   const result = { ...manifest, ...overrides, dependencies, publishConfig: registryConfig };

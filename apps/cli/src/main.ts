@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import type { StdioFlags } from "@omnara/mcp";
 import { Command, Option } from "commander";
 import { readCliEnv } from "./env.ts";

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { CliError } from "../cli-error.ts";
+import { hookClientPath as hookClient } from "../package-files.ts";
 import { type ClaudeHookEvent, type HookEvent, hookEvents, WAKER } from "./hook-input.ts";
 
-const hookClient = fileURLToPath(new URL("../../bin/omnara-hook.js", import.meta.url));
 const quote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
 
 /** A day: a permission question or an idle session waits as long as the user takes. */

@@ -2,6 +2,7 @@ import { ConfigError, homeDataDir, loadConfig } from "@omnara/config";
 import { DataDirInUseError, startServer } from "@omnara/http";
 import { CliError } from "../cli-error.ts";
 import { printJson, say } from "../output.ts";
+import { shippedDashboardDir } from "../package-files.ts";
 
 export interface ServeOptions {
   port?: string;
@@ -23,7 +24,9 @@ export async function serve(options: ServeOptions): Promise<number> {
   };
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(env, { defaultDataDir: homeDataDir() });
+    const loaded = loadConfig(env, { defaultDataDir: homeDataDir() });
+    // The published package serves the dashboard it ships; OMNARA_DASHBOARD_DIR still wins.
+    config = { ...loaded, dashboardDir: loaded.dashboardDir ?? shippedDashboardDir() };
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError("INVALID_ARGUMENT", error.message);
     throw error;
