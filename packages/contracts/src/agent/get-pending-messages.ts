@@ -18,5 +18,4 @@ export const getPendingMessages = defineOperation({
     status: PendingStatus,
   }),
   rest: { method: "GET", path: "/api/v1/messages/pending" },
-  retry: "safe",
 });

@@ -20,6 +20,4 @@ export const logStep = defineOperation({
     user_feedback: z.array(z.string()),
   }),
   mcp: { tool: "log_step", context: ["agent_type"] },
-  // No idempotency key: a repeat could store a second step.
-  retry: "unsafe",
 });

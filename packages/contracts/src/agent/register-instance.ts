@@ -24,5 +24,4 @@ export const registerInstance = defineOperation({
     instance_metadata: Metadata.nullable(),
   }),
   rest: { method: "POST", path: "/api/v1/agent-instances", status: 201 },
-  retry: "safe",
 });

@@ -17,5 +17,4 @@ export const requestInput = defineOperation({
     status: PendingStatus,
   }),
   rest: { method: "PATCH", path: "/api/v1/messages/{message_id}/request-input" },
-  retry: "safe",
 });

@@ -16,5 +16,4 @@ export const verifyKey = defineOperation({
     message: z.string(),
   }),
   rest: { method: "GET", path: "/api/v1/auth/verify" },
-  retry: "safe",
 });

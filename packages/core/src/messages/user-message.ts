@@ -6,7 +6,7 @@ import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { toMessage } from "../serialize.ts";
 import { afterUserReply } from "../status-rules.ts";
-import { preview } from "./send-message.ts";
+import { preview } from "./send-agent-message.ts";
 
 const { agentInstances, messages } = schema;
 
@@ -71,7 +71,7 @@ async function storeUserMessage(
 }
 
 /** The user's reply from the dashboard or phone; the agent's cursor is left for the agent. */
-export const reply = (
+export const replyToInstance = (
   deps: CoreDeps,
   caller: Caller,
   input: OperationArgs<typeof userOperations.reply>,
@@ -82,7 +82,7 @@ export const reply = (
   });
 
 /** Text the user typed at the agent's terminal, mirrored by the agent. */
-export async function sendUserMessage(
+export async function mirrorUserMessage(
   deps: CoreDeps,
   caller: AgentCaller,
   input: OperationArgs<typeof agentOperations.sendUserMessage>,

@@ -1,4 +1,5 @@
-import { type AgentOperationKey, agentOperations, type OperationInput } from "@omnara/contracts";
+import { agentOperations, type OperationInput } from "@omnara/contracts";
+import type { AgentOperationKey } from "./mcp-operations.ts";
 import { OperationError } from "./operation-error.ts";
 import type { ToolCall } from "./tool-context.ts";
 
@@ -39,7 +40,7 @@ async function callOnce<K extends AgentOperationKey>(
  * the resume fields, until an answer comes or the client cancels (the signal ends the round in
  * flight, on the server too).
  */
-export async function callInRounds(
+export async function callOperation(
   call: ToolCall,
   key: AgentOperationKey,
   input: Record<string, unknown>,
