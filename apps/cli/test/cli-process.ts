@@ -18,9 +18,10 @@ export function startCli(
   args: string[],
   env: NodeJS.ProcessEnv,
   command: string[] = [process.execPath, omnaraBin],
+  cwd?: string,
 ): CliProcess {
   const [file = process.execPath, ...rest] = command;
-  const child = spawn(file, [...rest, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(file, [...rest, ...args], { env, cwd, stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   let err = "";
   const listeners = new Set<() => void>();

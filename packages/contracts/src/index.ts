@@ -1,11 +1,19 @@
 export { agentOperations } from "./agent/index.ts";
-export type { AgentApi, CallOptions } from "./agent-api.ts";
+export {
+  type AgentApi,
+  type AgentOperationKey,
+  agentApiOf,
+  agentOperationKeys,
+  type CallAgentOperation,
+  type CallOptions,
+} from "./agent-api.ts";
 export * from "./errors.ts";
 export * from "./limits.ts";
 export * from "./notifications.ts";
 export * from "./operation.ts";
 export { publicOperations } from "./public/index.ts";
 export * from "./registry.ts";
+export { retryClassOf, waitSecondsOf } from "./retry.ts";
 export * from "./schemas.ts";
 export { User } from "./user/account.ts";
 export { ApiKeyInfo } from "./user/api-keys.ts";

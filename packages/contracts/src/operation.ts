@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 /** Who may call an operation: agents with an API key, signed-in users, or anyone. */
 export type Audience = "agent" | "user" | "public";
@@ -37,19 +37,32 @@ export interface McpBinding {
   resume?: readonly string[];
 }
 
+/**
+ * Whether a client may send a failed call again. "safe": a repeat changes nothing the first call
+ * did not (reads, idempotent writes, writes keyed by an idempotency_key the client chose once).
+ * "unsafe": a repeat could store a second row, so clients repeat only a call the server surely
+ * never saw. `{ safeWith }`: unsafe, except when the input carries that field (a repeat then
+ * resumes what the first call started instead of starting again).
+ */
+export type RetryRule = RetryClass | { safeWith: string };
+export type RetryClass = "safe" | "unsafe";
+
+/**
+ * tRPC procedure type: queries read, mutations write, subscriptions stream (tRPC over SSE
+ * only: REST and MCP expose no subscription).
+ */
+export type OperationKind = "query" | "mutation" | "subscription";
+
 export interface Operation<
   Id extends string = string,
   A extends Audience = Audience,
   I extends z.ZodType = z.ZodType,
   O extends z.ZodType = z.ZodType,
+  K extends OperationKind = OperationKind,
 > {
   id: Id;
   audience: A;
-  /**
-   * tRPC procedure type: queries read, mutations write, subscriptions stream (tRPC over SSE
-   * only: REST and MCP expose no subscription).
-   */
-  kind: "query" | "mutation" | "subscription";
+  kind: K;
   /** One paragraph; it is the API docs' text and the MCP tool description. */
   description: string;
   input: I;
@@ -57,7 +70,17 @@ export interface Operation<
   rest?: RestBinding;
   /** Exposed as an MCP tool (agent operations only). */
   mcp?: McpBinding;
+  /** How clients retry it; every agent operation says (the SDK and MCP clients retry). */
+  retry?: RetryRule;
+  /**
+   * The call may wait on a person for as long as this input field says (in seconds), so a
+   * client allows that long plus a margin before it gives up on the answer.
+   */
+  waits?: { seconds: string };
 }
+
+/** Agent operations are called by clients that retry on their own: each must say how. */
+type RequiredFor<A extends Audience> = A extends "agent" ? { retry: RetryRule } : unknown;
 
 /** Identity function that keeps the literal types of an operation definition. */
 export const defineOperation = <
@@ -65,11 +88,16 @@ export const defineOperation = <
   const A extends Audience,
   I extends z.ZodType,
   O extends z.ZodType,
+  const K extends OperationKind,
 >(
-  op: Operation<Id, A, I, O>,
-): Operation<Id, A, I, O> => op;
+  op: Operation<Id, A, I, O, K> & RequiredFor<A>,
+): Operation<Id, A, I, O, K> => op;
 
 export type OperationInput<Op extends Operation> = z.input<Op["input"]>;
 export type OperationOutput<Op extends Operation> = z.output<Op["output"]>;
 /** The input after parsing (defaults applied): what a handler receives. */
 export type OperationArgs<Op extends Operation> = z.output<Op["input"]>;
+
+/** True when the operation's input has the field (clients and servers fill some in themselves). */
+export const hasInputField = (op: Operation, field: string): boolean =>
+  op.input instanceof z.ZodObject && Object.hasOwn(op.input.shape, field);

@@ -4,7 +4,7 @@ export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { generateSecrets, loadOrCreateSecrets, type Secrets } from "./auth/secrets.ts";
 export {
   createLocalUserAuthenticator,
-  getProfile,
+  me,
   signIn,
   signOut,
   signUp,
@@ -13,7 +13,7 @@ export {
 } from "./auth/sessions.ts";
 export type { AgentCaller, Caller, CoreDeps } from "./deps.ts";
 export { DomainError, notFound } from "./domain-error.ts";
-export { type StreamedEvent, userEvents } from "./events/user-events.ts";
+export { events, type StreamedEvent } from "./events/user-events.ts";
 export { endSession, heartbeat, registerInstance, verifyKey } from "./instances/lifecycle.ts";
 export { getSummary, listAgentTypes, listInstances } from "./instances/listings.ts";
 export { deleteInstance, getInstance, markCompleted, renameInstance } from "./instances/user-actions.ts";
@@ -22,8 +22,8 @@ export { listMessages } from "./messages/list-messages.ts";
 export { logStep } from "./messages/log-step.ts";
 export { getPendingMessages } from "./messages/pending.ts";
 export { requestInput } from "./messages/request-input.ts";
-export { sendAgentMessage } from "./messages/send-agent-message.ts";
-export { mirrorUserMessage, replyToInstance } from "./messages/user-message.ts";
+export { sendMessage } from "./messages/send-message.ts";
+export { reply, sendUserMessage } from "./messages/user-message.ts";
 export { waitForReply } from "./messages/wait-for-reply.ts";
 export * from "./notifications/index.ts";
 export { RateLimiter } from "./rate-limiter.ts";

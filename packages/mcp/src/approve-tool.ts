@@ -4,7 +4,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { agentOperations } from "@omnara/contracts";
 import { z } from "zod";
 import { approvalScope, decisionOf } from "./approvals.ts";
-import { callOperation } from "./call-operation.ts";
+import { callInRounds } from "./call-in-rounds.ts";
 import { toolErrorResult } from "./operation-error.ts";
 import type { ToolCall, ToolExtra } from "./tool-context.ts";
 
@@ -61,7 +61,7 @@ export function registerApproveTool(server: McpServer, start: (extra: ToolExtra)
       ].join("\n\n");
       try {
         const answered = askQuestion.output.parse(
-          await callOperation(call, "askQuestion", {
+          await callInRounds(call, "askQuestion", {
             agent_instance_id: instanceId,
             question_text: question,
             agent_type: call.agentType,

@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { McpContextField } from "@omnara/contracts";
-import { callOperation } from "./call-operation.ts";
-import { hasInputField, mcpOperations, modelInputSchema } from "./mcp-operations.ts";
+import { hasInputField, type McpContextField } from "@omnara/contracts";
+import { callInRounds } from "./call-in-rounds.ts";
+import { mcpOperations, modelInputSchema } from "./mcp-operations.ts";
 import { toolErrorResult } from "./operation-error.ts";
 import type { ToolCall, ToolExtra } from "./tool-context.ts";
 
@@ -34,7 +34,7 @@ export function registerOperationTools(server: McpServer, start: (extra: ToolExt
           input.agent_instance_id = call.session.instanceId;
         }
         try {
-          const output = await callOperation(call, key, input);
+          const output = await callInRounds(call, key, input);
           if (!isRecord(output)) throw new Error(`${op.id} answered with no object.`);
           if (typeof output.agent_instance_id === "string") {
             call.session.instanceId = output.agent_instance_id;

@@ -1,9 +1,20 @@
-import { type AgentApi, type CallOptions, limits, type Operation, agentOperations as ops } from "@omnara/contracts";
-import type { z } from "zod";
+import {
+  type AgentApi,
+  agentApiOf,
+  type CallOptions,
+  hasInputField,
+  limits,
+  type Operation,
+  type OperationOutput,
+  type RetryClass,
+  retryClassOf,
+  waitSecondsOf,
+} from "@omnara/contracts";
+import { z } from "zod";
 import { toOmnaraError } from "./error-mapping.ts";
 import { OmnaraError, TimeoutError, ValidationError } from "./errors.ts";
 import { newId } from "./ids.ts";
-import { backoffDelay, mayRetry, type Repeatability, type RetryPolicy } from "./retry.ts";
+import { backoffDelay, mayRetry, type RetryPolicy } from "./retry.ts";
 import { abortReason, linkSignals, sleep } from "./signals.ts";
 import { createTransport, type TransportConfig } from "./transport.ts";
 
@@ -16,6 +27,8 @@ export interface AgentApiConfig extends TransportConfig {
 /** A long-poll may answer up to this much after its timeout_seconds (server, proxy and network slack). */
 const WAIT_MARGIN_MS = 15_000;
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+
 const flattenIssues = (error: z.ZodError) =>
   error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
 
@@ -27,15 +40,15 @@ const flattenIssues = (error: z.ZodError) =>
 export function createAgentApi(config: AgentApiConfig): AgentApi {
   const transport = createTransport(config);
 
-  // Generic over the schemas (not the operation) so the parsed output keeps its exact type.
-  async function call<I extends z.ZodType, O extends z.ZodType>(
-    op: Operation<string, "agent", I, O>,
-    input: z.input<I>,
+  async function call<Op extends Operation>(
+    op: Op,
+    // Checked against op.input before anything is sent.
+    input: unknown,
     options: CallOptions | undefined,
-    repeatability: Repeatability,
+    retryClass: RetryClass,
     timeoutMs: number,
-  ): Promise<z.output<O>> {
-    const checked = op.input.safeParse(input);
+  ): Promise<OperationOutput<Op>> {
+    const checked = z.safeParse(op.input, input);
     if (!checked.success) {
       const issues = flattenIssues(checked.error);
       throw new ValidationError(
@@ -47,8 +60,8 @@ export function createAgentApi(config: AgentApiConfig): AgentApi {
         },
       );
     }
-    const raw = await attempt(op.id, input, options?.signal, repeatability, timeoutMs, op.kind);
-    const output = op.output.safeParse(raw);
+    const raw = await attempt(op.id, input, options?.signal, retryClass, timeoutMs, op.kind);
+    const output = z.safeParse<Op["output"]>(op.output, raw);
     if (!output.success) {
       throw new OmnaraError(
         "INVALID_RESPONSE",
@@ -65,7 +78,7 @@ export function createAgentApi(config: AgentApiConfig): AgentApi {
     operation: string,
     input: unknown,
     callerSignal: AbortSignal | undefined,
-    repeatability: Repeatability,
+    retryClass: RetryClass,
     timeoutMs: number,
     kind: Operation["kind"],
   ): Promise<unknown> {
@@ -90,7 +103,7 @@ export function createAgentApi(config: AgentApiConfig): AgentApi {
         clearTimeout(timer);
         linked.dispose();
       }
-      if (retry >= policy.maxRetries || !mayRetry(error, repeatability)) {
+      if (retry >= policy.maxRetries || !mayRetry(error, retryClass)) {
         if (retry > 0) {
           error.attempts = retry + 1;
           error.message = `${error.message} (gave up after ${retry + 1} attempts)`;
@@ -101,46 +114,16 @@ export function createAgentApi(config: AgentApiConfig): AgentApi {
     }
   }
 
-  const timeout = config.requestTimeoutMs;
-  const waitTimeout = (seconds: number | undefined) => (seconds ?? limits.defaultWaitSeconds) * 1000 + WAIT_MARGIN_MS;
+  const waitTimeout = (seconds: number) => seconds * 1000 + WAIT_MARGIN_MS;
 
-  // Listed one by one so each gets its retry rule; `AgentApi` makes a missing operation a type error.
-  return {
-    // The key is chosen once per call, so every retry of it stores at most one message.
-    sendMessage: (input, options) =>
-      call(ops.sendMessage, { ...input, idempotency_key: input.idempotency_key ?? newId() }, options, "safe", timeout),
-    waitForReply: (input, options) =>
-      call(
-        ops.waitForReply,
-        input,
-        options,
-        "safe",
-        waitTimeout(Number(input.timeout_seconds ?? limits.defaultWaitSeconds)),
-      ),
-    getPendingMessages: (input, options) => call(ops.getPendingMessages, input, options, "safe", timeout),
-    requestInput: (input, options) => call(ops.requestInput, input, options, "safe", timeout),
-    sendUserMessage: (input, options) =>
-      call(
-        ops.sendUserMessage,
-        { ...input, idempotency_key: input.idempotency_key ?? newId() },
-        options,
-        "safe",
-        timeout,
-      ),
-    heartbeat: (input, options) => call(ops.heartbeat, input, options, "safe", timeout),
-    endSession: (input, options) => call(ops.endSession, input, options, "safe", timeout),
-    registerInstance: (input, options) => call(ops.registerInstance, input, options, "safe", timeout),
-    verifyKey: (input, options) => call(ops.verifyKey, input, options, "safe", timeout),
-    // Omnara's MCP-style tools. Neither takes an idempotency key, so a retry could store a second
-    // step or question; asking again with question_id only resumes the wait, so that is safe.
-    logStep: (input, options) => call(ops.logStep, input, options, "unsafe", timeout),
-    askQuestion: (input, options) =>
-      call(
-        ops.askQuestion,
-        input,
-        options,
-        input.question_id ? "safe" : "unsafe",
-        waitTimeout(Number(input.wait_seconds ?? limits.defaultWaitSeconds)),
-      ),
-  };
+  // Each operation's retry class and wait come from its contract. An operation that takes an
+  // idempotency_key gets one chosen here, once per call, so every retry of it stores at most one row.
+  return agentApiOf((op, input, options) => {
+    const given: unknown = input;
+    const keyed = hasInputField(op, "idempotency_key") && isRecord(given) && given.idempotency_key === undefined;
+    const sent = keyed ? { ...given, idempotency_key: newId() } : input;
+    const waitSeconds = waitSecondsOf(op, input, limits.defaultWaitSeconds);
+    const timeoutMs = waitSeconds === undefined ? config.requestTimeoutMs : waitTimeout(waitSeconds);
+    return call(op, sent, options, retryClassOf(op, input), timeoutMs);
+  });
 }

@@ -7,12 +7,11 @@ import { Omnara } from "@omnara/sdk";
 import { resolveAgentAuth, type ServerOptions, verifyAuth } from "../agent-auth.ts";
 import { ClaudeBridge } from "../claude/bridge.ts";
 import { findClaude } from "../claude/find-claude.ts";
+import { headlessArgs, isPrintMode } from "../claude/headless.ts";
 import { startHookServer } from "../claude/hook-server.ts";
 import { mergeUserSettings } from "../claude/settings.ts";
 import type { CliEnv } from "../env.ts";
 import { say } from "../output.ts";
-
-const isPrintMode = (args: readonly string[]): boolean => args.some((arg) => arg === "-p" || arg === "--print");
 
 /** Claude Code owns the terminal, so the wrapper writes what it has to say to a log file. */
 function openLog(): { path: string; write: (line: string) => void } {
@@ -54,7 +53,7 @@ export async function claude(userArgs: string[], options: ServerOptions, env: Cl
     log.write,
   );
 
-  const child = spawn(claudePath, ["--settings", settingsPath, ...args], {
+  const child = spawn(claudePath, ["--settings", settingsPath, ...headlessArgs(args, runtime, auth)], {
     stdio: "inherit",
     env: { ...process.env, OMNARA_HOOK_SOCKET: socketPath },
   });

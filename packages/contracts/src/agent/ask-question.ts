@@ -25,4 +25,7 @@ export const askQuestion = defineOperation({
     answer: z.string().nullable(),
   }),
   mcp: { tool: "ask_question", context: ["agent_type", "wait_seconds"], resume: ["question_id"] },
+  // A repeat without question_id could ask twice; with it, it only resumes the wait.
+  retry: { safeWith: "question_id" },
+  waits: { seconds: "wait_seconds" },
 });

@@ -19,4 +19,5 @@ export const endSession = defineOperation({
   }),
   rest: { method: "POST", path: "/api/v1/sessions/end" },
   mcp: { tool: "end_session" },
+  retry: "safe",
 });

@@ -18,4 +18,5 @@ export const getPendingMessages = defineOperation({
     status: PendingStatus,
   }),
   rest: { method: "GET", path: "/api/v1/messages/pending" },
+  retry: "safe",
 });

@@ -11,4 +11,5 @@ export const heartbeat = defineOperation({
   input: z.object({ agent_instance_id: Uuid }),
   output: z.object({ agent_instance_id: Uuid, last_heartbeat_at: IsoDateTime }),
   rest: { method: "POST", path: "/api/v1/agents/instances/{agent_instance_id}/heartbeat" },
+  retry: "safe",
 });

@@ -20,4 +20,6 @@ export const logStep = defineOperation({
     user_feedback: z.array(z.string()),
   }),
   mcp: { tool: "log_step", context: ["agent_type"] },
+  // No idempotency key: a repeat could store a second step.
+  retry: "unsafe",
 });

@@ -24,4 +24,5 @@ export const registerInstance = defineOperation({
     instance_metadata: Metadata.nullable(),
   }),
   rest: { method: "POST", path: "/api/v1/agent-instances", status: 201 },
+  retry: "safe",
 });

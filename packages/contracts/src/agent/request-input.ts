@@ -17,4 +17,5 @@ export const requestInput = defineOperation({
     status: PendingStatus,
   }),
   rest: { method: "PATCH", path: "/api/v1/messages/{message_id}/request-input" },
+  retry: "safe",
 });

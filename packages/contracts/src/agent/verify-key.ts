@@ -16,4 +16,5 @@ export const verifyKey = defineOperation({
     message: z.string(),
   }),
   rest: { method: "GET", path: "/api/v1/auth/verify" },
+  retry: "safe",
 });

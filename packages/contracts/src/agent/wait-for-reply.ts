@@ -20,4 +20,6 @@ export const waitForReply = defineOperation({
     messages: z.array(Message),
   }),
   rest: { method: "GET", path: "/api/v1/messages/wait" },
+  retry: "safe",
+  waits: { seconds: "timeout_seconds" },
 });

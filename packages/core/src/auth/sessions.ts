@@ -69,7 +69,7 @@ export async function signOut(deps: CoreDeps, token: string): Promise<{ success:
   return { success: true };
 }
 
-export async function getProfile(deps: CoreDeps, caller: Caller): Promise<UserProfile> {
+export async function me(deps: CoreDeps, caller: Caller): Promise<UserProfile> {
   const [user] = await deps.db.select().from(users).where(eq(users.id, caller.userId));
   if (!user) throw new DomainError("UNAUTHORIZED", "This account no longer exists.");
   return toUserProfile(user);

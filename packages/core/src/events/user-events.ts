@@ -18,7 +18,7 @@ const BACKFILL_PAGE = 200;
  * order of messages), so a reconnect replays exactly what the client missed. Only the caller's
  * rows are ever read: the bus filter and every query are scoped to caller.userId.
  */
-export async function userEvents(
+export async function events(
   deps: CoreDeps,
   caller: Caller,
   input: OperationArgs<typeof userOperations.events>,

@@ -3,7 +3,7 @@ import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError } from "../domain-error.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { findMessage } from "./queries.ts";
-import { sendAgentMessage } from "./send-agent-message.ts";
+import { sendMessage } from "./send-message.ts";
 import { waitForReply } from "./wait-for-reply.ts";
 
 type Op = typeof agentOperations.askQuestion;
@@ -11,7 +11,7 @@ type Op = typeof agentOperations.askQuestion;
 /** The question to wait on: a new one, or an earlier one named by question_id (resuming). */
 async function questionId(deps: CoreDeps, caller: AgentCaller, input: OperationArgs<Op>): Promise<string> {
   if (!input.question_id) {
-    const sent = await sendAgentMessage(deps, caller, {
+    const sent = await sendMessage(deps, caller, {
       agent_instance_id: input.agent_instance_id,
       agent_type: input.agent_type,
       content: input.question_text,

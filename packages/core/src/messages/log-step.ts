@@ -3,7 +3,7 @@ import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/co
 import { schema } from "@omnara/db";
 import { and, count, eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
-import { sendAgentMessage } from "./send-agent-message.ts";
+import { sendMessage } from "./send-message.ts";
 
 const { messages } = schema;
 type Op = typeof agentOperations.logStep;
@@ -17,7 +17,7 @@ export async function logStep(
   caller: AgentCaller,
   input: OperationArgs<Op>,
 ): Promise<OperationOutput<Op>> {
-  const sent = await sendAgentMessage(deps, caller, {
+  const sent = await sendMessage(deps, caller, {
     agent_instance_id: input.agent_instance_id ?? randomUUID(),
     agent_type: input.agent_type,
     content: input.step_description,

@@ -6,7 +6,7 @@ import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { toMessage } from "../serialize.ts";
 import { afterUserReply } from "../status-rules.ts";
-import { preview } from "./send-agent-message.ts";
+import { preview } from "./send-message.ts";
 
 const { agentInstances, messages } = schema;
 
@@ -71,7 +71,7 @@ async function storeUserMessage(
 }
 
 /** The user's reply from the dashboard or phone; the agent's cursor is left for the agent. */
-export const replyToInstance = (
+export const reply = (
   deps: CoreDeps,
   caller: Caller,
   input: OperationArgs<typeof userOperations.reply>,
@@ -82,7 +82,7 @@ export const replyToInstance = (
   });
 
 /** Text the user typed at the agent's terminal, mirrored by the agent. */
-export async function mirrorUserMessage(
+export async function sendUserMessage(
   deps: CoreDeps,
   caller: AgentCaller,
   input: OperationArgs<typeof agentOperations.sendUserMessage>,

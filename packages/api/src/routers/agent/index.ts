@@ -1,7 +1,15 @@
-import { router } from "../../trpc.ts";
-import { agentMcpToolProcedures } from "./mcp-tools.ts";
-import { agentMessageProcedures } from "./messages.ts";
-import { agentSessionProcedures } from "./sessions.ts";
+import { agentOperations } from "@omnara/contracts";
+import { proceduresFor } from "../../from-contract.ts";
+import { agentProcedure, router } from "../../trpc.ts";
+import { agentMcpToolHandlers } from "./mcp-tools.ts";
+import { agentMessageHandlers } from "./messages.ts";
+import { agentSessionHandlers } from "./sessions.ts";
 
 /** The write path: what agents call with their API key. */
-export const agentRouter = router({ ...agentMessageProcedures, ...agentSessionProcedures, ...agentMcpToolProcedures });
+export const agentRouter = router(
+  proceduresFor(agentProcedure, agentOperations, {
+    ...agentMessageHandlers,
+    ...agentSessionHandlers,
+    ...agentMcpToolHandlers,
+  }),
+);

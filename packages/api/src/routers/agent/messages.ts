@@ -1,30 +1,10 @@
-import { agentOperations as ops } from "@omnara/contracts";
 import * as core from "@omnara/core";
-import { agentProcedure } from "../../trpc.ts";
+import type { AgentHandlers } from "../../handlers.ts";
 
-export const agentMessageProcedures = {
-  sendMessage: agentProcedure
-    .input(ops.sendMessage.input)
-    .output(ops.sendMessage.output)
-    .mutation(({ ctx, input }) => core.sendAgentMessage(ctx.deps, ctx.agent, input)),
-
-  waitForReply: agentProcedure
-    .input(ops.waitForReply.input)
-    .output(ops.waitForReply.output)
-    .query(({ ctx, input, signal }) => core.waitForReply(ctx.deps, ctx.agent, input, signal)),
-
-  getPendingMessages: agentProcedure
-    .input(ops.getPendingMessages.input)
-    .output(ops.getPendingMessages.output)
-    .query(({ ctx, input }) => core.getPendingMessages(ctx.deps, ctx.agent, input)),
-
-  requestInput: agentProcedure
-    .input(ops.requestInput.input)
-    .output(ops.requestInput.output)
-    .mutation(({ ctx, input }) => core.requestInput(ctx.deps, ctx.agent, input)),
-
-  sendUserMessage: agentProcedure
-    .input(ops.sendUserMessage.input)
-    .output(ops.sendUserMessage.output)
-    .mutation(({ ctx, input }) => core.mirrorUserMessage(ctx.deps, ctx.agent, input)),
-};
+export const agentMessageHandlers = {
+  sendMessage: ({ ctx, input }) => core.sendMessage(ctx.deps, ctx.agent, input),
+  waitForReply: ({ ctx, input, signal }) => core.waitForReply(ctx.deps, ctx.agent, input, signal),
+  getPendingMessages: ({ ctx, input }) => core.getPendingMessages(ctx.deps, ctx.agent, input),
+  requestInput: ({ ctx, input }) => core.requestInput(ctx.deps, ctx.agent, input),
+  sendUserMessage: ({ ctx, input }) => core.sendUserMessage(ctx.deps, ctx.agent, input),
+} satisfies Partial<AgentHandlers>;

@@ -1,18 +1,10 @@
-import { publicOperations as ops } from "@omnara/contracts";
-import * as core from "@omnara/core";
+import { publicOperations } from "@omnara/contracts";
+import { proceduresFor } from "../../from-contract.ts";
 import { publicProcedure, router } from "../../trpc.ts";
-import { publicCliLoginProcedures } from "./cli-login.ts";
+import { publicCliLoginHandlers } from "./cli-login.ts";
+import { publicSignInHandlers } from "./sign-in.ts";
 
-export const publicRouter = router({
-  signUp: publicProcedure
-    .input(ops.signUp.input)
-    .output(ops.signUp.output)
-    .mutation(({ ctx, input }) => core.signUp(ctx.deps, input, { allowSignup: ctx.allowSignup })),
-
-  signIn: publicProcedure
-    .input(ops.signIn.input)
-    .output(ops.signIn.output)
-    .mutation(({ ctx, input }) => core.signIn(ctx.deps, input)),
-
-  ...publicCliLoginProcedures,
-});
+/** What anyone may call: sign-up, sign-in and the CLI's half of the device-code login. */
+export const publicRouter = router(
+  proceduresFor(publicProcedure, publicOperations, { ...publicSignInHandlers, ...publicCliLoginHandlers }),
+);

@@ -1,17 +1,21 @@
-import { router } from "../../trpc.ts";
-import { userAccountProcedures } from "./account.ts";
-import { userCliLoginProcedures } from "./cli-login.ts";
-import { userEventProcedures } from "./events.ts";
-import { userInstanceProcedures } from "./instances.ts";
-import { userMessageProcedures } from "./messages.ts";
-import { userNotificationProcedures } from "./notifications.ts";
+import { userOperations } from "@omnara/contracts";
+import { proceduresFor } from "../../from-contract.ts";
+import { router, userProcedure } from "../../trpc.ts";
+import { userAccountHandlers } from "./account.ts";
+import { userCliLoginHandlers } from "./cli-login.ts";
+import { userEventHandlers } from "./events.ts";
+import { userInstanceHandlers } from "./instances.ts";
+import { userMessageHandlers } from "./messages.ts";
+import { userNotificationHandlers } from "./notifications.ts";
 
 /** The read path and replies: what a signed-in user calls from the dashboard. */
-export const userRouter = router({
-  ...userInstanceProcedures,
-  ...userMessageProcedures,
-  ...userAccountProcedures,
-  ...userCliLoginProcedures,
-  ...userNotificationProcedures,
-  ...userEventProcedures,
-});
+export const userRouter = router(
+  proceduresFor(userProcedure, userOperations, {
+    ...userInstanceHandlers,
+    ...userMessageHandlers,
+    ...userAccountHandlers,
+    ...userCliLoginHandlers,
+    ...userNotificationHandlers,
+    ...userEventHandlers,
+  }),
+);

@@ -1,5 +1,4 @@
-import { agentOperations, type OperationInput } from "@omnara/contracts";
-import type { AgentOperationKey } from "./mcp-operations.ts";
+import { type AgentOperationKey, agentOperations, type OperationInput } from "@omnara/contracts";
 import { OperationError } from "./operation-error.ts";
 import type { ToolCall } from "./tool-context.ts";
 
@@ -40,7 +39,7 @@ async function callOnce<K extends AgentOperationKey>(
  * the resume fields, until an answer comes or the client cancels (the signal ends the round in
  * flight, on the server too).
  */
-export async function callOperation(
+export async function callInRounds(
   call: ToolCall,
   key: AgentOperationKey,
   input: Record<string, unknown>,

@@ -69,7 +69,7 @@ function queuedBefore(tx: Db, message: MessageRow): Promise<MessageRow[]> {
     .orderBy(messages.seq);
 }
 
-export async function sendAgentMessage(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
+export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
   const events: BusEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
     const { instance } = await lockOrCreateInstance(tx, caller, input.agent_instance_id, {

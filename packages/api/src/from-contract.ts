@@ -1,0 +1,129 @@
+import type { Operation, OperationArgs } from "@omnara/contracts";
+import type {
+  AnyTRPCProcedure,
+  inferProcedureBuilderResolverOptions,
+  TRPCMutationProcedure,
+  TRPCProcedureBuilder,
+  TRPCQueryProcedure,
+  TRPCSubscriptionProcedure,
+  TRPCUnsetMarker,
+  TrackedEnvelope,
+} from "@trpc/server";
+import type { z } from "zod";
+import type { Context } from "./context.ts";
+
+type Unset = TRPCUnsetMarker;
+
+/** A base procedure (public, agent or user) before any input or output is set. */
+type BaseProcedure = TRPCProcedureBuilder<Context, object, object, Unset, Unset, Unset, Unset, false, unknown>;
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** What a handler receives: the base procedure's context and the contract's parsed input. */
+export interface HandlerOptions<B extends BaseProcedure, Op extends Operation> {
+  ctx: inferProcedureBuilderResolverOptions<B>["ctx"];
+  input: OperationArgs<Op>;
+  /** Aborted when the client goes away: long waits end with it. */
+  signal: AbortSignal | undefined;
+}
+
+/** Subscriptions yield tracked events (tRPC's SSE link resumes from the last id). */
+type HandlerResult<Op extends Operation> = Op["kind"] extends "subscription"
+  ? MaybePromise<AsyncIterable<TrackedEnvelope<z.output<Op["output"]>>>>
+  : MaybePromise<z.input<Op["output"]>>;
+
+/** The one call into core behind a procedure. */
+export type Handler<B extends BaseProcedure, Op extends Operation> = (opts: HandlerOptions<B, Op>) => HandlerResult<Op>;
+
+type MetaOf<B> =
+  B extends TRPCProcedureBuilder<infer _C, infer M, infer _O, Unset, Unset, Unset, Unset, false, infer _E> ? M : never;
+type ErrorShapeOf<B> =
+  B extends TRPCProcedureBuilder<infer _C, infer _M, infer _O, Unset, Unset, Unset, Unset, false, infer E> ? E : never;
+
+interface Def<B, Input, Output> {
+  input: Input;
+  output: Output;
+  meta: MetaOf<B>;
+  errorShape: ErrorShapeOf<B>;
+}
+
+/** What tRPC's SSE link hands the client for each tracked event. */
+interface TrackedData<T> {
+  id: string;
+  data: T;
+}
+
+/** The procedure type tRPC would infer for `base.input(op.input).output(op.output)[op.kind](handler)`. */
+export type ProcedureFor<B extends BaseProcedure, Op extends Operation> = Op["kind"] extends "query"
+  ? TRPCQueryProcedure<Def<B, z.input<Op["input"]>, z.output<Op["output"]>>>
+  : Op["kind"] extends "mutation"
+    ? TRPCMutationProcedure<Def<B, z.input<Op["input"]>, z.output<Op["output"]>>>
+    : TRPCSubscriptionProcedure<
+        Def<B, z.input<Op["input"]>, AsyncIterable<TrackedData<z.output<Op["output"]>>, void, unknown>>
+      >;
+
+/** A built router record over the registry: one procedure per operation, of the operation's kind. */
+export type ProceduresFor<B extends BaseProcedure, Ops extends Record<string, Operation>> = {
+  [K in keyof Ops]: ProcedureFor<B, Ops[K]>;
+};
+
+/** A handler per operation of the registry; a missing one is a type error. */
+export type HandlersFor<B extends BaseProcedure, Ops extends Record<string, Operation>> = {
+  [K in keyof Ops]: Handler<B, Ops[K]>;
+};
+
+/** The untyped form every procedure is built with; the typed signatures above describe its result. */
+type LooseHandler = (opts: { ctx: Context; input: unknown; signal: AbortSignal | undefined }) => unknown;
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+
+/**
+ * One procedure from its contract: the base procedure (auth, limits), the contract's input and
+ * output schemas and kind, and the handler's one call into core.
+ */
+export function fromContract<B extends BaseProcedure, Op extends Operation>(
+  base: B,
+  op: Op,
+  handler: Handler<B, Op>,
+): ProcedureFor<B, Op>;
+export function fromContract(base: BaseProcedure, op: Operation, handler: LooseHandler): AnyTRPCProcedure {
+  const withInput = base.input(op.input);
+  switch (op.kind) {
+    case "query":
+      return withInput.output(op.output).query(handler);
+    case "mutation":
+      return withInput.output(op.output).mutation(handler);
+    case "subscription":
+      // No output parser: tRPC would parse the stream object, not each event. The events' schema
+      // is the contract's documentation and the client's type.
+      return withInput.subscription(async (opts) => {
+        const stream = await handler(opts);
+        if (!isAsyncIterable(stream)) throw new Error(`${op.id}: the handler returned no stream.`);
+        return stream;
+      });
+  }
+}
+
+/**
+ * Every operation of a registry as a procedure, keyed as the registry is: a router built from
+ * this has exactly the registry's operations, by construction.
+ */
+export function proceduresFor<B extends BaseProcedure, Ops extends Record<string, Operation>>(
+  base: B,
+  ops: Ops,
+  handlers: HandlersFor<B, Ops>,
+): ProceduresFor<B, Ops>;
+export function proceduresFor(
+  base: BaseProcedure,
+  ops: Record<string, Operation>,
+  handlers: Record<string, LooseHandler>,
+): Record<string, AnyTRPCProcedure> {
+  return Object.fromEntries(
+    Object.entries(ops).map(([key, op]) => {
+      const handler = handlers[key];
+      if (!handler) throw new Error(`No handler for operation ${key}.`);
+      return [key, fromContract(base, op, handler)];
+    }),
+  );
+}

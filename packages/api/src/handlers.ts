@@ -1,0 +1,8 @@
+import type { AgentOperations, PublicOperations, UserOperations } from "@omnara/contracts";
+import type { HandlersFor } from "./from-contract.ts";
+import type { agentProcedure, publicProcedure, userProcedure } from "./trpc.ts";
+
+/** One handler per operation of each audience, typed by its base procedure's context. */
+export type AgentHandlers = HandlersFor<typeof agentProcedure, AgentOperations>;
+export type UserHandlers = HandlersFor<typeof userProcedure, UserOperations>;
+export type PublicHandlers = HandlersFor<typeof publicProcedure, PublicOperations>;

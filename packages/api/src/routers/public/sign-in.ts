@@ -1,0 +1,8 @@
+import * as core from "@omnara/core";
+import type { PublicHandlers } from "../../handlers.ts";
+
+/** Local accounts: sign up (when allowed) and sign in for a session token. */
+export const publicSignInHandlers = {
+  signUp: ({ ctx, input }) => core.signUp(ctx.deps, input, { allowSignup: ctx.allowSignup }),
+  signIn: ({ ctx, input }) => core.signIn(ctx.deps, input),
+} satisfies Partial<PublicHandlers>;

@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { allOperations } from "@omnara/contracts";
+import * as core from "@omnara/core";
+import { describe, expect, test } from "vitest";
+
+const routersDir = join(import.meta.dirname, "../src/routers");
+
+/** `key: ({ ctx, input }) => … core.name(` for every handler in the router files. */
+function handlerCalls(): { file: string; key: string; calls: string }[] {
+  const found = [];
+  for (const audience of readdirSync(routersDir)) {
+    for (const file of readdirSync(join(routersDir, audience))) {
+      const source = readFileSync(join(routersDir, audience, file), "utf8");
+      const handler = /^ {2}(\w+): (?:async )?\(\{[^}]*\}\) =>[\s\S]*?\bcore\.(\w+)\(/gm;
+      for (const match of source.matchAll(handler)) {
+        found.push({ file: `${audience}/${file}`, key: match[1] ?? "", calls: match[2] ?? "" });
+      }
+    }
+  }
+  return found;
+}
+
+describe("names are the operation ids in every layer", () => {
+  test("each operation has a core function of the same name", () => {
+    const missing = allOperations.filter((op) => typeof Reflect.get(core, op.id) !== "function").map((op) => op.id);
+    expect(missing).toEqual([]);
+  });
+
+  test("each procedure's handler calls the core function named as its operation", () => {
+    const calls = handlerCalls();
+    expect(calls.map((c) => c.key).sort()).toEqual(allOperations.map((op) => op.id).sort());
+    expect(calls.filter((c) => c.calls !== c.key)).toEqual([]);
+  });
+});
