@@ -47,6 +47,9 @@ export function publicMessage(error: TRPCError): string {
   if (error.code === "INTERNAL_SERVER_ERROR" && !(error.cause instanceof DomainError)) {
     return "Something went wrong on the server. It was logged; try again.";
   }
-  if (error.code === "BAD_REQUEST" && hasIssues(error.cause)) return "Invalid input; see issues.";
+  // A DomainError's message already says what to do; zod's would be a raw issue dump.
+  if (error.code === "BAD_REQUEST" && !(error.cause instanceof DomainError) && hasIssues(error.cause)) {
+    return "Invalid input; see issues.";
+  }
   return error.message;
 }

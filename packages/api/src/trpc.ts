@@ -2,6 +2,7 @@ import { authenticateApiKey, DomainError, type RateLimiter } from "@omnara/core"
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context.ts";
 import { fieldIssues, publicMessage, toPublicError } from "./errors.ts";
+import { storableInput } from "./storable-input.ts";
 
 const t = initTRPC.context<Context>().create({
   // Stacks stay in the server log; clients get a code, a message and field issues.
@@ -25,9 +26,12 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Maps domain and validation errors to their codes once, for every procedure. */
-const base = t.procedure.use(async ({ next }) => {
-  const result = await next();
+/**
+ * For every procedure: input text made storable and its depth bounded before validation, and
+ * domain and validation errors mapped to their codes once.
+ */
+const base = t.procedure.use(async ({ next, getRawInput }) => {
+  const result = await next({ getRawInput: async () => storableInput(await getRawInput()) });
   if (!result.ok) {
     const rewritten = toPublicError(result.error);
     if (rewritten) throw rewritten;

@@ -13,6 +13,8 @@ export const limits = {
   emailChars: 320,
   passwordMinChars: 8,
   passwordMaxChars: 256,
+  /** Nesting of objects and arrays in any input, the input itself being level 1. Deeper is a 400. */
+  inputDepth: 32,
   /** A page of messages or instances. */
   pageSize: 50,
   maxPageSize: 200,

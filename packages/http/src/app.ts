@@ -5,8 +5,9 @@ import { type CoreDeps, DomainError, RateLimiter, type UserAuthenticator } from 
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type Request } from "express";
+import { refuseForeignBodies } from "./body-rules.ts";
 import { serveDashboard } from "./dashboard.ts";
-import { expressErrorHandler } from "./errors.ts";
+import { expressErrorHandler, sendError, sendJsonRpcError, sendTrpcError } from "./errors.ts";
 import { mcpEndpoint } from "./mcp-endpoint.ts";
 import { openApiDocument } from "./openapi.ts";
 import { createRestRouter } from "./rest.ts";
@@ -59,6 +60,20 @@ export function createApp(options: AppOptions): Express {
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true, role: options.role, database: options.databaseKind });
   });
+
+  app.use(
+    "/api/trpc",
+    refuseForeignBodies((res, message) => sendTrpcError(res, "UNSUPPORTED_MEDIA_TYPE", message)),
+  );
+  app.use(
+    "/api/v1",
+    refuseForeignBodies((res, message) => sendError(res, "UNSUPPORTED_MEDIA_TYPE", message)),
+  );
+  // -32600: the request is not one the server can take (JSON-RPC's "invalid request").
+  app.use(
+    "/mcp",
+    refuseForeignBodies((res, message) => sendJsonRpcError(res, 415, -32600, message)),
+  );
 
   const trpcRouters: Record<Audience, AnyTRPCRouter> = {
     agent: agentRouter,

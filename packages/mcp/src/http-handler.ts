@@ -5,6 +5,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { AgentApi } from "@omnara/contracts";
 import { OperationError } from "./operation-error.ts";
+import { invalidRequests } from "./request-validation.ts";
 import { createMcpServer, type McpServerOptions, waitRoundSeconds } from "./server.ts";
 
 export interface McpHttpOptions {
@@ -106,6 +107,12 @@ export function createMcpHttpHandler(options: McpHttpOptions): McpHttpHandler {
       );
     }
     req.auth = auth;
+    const invalid = invalidRequests(body);
+    if (invalid.length > 0) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(Array.isArray(body) ? invalid : invalid[0]));
+      return;
+    }
     const sessionId = req.headers["mcp-session-id"];
     if (typeof sessionId === "string") {
       const session = sessions.get(sessionId);

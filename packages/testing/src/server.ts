@@ -8,6 +8,8 @@ import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./data
 export interface TestServer extends RunningServer {
   testDatabase: TestDatabase;
   dataDir: string;
+  /** What the server logged as unexpected (internal) errors, in order. */
+  loggedErrors: unknown[];
 }
 
 export interface TestServerOptions {
@@ -38,5 +40,5 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     if (!options.database) await testDatabase.drop();
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  return { ...server, testDatabase, dataDir, close, [Symbol.asyncDispose]: close };
+  return { ...server, testDatabase, dataDir, loggedErrors: errors, close, [Symbol.asyncDispose]: close };
 }

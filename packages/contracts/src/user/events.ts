@@ -27,7 +27,10 @@ export const events = defineOperation({
     /** Only this instance's events; all of the user's when omitted. */
     agent_instance_id: Uuid.optional(),
     /** Set by tRPC's SSE link on reconnect: the id of the last event received. */
-    lastEventId: z.string().regex(/^\d+$/, "must be an event id from this stream").nullish(),
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,15}$/, "must be an event id from this stream")
+      .nullish(),
   }),
   output: UserEvent,
 });
