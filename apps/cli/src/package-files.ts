@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,4 +18,14 @@ export const hookClientPath = fileURLToPath(new URL("../bin/omnara-hook.js", imp
 export function shippedDashboardDir(): string | undefined {
   const dir = fileURLToPath(new URL("./dashboard", import.meta.url));
   return existsSync(join(dir, "index.html")) ? dir : undefined;
+}
+
+/**
+ * The script this CLI was started from: bin/omnara.js in a clone, dist/main.js when installed. A
+ * child `omnara` (the MCP server Claude Code starts in print mode) is started the same way.
+ */
+export function cliScriptPath(): string {
+  const script = process.argv[1];
+  if (!script) throw new Error("omnara was started without a script path");
+  return realpathSync(script);
 }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -165,6 +165,14 @@ test("each published package depends on pinned registry packages only and ships 
     }
     const files = filesUnder(dir).map((file) => relative(dir, file));
     expect(files.filter((file) => /\.(ts|mts|cts|tsx)$/.test(file) && !/\.d\.c?ts$/.test(file))).toEqual([]);
+
+    // Files the built code finds beside itself are shipped.
+    for (const file of files.filter((f) => /\.c?js$/.test(f) && !f.startsWith("dist/dashboard/"))) {
+      const source = readFileSync(join(dir, file), "utf8");
+      for (const [, target = ""] of source.matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)) {
+        expect(existsSync(join(dir, dirname(file), target)), `${name}: ${file} refers to ${target}`).toBe(true);
+      }
+    }
 
     // Whatever the built code imports is a declared dependency (or part of Node).
     const imported = new Set<string>();

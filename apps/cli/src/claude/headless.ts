@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const omnaraBin = fileURLToPath(new URL("../../bin/omnara.js", import.meta.url));
+import { cliScriptPath } from "../package-files.ts";
 
 const has = (args: readonly string[], flag: string): boolean =>
   args.some((arg) => arg === flag || arg.startsWith(`${flag}=`));
@@ -33,7 +31,12 @@ export function headlessArgs(
     sessionId = randomUUID();
     extra.push("--session-id", sessionId);
   }
-  const mcpArgs = [omnaraBin, "mcp", "--permission-tool", ...(sessionId ? ["--agent-instance-id", sessionId] : [])];
+  const mcpArgs = [
+    cliScriptPath(),
+    "mcp",
+    "--permission-tool",
+    ...(sessionId ? ["--agent-instance-id", sessionId] : []),
+  ];
   const configPath = join(runtimeDir, "mcp.json");
   // A file (mode 0600), not an argument: the key must not show in `ps`.
   writeFileSync(
