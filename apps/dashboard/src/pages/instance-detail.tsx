@@ -87,9 +87,10 @@ function InstanceDetail({ id }: { id: string }) {
       },
     }),
   );
-  const send = (content: string) => {
+  /** A tapped option names its question: if another tab or the terminal answered first, it is refused. */
+  const send = (content: string, questionId?: string) => {
     scroll.stickToBottom();
-    return reply.mutateAsync({ agent_instance_id: id, content });
+    return reply.mutateAsync({ agent_instance_id: id, content, ...(questionId ? { question_id: questionId } : {}) });
   };
   const instance = detail.data;
   const status = instance ? displayStatus(instance, now) : undefined;
@@ -179,7 +180,7 @@ function InstanceDetail({ id }: { id: string }) {
                 agentName={instance.agent_type_name}
                 pendingQuestionId={pendingId}
                 answering={reply.isPending}
-                onChoose={(choice) => void send(choice).catch(() => {})}
+                onChoose={(choice) => void send(choice, pendingId).catch(() => {})}
                 hasOlder={timeline.hasOlder}
                 loadingOlder={timeline.loadingOlder}
                 olderError={timeline.olderError}

@@ -6,6 +6,7 @@ import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { toMessage } from "../serialize.ts";
 import { afterUserReply } from "../status-rules.ts";
+import { assertQuestionOpen } from "./open-question.ts";
 import { preview } from "./send-message.ts";
 
 const { agentInstances, messages } = schema;
@@ -16,9 +17,9 @@ async function storeUserMessage(
   caller: Caller,
   instanceId: string,
   content: string,
-  options: { markAsRead: boolean; idempotencyKey: string | undefined },
+  options: { markAsRead: boolean; idempotencyKey: string | undefined; questionId?: string | undefined },
 ): Promise<Message> {
-  const { markAsRead, idempotencyKey } = options;
+  const { markAsRead, idempotencyKey, questionId } = options;
   const events: BusEvent[] = [];
   const message = await deps.db.transaction(async (tx) => {
     const instance = await loadOwnedInstance(tx, caller.userId, instanceId, { forUpdate: true });
@@ -29,6 +30,7 @@ async function storeUserMessage(
         .where(and(eq(messages.agentInstanceId, instance.id), eq(messages.idempotencyKey, idempotencyKey)));
       if (earlier) return earlier;
     }
+    if (questionId) await assertQuestionOpen(tx, instance.id, questionId);
     const now = deps.now();
     const [row] = await tx
       .insert(messages)
@@ -79,6 +81,7 @@ export const reply = (
   storeUserMessage(deps, caller, input.agent_instance_id, input.content, {
     markAsRead: false,
     idempotencyKey: input.idempotency_key,
+    questionId: input.question_id,
   });
 
 /** Text the user typed at the agent's terminal, mirrored by the agent. */
