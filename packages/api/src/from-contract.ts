@@ -11,6 +11,7 @@ import type {
 } from "@trpc/server";
 import type { z } from "zod";
 import type { Context } from "./context.ts";
+import { revokedError, watchCredential } from "./credential-watch.ts";
 
 type Unset = TRPCUnsetMarker;
 
@@ -91,17 +92,42 @@ export function fromContract(base: BaseProcedure, op: Operation, handler: LooseH
   const withInput = base.input(op.input);
   switch (op.kind) {
     case "query":
-      return withInput.output(op.output).query(handler);
+      return withInput.output(op.output).query(untilRevoked(handler));
     case "mutation":
-      return withInput.output(op.output).mutation(handler);
+      return withInput.output(op.output).mutation(untilRevoked(handler));
     case "subscription":
       // No output parser: tRPC would parse the stream object, not each event. The events' schema
       // is the contract's documentation and the client's type.
       return withInput.subscription(async (opts) => {
-        const stream = await handler(opts);
+        const watch = watchCredential(opts.ctx, opts.signal);
+        const stream = await handler(watch ? { ...opts, signal: watch.signal } : opts);
         if (!isAsyncIterable(stream)) throw new Error(`${op.id}: the handler returned no stream.`);
-        return stream;
+        return watch ? endsWhenRevoked(stream, watch) : stream;
       });
+  }
+}
+
+/** A call whose credential is revoked while it runs (a long wait) ends with UNAUTHORIZED. */
+const untilRevoked =
+  (handler: LooseHandler): LooseHandler =>
+  async (opts) => {
+    const watch = watchCredential(opts.ctx, opts.signal);
+    if (!watch) return handler(opts);
+    try {
+      const result = await handler({ ...opts, signal: watch.signal });
+      if (watch.revoked) throw revokedError();
+      return result;
+    } finally {
+      watch.stop();
+    }
+  };
+
+async function* endsWhenRevoked<T>(stream: AsyncIterable<T>, watch: NonNullable<ReturnType<typeof watchCredential>>) {
+  try {
+    for await (const event of stream) yield event;
+    if (watch.revoked) throw revokedError();
+  } finally {
+    watch.stop();
   }
 }
 

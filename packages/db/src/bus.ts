@@ -20,7 +20,12 @@ export type BusEvent =
    * A CLI sign-in (`omnara login`) was confirmed or denied. It names no user's instance: userId is
    * empty so no dashboard stream takes it, and agentInstanceId carries the sign-in's id.
    */
-  | { type: "cliLogin"; userId: ""; agentInstanceId: string };
+  | { type: "cliLogin"; userId: ""; agentInstanceId: string }
+  /**
+   * One of the user's credentials (a session or an API key) was revoked: every open stream and
+   * wait of that user, on every process, checks that its own credential still holds.
+   */
+  | { type: "credentialRevoked"; userId: string; agentInstanceId: "" };
 
 export type BusHandler = (event: BusEvent) => void;
 

@@ -5,6 +5,7 @@ import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { iso, isoOrNull } from "../serialize.ts";
+import { announceRevoked } from "./revocation.ts";
 import { hashToken, signToken, verifyToken } from "./tokens.ts";
 
 const { apiKeys } = schema;
@@ -73,6 +74,7 @@ export async function revokeApiKey(
     .set({ revokedAt: deps.now() })
     .where(and(eq(apiKeys.id, input.id), eq(apiKeys.userId, caller.userId), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id });
+  if (rows.length > 0) await announceRevoked(deps, caller.userId);
   if (rows.length === 0) {
     const [existing] = await deps.db
       .select({ id: apiKeys.id })

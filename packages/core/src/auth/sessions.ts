@@ -6,6 +6,7 @@ import type { Caller, CoreDeps } from "../deps.ts";
 import { DomainError } from "../domain-error.ts";
 import { iso } from "../serialize.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
+import { announceRevoked } from "./revocation.ts";
 import { hashToken, signToken, verifyToken } from "./tokens.ts";
 
 const { users, userSessions } = schema;
@@ -62,10 +63,12 @@ export async function signIn(deps: CoreDeps, input: OperationArgs<typeof publicO
 }
 
 export async function signOut(deps: CoreDeps, token: string): Promise<{ success: true }> {
-  await deps.db
+  const rows = await deps.db
     .update(userSessions)
     .set({ revokedAt: deps.now() })
-    .where(eq(userSessions.tokenHash, hashToken(token)));
+    .where(and(eq(userSessions.tokenHash, hashToken(token)), isNull(userSessions.revokedAt)))
+    .returning({ userId: userSessions.userId });
+  for (const row of rows) await announceRevoked(deps, row.userId);
   return { success: true };
 }
 

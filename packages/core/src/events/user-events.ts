@@ -40,7 +40,7 @@ async function* stream(
   const live = busQueue(
     deps.bus,
     instanceId ? { agentInstanceId: instanceId } : { userId: caller.userId },
-    (event) => event.userId === caller.userId,
+    (event) => event.userId === caller.userId && event.type !== "credentialRevoked",
     signal,
   );
   try {
