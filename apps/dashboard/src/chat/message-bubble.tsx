@@ -3,6 +3,7 @@ import { MessageCircleQuestion } from "lucide-react";
 import { memo } from "react";
 import { Markdown } from "../components/markdown.tsx";
 import { parseQuestion } from "../lib/question-markers.ts";
+import { isToolResult, ToolResult } from "./tool-result.tsx";
 
 interface Props {
   message: Message;
@@ -30,7 +31,9 @@ export const MessageBubble = memo(function MessageBubble({ message, pending, ans
           {pending ? "Question · waiting for you" : "Question"}
         </div>
       ) : null}
-      {message.sender_type === "USER" ? (
+      {isToolResult(message) ? (
+        <ToolResult message={message} />
+      ) : message.sender_type === "USER" ? (
         <div className="markdown" style={{ whiteSpace: "pre-wrap" }}>
           {text}
         </div>
