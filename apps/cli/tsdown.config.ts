@@ -12,7 +12,7 @@ export default defineConfig({
   clean: true,
   dts: false,
   deps: {
-    // Workspace packages are private and compiled in. The tRPC client and server are too: as
+    // Workspace packages (devDependencies) are compiled in. The tRPC client and server are too: as
     // dependencies, their required `typescript` peer would install a compiler for every user.
     alwaysBundle: [/^@omnara\//, "@trpc/client", "@trpc/server"],
     // Any other package must be a pinned dependency in package.json: the build fails otherwise.

@@ -28,6 +28,9 @@ const allowed = {
 // Test-only packages may use anything but apps.
 const unrestricted = new Set(["@omnara/testing", "@omnara/e2e", "@omnara/bench", "@omnara/tsconfig"]);
 const apps = new Set(["@omnara/server", "omnara", "@omnara/dashboard"]);
+// Published packages list the workspace packages they bundle as devDependencies (the published
+// manifest depends on registry packages only): those are their code's arrows too.
+const bundling = new Set(["omnara", "@omnara/sdk"]);
 
 const problems = [];
 for (const group of ["apps", "packages", "tooling"]) {
@@ -35,7 +38,10 @@ for (const group of ["apps", "packages", "tooling"]) {
     const file = join(group, dir, "package.json");
     if (!existsSync(file)) continue;
     const pkg = JSON.parse(readFileSync(file, "utf8"));
-    const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).filter(
+    const bundled = bundling.has(pkg.name)
+      ? Object.keys(pkg.devDependencies ?? {}).filter((name) => !unrestricted.has(name))
+      : [];
+    const deps = [...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }), ...bundled].filter(
       (name) => name.startsWith("@omnara/") || name === "omnara",
     );
     for (const dep of deps) {

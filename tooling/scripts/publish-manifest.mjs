@@ -1,13 +1,14 @@
 // The manifest a published package is packed with. Inside the monorepo a package points at its
 // TypeScript sources (tsx, vitest and tsc read them, no build needed) and depends on workspace
 // packages; the packed one must point at its build and depend on registry packages only. npm,
-// unlike pnpm and yarn, ignores `publishConfig.exports`, so `prepack` (after the build) swaps the
-// published manifest in and `postpack` puts the source one back. Run in the package's directory.
+// reads `publishConfig` as registry settings only (it ignores, and warns about, exports or bin
+// there), so `prepack` (after the build) swaps the published manifest in and `postpack` puts the
+// source one back. Run in the package's directory.
 //
-// The published manifest: `publishConfig`'s exports/types/main/bin replace the source ones;
-// devDependencies and scripts are dropped; dependencies on workspace packages are dropped, because
-// the build bundles them (published-packages.test.ts fails if built code imports anything
-// undeclared); every other dependency must be an exact version.
+// The published manifest: `publishedEntries`' exports/types/main/bin replace the source ones;
+// devDependencies and scripts are dropped. Workspace packages are devDependencies, bundled by the
+// build (published-packages.test.ts fails if built code imports anything undeclared); every
+// dependency must be a registry package at an exact version.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,18 +45,17 @@ function entryFiles(manifest) {
 }
 
 function published(source) {
-  const { publishConfig = {}, devDependencies: _dev, scripts: _scripts, ...manifest } = source;
-  const registryConfig = Object.fromEntries(Object.entries(publishConfig).filter(([key]) => !OVERRIDES.includes(key)));
-  const overrides = Object.fromEntries(Object.entries(publishConfig).filter(([key]) => OVERRIDES.includes(key)));
+  const { publishedEntries = {}, devDependencies: _dev, scripts: _scripts, ...manifest } = source;
+  const overrides = Object.fromEntries(Object.entries(publishedEntries).filter(([key]) => OVERRIDES.includes(key)));
   const workspace = workspacePackages();
   const dependencies = {};
   const problems = [];
   for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
-    if (workspace.has(name)) continue; // bundled by the build
-    if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range)) problems.push(`${name}@${range} is not an exact version`);
+    if (workspace.has(name)) problems.push(`${name} is a workspace package: list it in devDependencies (bundled)`);
+    else if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range)) problems.push(`${name}@${range} is not an exact version`);
     dependencies[name] = range;
   }
-  const result = { ...manifest, ...overrides, dependencies, publishConfig: registryConfig };
+  const result = { ...manifest, ...overrides, dependencies };
   if (Object.keys(dependencies).length === 0) delete result.dependencies;
   for (const file of entryFiles(result)) {
     if (file.endsWith(".ts") && !file.endsWith(".d.ts") && !file.endsWith(".d.cts")) {

@@ -43,6 +43,7 @@ const SERVER_ONLY = [
 ];
 
 let work: string;
+let tarballs: Map<string, string>;
 let project: string;
 let sdkProject: string;
 let omnaraMain: string;
@@ -53,7 +54,7 @@ let url: string;
 
 beforeAll(async () => {
   work = scratchDir("omnara-published-");
-  const tarballs = await packAll(join(work, "tarballs"));
+  tarballs = await packAll(join(work, "tarballs"));
   project = join(work, "project");
   sdkProject = join(work, "sdk-project");
   await installProject(project, [...tarballs.values()]);
@@ -197,6 +198,22 @@ test("each published package depends on pinned registry packages only and ships 
   expect(manifestOf(join(project, "node_modules/@omnara/sdk")).dependencies).toEqual({
     zod: expect.stringMatching(/^\d+\.\d+\.\d+$/),
   });
+});
+
+test("npm publish --dry-run of each tarball is clean", { timeout: 60_000 }, async () => {
+  for (const { name } of publishedPackages) {
+    const dryRun = await run("npm", ["publish", "--dry-run", tarballs.get(name) ?? ""], {
+      cwd: work,
+      env: { PATH: systemPath(), HOME: process.env.HOME ?? work },
+    });
+    // Only the reminder that a real publish needs `npm login`.
+    const warnings = dryRun.stderr.split("\n").filter((line) => /npm (warn|error)/i.test(line));
+    expect(
+      warnings.filter((line) => !line.includes("requires you to be logged in")),
+      name,
+    ).toEqual([]);
+    expect(dryRun.stderr).toContain(`${name}@`);
+  }
 });
 
 test("npx omnara --help and --version load no server code", { timeout: 120_000 }, async () => {
