@@ -28,6 +28,13 @@ export interface UserAuthenticator {
   authenticate(token: string): Promise<Caller | undefined>;
 }
 
+let decoy: Promise<string> | undefined;
+/** A hash with the current parameters, made once per process, of a password nobody knows. */
+const decoyHash = (): Promise<string> => {
+  decoy ??= hashPassword(randomUUID());
+  return decoy;
+};
+
 async function openSession(deps: CoreDeps, user: typeof users.$inferSelect): Promise<Session> {
   const id = randomUUID();
   const expiresAt = new Date(deps.now().getTime() + SESSION_TTL_MS);
@@ -57,7 +64,11 @@ export async function signUp(
 
 export async function signIn(deps: CoreDeps, input: OperationArgs<typeof publicOperations.signIn>): Promise<Session> {
   const [user] = await deps.db.select().from(users).where(eq(users.email, input.email.toLowerCase()));
-  const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : false;
+  // An unknown email (or an account without a password) runs the same KDF against a decoy hash,
+  // so the answer's timing does not tell which emails have accounts.
+  const stored = user?.passwordHash ?? (await decoyHash());
+  const verified = await verifyPassword(input.password, stored);
+  const ok = Boolean(user?.passwordHash) && verified;
   if (!user || !ok) throw new DomainError("UNAUTHORIZED", "Wrong email or password.");
   return openSession(deps, user);
 }
