@@ -16,6 +16,14 @@ export { DomainError, notFound } from "./domain-error.ts";
 export { events, type StreamedEvent } from "./events/user-events.ts";
 export { endSession, heartbeat, registerInstance, verifyKey } from "./instances/lifecycle.ts";
 export { getSummary, listAgentTypes, listInstances } from "./instances/listings.ts";
+export {
+  type InstanceEvent,
+  instanceEvents,
+  isEnded,
+  nextStatus,
+  type Outcome,
+  transitions,
+} from "./instances/status-machine.ts";
 export { deleteInstance, getInstance, markCompleted, renameInstance } from "./instances/user-actions.ts";
 export { askQuestion } from "./messages/ask-question.ts";
 export { listMessages } from "./messages/list-messages.ts";

@@ -9,7 +9,9 @@ export type ClientErrorCode =
   /** The client was constructed without a usable apiKey or baseUrl. */
   | "INVALID_CONFIG"
   /** A call on a session after `end()` or after its signal aborted. */
-  | "SESSION_CLOSED";
+  | "SESSION_CLOSED"
+  /** The user ended the session (marked it completed or deleted it) while the agent waited. */
+  | "SESSION_ENDED";
 
 export type OmnaraErrorCode = ErrorCode | ClientErrorCode;
 
@@ -98,4 +100,16 @@ export class NetworkError extends OmnaraError {
 /** The server failed (5xx); retried automatically, thrown when retries ran out. */
 export class ServerError extends OmnaraError {
   override name = "ServerError";
+}
+
+/** The user ended the session (marked it completed or deleted it): no reply will come. */
+export class SessionEndedError extends OmnaraError {
+  override name = "SessionEndedError";
+  /** The question that will not be answered. */
+  readonly questionId: string | undefined;
+
+  constructor(code: OmnaraErrorCode, message: string, details: OmnaraErrorDetails = {}) {
+    super(code, message, details);
+    this.questionId = details.questionId;
+  }
 }

@@ -18,6 +18,7 @@ export {
   type OmnaraErrorCode,
   RateLimitError,
   ServerError,
+  SessionEndedError,
   TimeoutError,
   ValidationError,
 } from "./errors.ts";

@@ -1,7 +1,7 @@
 import type { AgentApi, Message, Metadata } from "@omnara/contracts";
 import { type Answer, answerFrom, defaultAnswer } from "./answer.ts";
 import type { ClientConfig } from "./client-options.ts";
-import { OmnaraError, TimeoutError } from "./errors.ts";
+import { OmnaraError, SessionEndedError, TimeoutError } from "./errors.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { newId } from "./ids.ts";
 import { type Choices, formatQuestion } from "./question.ts";
@@ -230,6 +230,14 @@ export class Session {
           longPollSeconds: this.#config.longPollSeconds,
           retry: this.#config.retry,
         })) ?? (await this.#lastLook(questionId, call.signal));
+      if (replies === "ended") {
+        this.#close("the user ended it");
+        throw new SessionEndedError(
+          "SESSION_ENDED",
+          `Session ${this.id} was ended by the user (marked completed or deleted) while waiting for a reply; no reply will come.`,
+          { operation: "ask", questionId },
+        );
+      }
       if (replies) {
         this.#advance(replies);
         return answerFrom(questionId, replies, choices);
@@ -254,13 +262,14 @@ export class Session {
   }
 
   /** At the deadline, one quick look without waiting: a reply stored as the timer fired still wins. */
-  async #lastLook(questionId: string, signal: AbortSignal): Promise<Message[] | undefined> {
+  async #lastLook(questionId: string, signal: AbortSignal): Promise<Message[] | "ended" | undefined> {
     const quick = linkSignals(signal, AbortSignal.timeout(LAST_LOOK_MS));
     try {
       const result = await this.#api.waitForReply(
         { agent_instance_id: this.id, after_message_id: questionId, timeout_seconds: 0 },
         { signal: quick.signal },
       );
+      if (result.status === "ended") return "ended";
       return result.messages.length > 0 ? result.messages : undefined;
     } catch (error) {
       if (signal.aborted) throw error;

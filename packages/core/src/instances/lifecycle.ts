@@ -5,8 +5,8 @@ import { eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError } from "../domain-error.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
-import { afterEndSession, afterHeartbeat } from "../status-rules.ts";
-import { ensureAgentType, loadOwnedInstance } from "./owned-instance.ts";
+import { ensureAgentType } from "./owned-instance.ts";
+import { applyInstanceEvent, type InstanceEvent } from "./status-machine.ts";
 
 const { agentInstances } = schema;
 type Op = typeof agentOperations;
@@ -51,41 +51,56 @@ export async function heartbeat(
   caller: AgentCaller,
   input: OperationArgs<Op["heartbeat"]>,
 ): Promise<OperationOutput<Op["heartbeat"]>> {
-  const instance = await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
   const now = deps.now();
-  const status = afterHeartbeat(instance.status);
-  await deps.db.update(agentInstances).set({ lastHeartbeatAt: now, status }).where(eq(agentInstances.id, instance.id));
+  const applied = await deps.db.transaction((tx) =>
+    applyInstanceEvent(tx, { userId: caller.userId, instanceId: input.agent_instance_id }, "heartbeat", {
+      patch: () => ({ lastHeartbeatAt: now }),
+    }),
+  );
   await deps.bus.publish([
-    { type: "heartbeat", userId: caller.userId, agentInstanceId: instance.id, at: now.toISOString() },
-    ...(status !== instance.status
-      ? [{ type: "instance" as const, userId: caller.userId, agentInstanceId: instance.id, status }]
-      : []),
+    { type: "heartbeat", userId: caller.userId, agentInstanceId: applied.after.id, at: now.toISOString() },
+    ...applied.events,
   ]);
-  return { agent_instance_id: instance.id, last_heartbeat_at: now.toISOString() };
+  return { agent_instance_id: applied.after.id, last_heartbeat_at: now.toISOString() };
 }
 
+const endEvents: Record<OperationArgs<Op["endSession"]>["status"], InstanceEvent> = {
+  COMPLETED: "endCompleted",
+  FAILED: "endFailed",
+  DISCONNECTED: "processGone",
+};
+
+/** Ends the session as the status machine allows; final_status says what the instance is now. */
 export async function endSession(
   deps: CoreDeps,
   caller: AgentCaller,
   input: OperationArgs<Op["endSession"]>,
 ): Promise<OperationOutput<Op["endSession"]>> {
-  const instance = await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
-  const status = afterEndSession(instance.status, input.status);
-  if (status !== input.status) return { success: true, agent_instance_id: instance.id, final_status: status };
   const now = deps.now();
-  await deps.db.transaction(async (tx) => {
-    await tx
-      .update(agentInstances)
-      .set({ status, endedAt: now, lastHeartbeatAt: now })
-      .where(eq(agentInstances.id, instance.id));
-    await enqueueNotification(
+  const applied = await deps.db.transaction(async (tx) => {
+    const result = await applyInstanceEvent(
       tx,
-      { kind: "session_end", userId: caller.userId, agentInstanceId: instance.id, status },
-      now,
+      { userId: caller.userId, instanceId: input.agent_instance_id },
+      endEvents[input.status],
+      { patch: (before, to) => (to === before.status ? {} : { endedAt: now, lastHeartbeatAt: now }) },
     );
+    const status = result.after.status;
+    if (status !== result.before.status) {
+      await enqueueNotification(
+        tx,
+        { kind: "session_end", userId: caller.userId, agentInstanceId: result.after.id, status },
+        now,
+      );
+    }
+    return result;
   });
-  await deps.bus.publish([{ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status }]);
-  return { success: true, agent_instance_id: instance.id, final_status: status };
+  await deps.bus.publish(applied.events);
+  const final = applied.after.status;
+  // The table takes every end event to one of these three (or refuses it).
+  if (final !== "COMPLETED" && final !== "FAILED" && final !== "DISCONNECTED") {
+    throw new Error(`end_session left instance ${applied.after.id} ${final}`);
+  }
+  return { success: true, agent_instance_id: applied.after.id, final_status: final };
 }
 
 export async function verifyKey(deps: CoreDeps, caller: AgentCaller): Promise<OperationOutput<Op["verifyKey"]>> {

@@ -27,6 +27,15 @@ export async function loadOwnedInstance(
   return row;
 }
 
+/** The instance's status as stored now, DELETED included; undefined if there is no such row. */
+export async function instanceStatusOf(db: Db, instanceId: string): Promise<InstanceRow["status"] | undefined> {
+  const [row] = await db
+    .select({ status: agentInstances.status })
+    .from(agentInstances)
+    .where(eq(agentInstances.id, instanceId));
+  return row?.status;
+}
+
 export async function agentTypeName(db: Db, agentTypeId: string): Promise<string> {
   const [row] = await db.select({ name: agentTypes.name }).from(agentTypes).where(eq(agentTypes.id, agentTypeId));
   return row?.name ?? "unknown";

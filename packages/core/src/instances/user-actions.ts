@@ -4,7 +4,8 @@ import { eq } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { messagePage } from "../messages/list-messages.ts";
 import { toInstance } from "../serialize.ts";
-import { agentTypeName, type InstanceRow, loadOwnedInstance } from "./owned-instance.ts";
+import { agentTypeName, loadOwnedInstance } from "./owned-instance.ts";
+import { applyInstanceEvent } from "./status-machine.ts";
 
 const { agentInstances, messages } = schema;
 type Op = typeof userOperations;
@@ -28,37 +29,38 @@ export async function getInstance(
   };
 }
 
-async function updateInstance(
+/** Renames the instance; its status is the status machine's business, not this one's. */
+export async function renameInstance(
   deps: CoreDeps,
   caller: Caller,
-  instanceId: string,
-  change: (instance: InstanceRow) => Partial<InstanceRow>,
+  input: OperationArgs<Op["renameInstance"]>,
 ): Promise<AgentInstance> {
-  const updated = await deps.db.transaction(async (tx) => {
-    const instance = await loadOwnedInstance(tx, caller.userId, instanceId, { forUpdate: true });
-    const [row] = await tx
+  const row = await deps.db.transaction(async (tx) => {
+    const instance = await loadOwnedInstance(tx, caller.userId, input.agent_instance_id, { forUpdate: true });
+    const [renamed] = await tx
       .update(agentInstances)
-      .set(change(instance))
+      .set({ name: input.name })
       .where(eq(agentInstances.id, instance.id))
       .returning();
-    return { before: instance, after: row ?? instance };
+    return renamed ?? instance;
   });
-  if (updated.after.status !== updated.before.status) {
-    await deps.bus.publish([
-      { type: "instance", userId: caller.userId, agentInstanceId: instanceId, status: updated.after.status },
-    ]);
-  }
-  return toInstance(updated.after, await agentTypeName(deps.db, updated.after.agentTypeId));
+  return toInstance(row, await agentTypeName(deps.db, row.agentTypeId));
 }
 
-export const renameInstance = (deps: CoreDeps, caller: Caller, input: OperationArgs<Op["renameInstance"]>) =>
-  updateInstance(deps, caller, input.agent_instance_id, () => ({ name: input.name }));
-
-export const markCompleted = (deps: CoreDeps, caller: Caller, input: OperationArgs<Op["markCompleted"]>) =>
-  updateInstance(deps, caller, input.agent_instance_id, (instance) => ({
-    status: "COMPLETED",
-    endedAt: instance.endedAt ?? deps.now(),
-  }));
+/** The user's "mark completed": final for the agent, and it ends every wait on the instance. */
+export async function markCompleted(
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<Op["markCompleted"]>,
+): Promise<AgentInstance> {
+  const applied = await deps.db.transaction((tx) =>
+    applyInstanceEvent(tx, { userId: caller.userId, instanceId: input.agent_instance_id }, "markCompleted", {
+      patch: (before) => ({ endedAt: before.endedAt ?? deps.now() }),
+    }),
+  );
+  await deps.bus.publish(applied.events);
+  return toInstance(applied.after, await agentTypeName(deps.db, applied.after.agentTypeId));
+}
 
 /** Soft delete of the instance; its messages are removed for good, as the user asked. */
 export async function deleteInstance(
@@ -66,16 +68,16 @@ export async function deleteInstance(
   caller: Caller,
   input: OperationArgs<Op["deleteInstance"]>,
 ): Promise<{ success: true }> {
-  await deps.db.transaction(async (tx) => {
-    const instance = await loadOwnedInstance(tx, caller.userId, input.agent_instance_id, { forUpdate: true });
-    await tx.delete(messages).where(eq(messages.agentInstanceId, instance.id));
-    await tx
-      .update(agentInstances)
-      .set({ status: "DELETED", gitDiff: null, latestMessage: null, lastReadMessageId: null, chatLength: 0 })
-      .where(eq(agentInstances.id, instance.id));
+  const applied = await deps.db.transaction(async (tx) => {
+    const result = await applyInstanceEvent(
+      tx,
+      { userId: caller.userId, instanceId: input.agent_instance_id },
+      "delete",
+      { patch: () => ({ gitDiff: null, latestMessage: null, lastReadMessageId: null, chatLength: 0 }) },
+    );
+    await tx.delete(messages).where(eq(messages.agentInstanceId, result.after.id));
+    return result;
   });
-  await deps.bus.publish([
-    { type: "instance", userId: caller.userId, agentInstanceId: input.agent_instance_id, status: "DELETED" },
-  ]);
+  await deps.bus.publish(applied.events);
   return { success: true };
 }

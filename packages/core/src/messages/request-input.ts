@@ -5,13 +5,13 @@ import { eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
+import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
-import { afterRequestInput } from "../status-rules.ts";
 import { advanceCursor, lastOf } from "./mark-read.ts";
 import { findMessage, userMessagesAfter } from "./queries.ts";
 
-const { agentInstances, messages } = schema;
+const { messages } = schema;
 type Input = OperationArgs<typeof agentOperations.requestInput>;
 type Output = OperationOutput<typeof agentOperations.requestInput>;
 
@@ -34,11 +34,10 @@ export async function requestInput(deps: CoreDeps, caller: AgentCaller, input: I
     if (last) {
       await advanceCursor(tx, instance.id, last);
     } else if (!alreadyAsked) {
-      const status = afterRequestInput(instance.status);
-      if (status !== instance.status) {
-        await tx.update(agentInstances).set({ status }).where(eq(agentInstances.id, instance.id));
-        events.push({ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status });
-      }
+      const applied = await applyInstanceEvent(tx, { userId: caller.userId, instanceId: instance.id }, "requestInput", {
+        locked: instance,
+      });
+      events.push(...applied.events);
       // Only when the question is still open: replies already there need no one to be called.
       await enqueueNotification(
         tx,

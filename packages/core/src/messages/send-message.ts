@@ -5,9 +5,9 @@ import { and, eq, sql } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { ensureAgentType, type InstanceRow } from "../instances/owned-instance.ts";
+import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
-import { afterAgentMessage } from "../status-rules.ts";
 import { normalizeGitDiff } from "./git-diff.ts";
 import { type MessageRow, userMessagesAfter } from "./queries.ts";
 
@@ -69,6 +69,15 @@ function queuedBefore(tx: Db, message: MessageRow): Promise<MessageRow[]> {
     .orderBy(messages.seq);
 }
 
+const messageEvent = (caller: AgentCaller, message: MessageRow): BusEvent => ({
+  type: "message",
+  userId: caller.userId,
+  agentInstanceId: message.agentInstanceId,
+  messageId: message.id,
+  senderType: "AGENT",
+  requiresUserInput: message.requiresUserInput,
+});
+
 export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
   const events: BusEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
@@ -81,7 +90,11 @@ export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: In
         .select()
         .from(messages)
         .where(and(eq(messages.agentInstanceId, instance.id), eq(messages.idempotencyKey, input.idempotency_key)));
-      if (earlier) return { message: earlier, queued: await queuedBefore(tx, earlier) };
+      if (earlier) {
+        // Published again: the first try's event may be the one that was lost.
+        events.push(messageEvent(caller, earlier));
+        return { message: earlier, queued: await queuedBefore(tx, earlier) };
+      }
     }
     const now = deps.now();
     const [message] = await tx
@@ -98,20 +111,23 @@ export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: In
       .returning();
     if (!message) throw new Error("insert returned no message");
     const queued = await userMessagesAfter(tx, instance.id, instance.lastReadMessageId, message.seq);
-    const status = afterAgentMessage(instance.status, input.requires_user_input);
-    await tx
-      .update(agentInstances)
-      .set({
-        status,
-        lastHeartbeatAt: now,
-        lastReadMessageId: message.id,
-        latestMessage: preview(input.content),
-        latestMessageAt: now,
-        chatLength: sql`${agentInstances.chatLength} + 1`,
-        ...(input.git_diff !== undefined ? { gitDiff: normalizeGitDiff(input.git_diff) } : {}),
-        ...(input.name && !instance.name ? { name: input.name } : {}),
-      })
-      .where(eq(agentInstances.id, instance.id));
+    const applied = await applyInstanceEvent(
+      tx,
+      { userId: caller.userId, instanceId: instance.id },
+      input.requires_user_input ? "question" : "step",
+      {
+        locked: instance,
+        patch: () => ({
+          lastHeartbeatAt: now,
+          lastReadMessageId: message.id,
+          latestMessage: preview(input.content),
+          latestMessageAt: now,
+          chatLength: sql`${agentInstances.chatLength} + 1`,
+          ...(input.git_diff !== undefined ? { gitDiff: normalizeGitDiff(input.git_diff) } : {}),
+          ...(input.name && !instance.name ? { name: input.name } : {}),
+        }),
+      },
+    );
     await enqueueNotification(
       tx,
       {
@@ -126,17 +142,7 @@ export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: In
       },
       now,
     );
-    events.push({
-      type: "message",
-      userId: caller.userId,
-      agentInstanceId: instance.id,
-      messageId: message.id,
-      senderType: "AGENT",
-      requiresUserInput: input.requires_user_input,
-    });
-    if (status !== instance.status) {
-      events.push({ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status });
-    }
+    events.push(messageEvent(caller, message), ...applied.events);
     return { message, queued };
   });
   await deps.bus.publish(events);

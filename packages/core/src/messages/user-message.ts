@@ -4,12 +4,22 @@ import { schema } from "@omnara/db";
 import { and, eq, sql } from "drizzle-orm";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
+import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { toMessage } from "../serialize.ts";
-import { afterUserReply } from "../status-rules.ts";
 import { assertQuestionOpen } from "./open-question.ts";
+import type { MessageRow } from "./queries.ts";
 import { preview } from "./send-message.ts";
 
 const { agentInstances, messages } = schema;
+
+const messageEvent = (caller: Caller, message: MessageRow): BusEvent => ({
+  type: "message",
+  userId: caller.userId,
+  agentInstanceId: message.agentInstanceId,
+  messageId: message.id,
+  senderType: "USER",
+  requiresUserInput: false,
+});
 
 /** Stores a USER message; one rule for dashboard replies and for text mirrored from a terminal. */
 async function storeUserMessage(
@@ -28,7 +38,11 @@ async function storeUserMessage(
         .select()
         .from(messages)
         .where(and(eq(messages.agentInstanceId, instance.id), eq(messages.idempotencyKey, idempotencyKey)));
-      if (earlier) return earlier;
+      if (earlier) {
+        // Published again: the first try's event may be the one that was lost.
+        events.push(messageEvent(caller, earlier));
+        return earlier;
+      }
     }
     if (questionId) await assertQuestionOpen(tx, instance.id, questionId);
     const now = deps.now();
@@ -44,28 +58,16 @@ async function storeUserMessage(
       })
       .returning();
     if (!row) throw new Error("insert returned no message");
-    const status = afterUserReply(instance.status);
-    await tx
-      .update(agentInstances)
-      .set({
-        status,
+    const applied = await applyInstanceEvent(tx, { userId: caller.userId, instanceId: instance.id }, "userReply", {
+      locked: instance,
+      patch: () => ({
         latestMessage: preview(content),
         latestMessageAt: now,
         chatLength: sql`${agentInstances.chatLength} + 1`,
         ...(markAsRead ? { lastReadMessageId: row.id } : {}),
-      })
-      .where(eq(agentInstances.id, instance.id));
-    events.push({
-      type: "message",
-      userId: caller.userId,
-      agentInstanceId: instance.id,
-      messageId: row.id,
-      senderType: "USER",
-      requiresUserInput: false,
+      }),
     });
-    if (status !== instance.status) {
-      events.push({ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status });
-    }
+    events.push(messageEvent(caller, row), ...applied.events);
     return row;
   });
   await deps.bus.publish(events);

@@ -1,11 +1,12 @@
 import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { notFound } from "../domain-error.ts";
-import { loadOwnedInstance } from "../instances/owned-instance.ts";
+import { instanceStatusOf, loadOwnedInstance } from "../instances/owned-instance.ts";
+import { isEnded } from "../instances/status-machine.ts";
 import { toMessage } from "../serialize.ts";
 import { waitForEvent } from "../wait-for-event.ts";
 import { advanceCursor, lastOf } from "./mark-read.ts";
-import { findMessage, userMessagesAfter } from "./queries.ts";
+import { findMessage, type MessageRow, userMessagesAfter } from "./queries.ts";
 
 type Input = OperationArgs<typeof agentOperations.waitForReply>;
 type Output = OperationOutput<typeof agentOperations.waitForReply>;
@@ -13,7 +14,8 @@ type Output = OperationOutput<typeof agentOperations.waitForReply>;
 /**
  * Resolves when a user message arrives after `after_message_id`, woken by the bus rather than
  * by polling. It subscribes before it reads, so a reply stored between the read and the wait
- * still wakes it.
+ * still wakes it. It ends with "ended" as soon as the instance is finished (the user marked it
+ * completed or deleted it): nobody would ever answer.
  */
 export async function waitForReply(
   deps: CoreDeps,
@@ -25,20 +27,26 @@ export async function waitForReply(
   const after = await findMessage(deps.db, input.after_message_id);
   if (!after || after.agentInstanceId !== instance.id) throw notFound(`Message ${input.after_message_id}`);
 
-  const replied = await waitForEvent({
+  const outcome = await waitForEvent<Output["status"] | MessageRow[]>({
     bus: deps.bus,
     topic: { agentInstanceId: instance.id },
-    wakesOn: (event) => event.type === "message" && event.senderType === "USER",
+    wakesOn: (event) => (event.type === "message" && event.senderType === "USER") || event.type === "instance",
     check: async () => {
       const replies = await userMessagesAfter(deps.db, instance.id, after.id);
       const last = lastOf(replies);
-      if (!last) return undefined;
-      await advanceCursor(deps.db, instance.id, last);
-      return replies;
+      if (last) {
+        await advanceCursor(deps.db, instance.id, last);
+        return replies;
+      }
+      // Replies first: one stored before the session ended is still the answer.
+      const status = await instanceStatusOf(deps.db, instance.id);
+      return status === undefined || isEnded(status) ? "ended" : undefined;
     },
     deadline: Date.now() + input.timeout_seconds * 1000,
     signal,
   });
-  if (replied) return { status: "replied", agent_instance_id: instance.id, messages: replied.map(toMessage) };
-  return { status: "timeout", agent_instance_id: instance.id, messages: [] };
+  if (Array.isArray(outcome)) {
+    return { status: "replied", agent_instance_id: instance.id, messages: outcome.map(toMessage) };
+  }
+  return { status: outcome ?? "timeout", agent_instance_id: instance.id, messages: [] };
 }
