@@ -1,20 +1,33 @@
 import { randomUUID } from "node:crypto";
-import type { InstanceStatus } from "@omnara/contracts";
-import { type InstanceEvent, transitions } from "@omnara/core";
-import { schema } from "@omnara/db";
-import { describeEachDatabase, newUserWithKey, startTestServer, type TestServer } from "@omnara/testing";
-import { TRPCClientError } from "@trpc/client";
-import { eq } from "drizzle-orm";
+import { agentOperations, type InstanceStatus, userOperations } from "@omnara/contracts";
+import {
+  type AgentCaller,
+  type CoreDeps,
+  DomainError,
+  deleteInstance,
+  endSession,
+  generateSecrets,
+  heartbeat,
+  type InstanceEvent,
+  markCompleted,
+  replyToInstance,
+  requestInput,
+  sendAgentMessage,
+  transitions,
+} from "@omnara/core";
+import { createDb, type Database, schema } from "@omnara/db";
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from "@omnara/testing";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
 /**
- * Every pair of conflicting transitions, raced: both calls are sent at once over the real API,
- * ROUNDS times, and each round's result must be what the status machine's table gives for one
- * of the two orders — the final status, and what each caller was told.
+ * Every pair of conflicting transitions, raced: both core calls start at once on the real
+ * database, ROUNDS times, and each round's result must be what the status machine's table gives
+ * for one of the two orders: the final status, and what each caller was told.
  */
 const ROUNDS = 100;
-/** Rounds in flight together; enough to race, few enough for two shared cores. */
-const BATCH = 25;
+/** Rounds in flight together. */
+const BATCH = 50;
 
 type Pair = [start: InstanceStatus, a: InstanceEvent, b: InstanceEvent];
 const pairs: Pair[] = [
@@ -61,70 +74,94 @@ function simulate(start: InstanceStatus, events: readonly InstanceEvent[]): { to
 }
 
 describeEachDatabase("status machine races", (kind) => {
-  let server: TestServer;
-  let a: Awaited<ReturnType<typeof newUserWithKey>>;
+  let testDatabase: TestDatabase;
+  let database: Database;
+  let deps: CoreDeps;
+  let caller: AgentCaller;
+  let agentTypeId: string;
   const orders: Record<string, { aFirst: number; bFirst: number; either: number }> = {};
+  // The domain on the database, without HTTP or the notification sender: the race is in the writes.
   beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = await newUserWithKey(server.url, "races");
+    testDatabase = await createTestDatabase(kind);
+    database = await createDb({ url: testDatabase.url });
+    deps = { db: database.db, bus: database.bus, secrets: generateSecrets(), now: () => new Date() };
+    const [user] = await database.db
+      .insert(schema.users)
+      .values({ email: `races-${randomUUID()}@example.com` })
+      .returning();
+    caller = { userId: user?.id ?? "", apiKeyId: randomUUID() };
+    const first = await sendAgentMessage(
+      deps,
+      caller,
+      send({ agent_instance_id: randomUUID(), agent_type: "race", content: "hi" }),
+    );
+    const [row] = await database.db
+      .select()
+      .from(schema.agentInstances)
+      .where(eq(schema.agentInstances.id, first.agent_instance_id));
+    agentTypeId = row?.agentTypeId ?? "";
   });
   afterAll(async () => {
     console.log(`[${kind}] orders seen per pair (a first / b first / either):`, JSON.stringify(orders));
-    await server.close();
+    await database.close();
+    await testDatabase.drop();
   });
 
-  /** A fresh instance in `start`, and an agent step on it (for request-input). */
-  async function prepare(start: InstanceStatus): Promise<{ id: string; stepId: string }> {
-    const id = randomUUID();
-    const step = await a.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "race", content: "step" });
-    if (start === "AWAITING_INPUT") {
-      await a.agent.sendMessage.mutate({ agent_instance_id: id, content: "question?", requires_user_input: true });
-    } else if (start === "DISCONNECTED") {
-      await a.agent.endSession.mutate({ agent_instance_id: id, status: "DISCONNECTED" });
-    } else if (start === "COMPLETED") {
-      await a.user.markCompleted.mutate({ agent_instance_id: id });
-    } else if (start === "FAILED") {
-      await a.agent.endSession.mutate({ agent_instance_id: id, status: "FAILED" });
-    }
-    return { id, stepId: step.message_id };
+  const send = (input: object) => agentOperations.sendMessage.input.parse(input);
+
+  /** Fresh instances in `start`, each with one agent step (for request-input), written at once. */
+  async function prepare(start: InstanceStatus, count: number): Promise<{ id: string; stepId: string }[]> {
+    const rounds = Array.from({ length: count }, () => ({ id: randomUUID(), stepId: randomUUID() }));
+    const { db } = database;
+    await db
+      .insert(schema.agentInstances)
+      .values(rounds.map(({ id }) => ({ id, userId: caller.userId, agentTypeId, status: start, chatLength: 1 })));
+    await db.insert(schema.messages).values(
+      rounds.map(({ id, stepId }) => ({
+        id: stepId,
+        agentInstanceId: id,
+        senderType: "AGENT" as const,
+        content: "step",
+      })),
+    );
+    return rounds;
   }
 
-  async function perform(event: InstanceEvent, id: string, stepId: string): Promise<Told> {
-    const agent_instance_id = id;
+  async function perform(event: InstanceEvent, agent_instance_id: string, stepId: string): Promise<Told> {
     try {
       switch (event) {
         case "step":
-          await a.agent.sendMessage.mutate({ agent_instance_id, content: "another step" });
+          await sendAgentMessage(deps, caller, send({ agent_instance_id, content: "another step" }));
           return { code: "ok" };
         case "question":
-          await a.agent.sendMessage.mutate({ agent_instance_id, content: "ok?", requires_user_input: true });
+          await sendAgentMessage(deps, caller, send({ agent_instance_id, content: "ok?", requires_user_input: true }));
           return { code: "ok" };
         case "requestInput":
-          await a.agent.requestInput.mutate({ message_id: stepId });
+          await requestInput(deps, caller, { message_id: stepId });
           return { code: "ok" };
         case "userReply":
-          await a.user.reply.mutate({ agent_instance_id, content: "an answer" });
+          await replyToInstance(deps, caller, userOperations.reply.input.parse({ agent_instance_id, content: "yes" }));
           return { code: "ok" };
         case "heartbeat":
-          await a.agent.heartbeat.mutate({ agent_instance_id });
+          await heartbeat(deps, caller, { agent_instance_id });
           return { code: "ok" };
         case "endCompleted":
         case "endFailed":
         case "processGone": {
           const status = event === "endCompleted" ? "COMPLETED" : event === "endFailed" ? "FAILED" : "DISCONNECTED";
-          const ended = await a.agent.endSession.mutate({ agent_instance_id, status });
+          const ended = await endSession(deps, caller, { agent_instance_id, status });
           return { code: "ok", status: ended.final_status };
         }
         case "markCompleted": {
-          const instance = await a.user.markCompleted.mutate({ agent_instance_id });
+          const instance = await markCompleted(deps, caller, { agent_instance_id, status: "COMPLETED" });
           return { code: "ok", status: instance.status };
         }
         case "delete":
-          await a.user.deleteInstance.mutate({ agent_instance_id });
+          await deleteInstance(deps, caller, { agent_instance_id });
           return { code: "ok" };
       }
     } catch (error) {
-      if (error instanceof TRPCClientError && typeof error.data?.code === "string") return { code: error.data.code };
+      if (error instanceof DomainError) return { code: error.code };
       throw error;
     }
   }
@@ -132,19 +169,21 @@ describeEachDatabase("status machine races", (kind) => {
   const matches = (told: Told, expected: Told) =>
     told.code === expected.code && (told.status === undefined || told.status === expected.status);
 
-  async function race([start, eventA, eventB]: Pair): Promise<string | undefined> {
-    const { id, stepId } = await prepare(start);
+  async function race(
+    [, eventA, eventB]: Pair,
+    { id, stepId }: { id: string; stepId: string },
+  ): Promise<{ id: string; toldA: Told; toldB: Told }> {
     const [toldA, toldB] = await Promise.all([perform(eventA, id, stepId), perform(eventB, id, stepId)]);
-    const [row] = await server.database.db
-      .select({ status: schema.agentInstances.status })
-      .from(schema.agentInstances)
-      .where(eq(schema.agentInstances.id, id));
-    const final = row?.status;
-    const remaining = await server.database.db
-      .select({ id: schema.messages.id })
-      .from(schema.messages)
-      .where(eq(schema.messages.agentInstanceId, id));
+    return { id, toldA, toldB };
+  }
 
+  /** The round's verdict from the stored row: undefined when it is one of the table's outcomes. */
+  function judge(
+    [start, eventA, eventB]: Pair,
+    { toldA, toldB }: { toldA: Told; toldB: Told },
+    final: InstanceStatus | undefined,
+    remaining: number,
+  ): string | undefined {
     const ab = simulate(start, [eventA, eventB]);
     const ba = simulate(start, [eventB, eventA]);
     const fitsAb =
@@ -152,22 +191,39 @@ describeEachDatabase("status machine races", (kind) => {
     const fitsBa =
       final === ba.final && matches(toldB, ba.told[0] ?? { code: "" }) && matches(toldA, ba.told[1] ?? { code: "" });
     const key = `${start}: ${eventA} × ${eventB}`;
-    const seen = (orders[key] ??= { aFirst: 0, bFirst: 0, either: 0 });
+    const seen = orders[key] ?? { aFirst: 0, bFirst: 0, either: 0 };
+    orders[key] = seen;
     if (fitsAb && fitsBa) seen.either += 1;
     else if (fitsAb) seen.aFirst += 1;
     else if (fitsBa) seen.bFirst += 1;
-    const deletedWithMessages = final === "DELETED" && remaining.length > 0;
+    const deletedWithMessages = final === "DELETED" && remaining > 0;
     if ((fitsAb || fitsBa) && !deletedWithMessages) return undefined;
-    return `${key}: final ${final}, ${eventA} → ${JSON.stringify(toldA)}, ${eventB} → ${JSON.stringify(toldB)}, ${remaining.length} messages left`;
+    return `${key}: final ${final}, ${eventA} → ${JSON.stringify(toldA)}, ${eventB} → ${JSON.stringify(toldB)}, ${remaining} messages left`;
   }
 
   for (const pair of pairs) {
     const [start, eventA, eventB] = pair;
     test(`${start}: ${eventA} × ${eventB}, ${ROUNDS} rounds, every outcome is the table's`, async () => {
       const violations: string[] = [];
+      const { db } = database;
       for (let done = 0; done < ROUNDS; done += BATCH) {
-        const batch = Array.from({ length: Math.min(BATCH, ROUNDS - done) }, () => race(pair));
-        for (const violation of await Promise.all(batch)) if (violation) violations.push(violation);
+        const rounds = await prepare(start, Math.min(BATCH, ROUNDS - done));
+        const results = await Promise.all(rounds.map((round) => race(pair, round)));
+        const ids = rounds.map((round) => round.id);
+        const rows = await db
+          .select({ id: schema.agentInstances.id, status: schema.agentInstances.status })
+          .from(schema.agentInstances)
+          .where(inArray(schema.agentInstances.id, ids));
+        const left = await db
+          .select({ instanceId: schema.messages.agentInstanceId })
+          .from(schema.messages)
+          .where(inArray(schema.messages.agentInstanceId, ids));
+        for (const result of results) {
+          const final = rows.find((row) => row.id === result.id)?.status;
+          const remaining = left.filter((row) => row.instanceId === result.id).length;
+          const violation = judge(pair, result, final, remaining);
+          if (violation) violations.push(violation);
+        }
       }
       expect(violations).toEqual([]);
     });

@@ -83,6 +83,29 @@ describeEachDatabase("MCP server", (kind) => {
       expect((await alice.user.getInstance.query({ agent_instance_id: id })).status).toBe("COMPLETED");
     });
 
+    test("ask_question answers status ended at once when the user marks the session completed", async () => {
+      const alice = await newUserWithKey(server.url, "alice");
+      await using mcp = await connectMcp(transport, server.url, alice.apiKey);
+      const step = await mcp.client.callTool({ name: "log_step", arguments: { step_description: "Start" } });
+      const id = instanceIdOf(step);
+      const progress = progressWatcher();
+      const asking = mcp.client.callTool(
+        { name: "ask_question", arguments: { agent_instance_id: id, question_text: "Merge?" } },
+        undefined,
+        { onprogress: progress.onprogress, resetTimeoutOnProgress: true },
+      );
+      await eventually(
+        async () => (await alice.user.getInstance.query({ agent_instance_id: id })).status === "AWAITING_INPUT",
+        "the question",
+      );
+      const started = Date.now();
+      await alice.user.markCompleted.mutate({ agent_instance_id: id });
+      const ended = await asking;
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(ended.isError).toBeFalsy();
+      expect(ended.structuredContent).toMatchObject({ status: "ended", agent_instance_id: id, answer: null });
+    });
+
     test("cancelling ask_question ends the wait on the server; a later answer reaches the agent as feedback", async () => {
       const alice = await newUserWithKey(server.url, "alice");
       await using mcp = await connectMcp(transport, server.url, alice.apiKey);

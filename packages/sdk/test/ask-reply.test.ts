@@ -1,4 +1,4 @@
-import { OmnaraError, TimeoutError } from "@omnara/sdk";
+import { OmnaraError, SessionEndedError, TimeoutError } from "@omnara/sdk";
 import { describeEachDatabase, startTestServer, type TestServer } from "@omnara/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { agentWithSdk, recordingFetch } from "./harness.ts";
@@ -36,6 +36,26 @@ describeEachDatabase("SDK sessions: ask, log, pending", (kind) => {
     expect(await session.end()).toBe("COMPLETED");
     expect((await human.user.getInstance.query({ agent_instance_id: session.id })).status).toBe("COMPLETED");
     await expect(session.log("after the end")).rejects.toMatchObject({ code: "SESSION_CLOSED" });
+  });
+
+  test("ask rejects with SessionEndedError at once when the user marks the session completed or deletes it", async () => {
+    for (const end of ["markCompleted", "deleteInstance"] as const) {
+      const spy = recordingFetch();
+      const { human, omnara } = await agentWithSdk(server.url, { fetch: spy.fetch });
+      const session = await omnara.session({ agentType: "bot" });
+      const waiting = spy.next("waitForReply");
+      const asked = session.ask("Deploy now?").catch((error: unknown) => error);
+      await waiting;
+      const started = Date.now();
+      if (end === "markCompleted") await human.user.markCompleted.mutate({ agent_instance_id: session.id });
+      else await human.user.deleteInstance.mutate({ agent_instance_id: session.id });
+      const error = await asked;
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(error).toBeInstanceOf(SessionEndedError);
+      expect(error).toMatchObject({ code: "SESSION_ENDED", operation: "ask" });
+      // The session is over for the SDK too: no heartbeat or message goes out any more.
+      await expect(session.log("still there?")).rejects.toMatchObject({ code: "SESSION_CLOSED" });
+    }
   });
 
   test("yes/no questions carry the [YES/NO] marker and map the reply", async () => {
