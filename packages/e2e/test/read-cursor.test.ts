@@ -141,7 +141,12 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
     expect(await status()).toBe("ACTIVE");
     await a.agent.endSession.mutate({ agent_instance_id: id, status: "FAILED" });
     expect(await status()).toBe("FAILED");
-    await a.agent.sendMessage.mutate({ agent_instance_id: id, content: "late step", requires_user_input: true });
+    // A step after the end is kept; a question is refused: nobody would answer it.
+    await a.agent.sendMessage.mutate({ agent_instance_id: id, content: "late step" });
+    expect(await status()).toBe("FAILED");
+    await expect(
+      a.agent.sendMessage.mutate({ agent_instance_id: id, content: "late question", requires_user_input: true }),
+    ).rejects.toMatchObject({ data: { code: "CONFLICT" } });
     expect(await status()).toBe("FAILED");
     // Going away after finishing does not undo the finish.
     expect(await a.agent.endSession.mutate({ agent_instance_id: id, status: "DISCONNECTED" })).toMatchObject({

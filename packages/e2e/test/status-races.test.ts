@@ -10,9 +10,9 @@ import {
   heartbeat,
   type InstanceEvent,
   markCompleted,
-  replyToInstance,
+  reply,
   requestInput,
-  sendAgentMessage,
+  sendMessage,
   transitions,
 } from "@omnara/core";
 import { createDb, type Database, schema } from "@omnara/db";
@@ -90,7 +90,7 @@ describeEachDatabase("status machine races", (kind) => {
       .values({ email: `races-${randomUUID()}@example.com` })
       .returning();
     caller = { userId: user?.id ?? "", apiKeyId: randomUUID() };
-    const first = await sendAgentMessage(
+    const first = await sendMessage(
       deps,
       caller,
       send({ agent_instance_id: randomUUID(), agent_type: "race", content: "hi" }),
@@ -131,16 +131,16 @@ describeEachDatabase("status machine races", (kind) => {
     try {
       switch (event) {
         case "step":
-          await sendAgentMessage(deps, caller, send({ agent_instance_id, content: "another step" }));
+          await sendMessage(deps, caller, send({ agent_instance_id, content: "another step" }));
           return { code: "ok" };
         case "question":
-          await sendAgentMessage(deps, caller, send({ agent_instance_id, content: "ok?", requires_user_input: true }));
+          await sendMessage(deps, caller, send({ agent_instance_id, content: "ok?", requires_user_input: true }));
           return { code: "ok" };
         case "requestInput":
           await requestInput(deps, caller, { message_id: stepId });
           return { code: "ok" };
         case "userReply":
-          await replyToInstance(deps, caller, userOperations.reply.input.parse({ agent_instance_id, content: "yes" }));
+          await reply(deps, caller, userOperations.reply.input.parse({ agent_instance_id, content: "yes" }));
           return { code: "ok" };
         case "heartbeat":
           await heartbeat(deps, caller, { agent_instance_id });

@@ -8,9 +8,9 @@ function countWaiters(server: TestServer) {
   const bus = server.deps.bus;
   const subscribe = bus.subscribe.bind(bus);
   let subscribed = 0;
-  bus.subscribe = (handler) => {
+  bus.subscribe = (topic, handler) => {
     subscribed += 1;
-    const unsubscribe = subscribe(handler);
+    const unsubscribe = subscribe(topic, handler);
     return () => {
       subscribed -= 1;
       unsubscribe();

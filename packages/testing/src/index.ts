@@ -4,3 +4,4 @@ export * from "./databases.ts";
 export { testEnv } from "./env.ts";
 export * from "./restartable-server.ts";
 export * from "./server.ts";
+export * from "./throwaway-postgres.ts";
