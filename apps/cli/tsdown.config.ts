@@ -18,9 +18,9 @@ export default defineConfig({
     // Any other package must be a pinned dependency in package.json: the build fails otherwise.
     onlyBundle: ["@trpc/client", "@trpc/server"],
   },
+  // The dashboard `omnara serve` ships is built straight into dist/dashboard by package.json's
+  // build script (its own vite build, not a copy of apps/dashboard/dist, which tests rebuild).
   copy: [
-    // Served by `omnara serve` (see src/package-files.ts).
-    { from: "../dashboard/dist", to: "dist", rename: "dashboard" },
     // @omnara/db reads its migrations from `../migrations` beside its code: bundled into dist/,
     // that is the package root.
     { from: "../../packages/db/migrations", to: "." },
