@@ -6,6 +6,7 @@ import { createProviders, type Dispatcher, type Providers, startDispatcher } fro
 import { createApp } from "./app.ts";
 import { defaultDashboardDir } from "./dashboard.ts";
 import { createHttpServer } from "./http-server.ts";
+import { redactForLog } from "./redact-for-log.ts";
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -42,7 +43,8 @@ const defaultLog = (error: unknown) => {
  * `npm start`, `omnara serve` and the tests all start it through here.
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? defaultLog;
+  const sink = options.log ?? defaultLog;
+  const log = (error: unknown) => sink(redactForLog(error));
   const database = await createDb({
     url: config.databaseUrl,
     dataDir: config.pgliteInMemory ? undefined : config.dataDir,
