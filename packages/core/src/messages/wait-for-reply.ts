@@ -2,6 +2,7 @@ import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/co
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { notFound } from "../domain-error.ts";
 import { instanceStatusOf, loadOwnedInstance } from "../instances/owned-instance.ts";
+import { beatWhileWaiting } from "../instances/presence.ts";
 import { isEnded } from "../instances/status-machine.ts";
 import { toMessage } from "../serialize.ts";
 import { waitForEvent } from "../wait-for-event.ts";
@@ -27,6 +28,7 @@ export async function waitForReply(
   const after = await findMessage(deps.db, input.after_message_id);
   if (!after || after.agentInstanceId !== instance.id) throw notFound(`Message ${input.after_message_id}`);
 
+  const stopBeating = beatWhileWaiting(deps, caller, instance.id);
   const outcome = await waitForEvent<Output["status"] | MessageRow[]>({
     bus: deps.bus,
     topic: { agentInstanceId: instance.id },
@@ -44,7 +46,7 @@ export async function waitForReply(
     },
     deadline: Date.now() + input.timeout_seconds * 1000,
     signal,
-  });
+  }).finally(stopBeating);
   if (Array.isArray(outcome)) {
     return { status: "replied", agent_instance_id: instance.id, messages: outcome.map(toMessage) };
   }
