@@ -17,7 +17,7 @@ export { retryClassOf, waitSecondsOf } from "./retry.ts";
 export * from "./schemas.ts";
 export { User } from "./user/account.ts";
 export { ApiKeyInfo } from "./user/api-keys.ts";
-export { UserEvent } from "./user/events.ts";
+export { EventId, UserEvent } from "./user/events.ts";
 export { InstanceDetail } from "./user/get-instance.ts";
 export { userOperations } from "./user/index.ts";
 export { AgentTypeOverview } from "./user/list-agent-types.ts";

@@ -13,7 +13,7 @@ export {
 } from "./auth/sessions.ts";
 export type { AgentCaller, Caller, CoreDeps } from "./deps.ts";
 export { DomainError, notFound } from "./domain-error.ts";
-export { events, type StreamedEvent } from "./events/user-events.ts";
+export { events, REPLAY_BOUND, type StreamedEvent } from "./events/user-events.ts";
 export { endSession, heartbeat, registerInstance, verifyKey } from "./instances/lifecycle.ts";
 export { getSummary, listAgentTypes, listInstances } from "./instances/listings.ts";
 export {

@@ -1,10 +1,11 @@
 import type { UserEvent } from "@omnara/contracts";
 import type { QueryClient } from "@tanstack/react-query";
 import type { useTRPC } from "../lib/trpc.ts";
+import { applyCounts, patchHeartbeats, patchInstanceLists } from "./cache-patches.ts";
 
 type Trpc = ReturnType<typeof useTRPC>;
 
-/** At most one call per `ms`, at its end: a chatty agent does not refetch lists per message. */
+/** At most one call per `ms`, at its end. */
 function throttle(ms: number, run: () => void): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return () => {
@@ -17,23 +18,17 @@ function throttle(ms: number, run: () => void): () => void {
 }
 
 /**
- * Applies live events to the query cache. The open chat gets each message at once from the
- * event itself; lists and counts, whose order and totals depend on many rows, are refetched
- * (only those on screen, at most a few times a second).
+ * Applies live events to the query cache. Events carry whole rows and the stream sends the counts
+ * after status changes, so lists, cards and counts are patched in place: nothing is refetched per
+ * event. Queries are fetched again only when the stream says so (a fresh connection, a resync)
+ * or when a patch cannot know the answer (a new agent type, a card that lost a row).
  */
 export function createEventApplier(queryClient: QueryClient, trpc: Trpc): (event: UserEvent) => void {
-  const refreshLists = throttle(300, () => {
-    for (const filter of [
-      trpc.getSummary.pathFilter(),
-      trpc.listAgentTypes.pathFilter(),
-      trpc.listInstances.pathFilter(),
-    ]) {
-      void queryClient.invalidateQueries(filter);
-    }
-  });
+  const refetchAll = () => void queryClient.invalidateQueries(trpc.pathFilter());
+  const refetchCards = throttle(300, () => void queryClient.invalidateQueries(trpc.listAgentTypes.pathFilter()));
   // The git diff travels with agent messages but not in events (it can be a megabyte).
   const diffRefreshers = new Map<string, () => void>();
-  const refreshDetail = (id: string) => {
+  const refreshDiff = (id: string) => {
     let refresh = diffRefreshers.get(id);
     if (!refresh) {
       refresh = throttle(
@@ -46,20 +41,41 @@ export function createEventApplier(queryClient: QueryClient, trpc: Trpc): (event
   };
 
   return (event) => {
-    if (event.type === "connected") {
-      // Whatever changed while no stream was open is fetched again; chats merge, never drop.
-      void queryClient.invalidateQueries(trpc.pathFilter());
-      return;
+    switch (event.type) {
+      case "connected":
+        // A resumed stream replays what was missed; a fresh one starts now, so fetch what is older.
+        if (!event.resumed) refetchAll();
+        return;
+      case "resync":
+        refetchAll();
+        return;
+      case "summary":
+        if (!applyCounts(queryClient, trpc, event.summary, event.awaiting_by_agent_type)) refetchCards();
+        return;
+      case "heartbeats":
+        patchHeartbeats(
+          queryClient,
+          trpc,
+          new Map(event.heartbeats.map((beat) => [beat.agent_instance_id, beat.last_heartbeat_at])),
+        );
+        return;
+      case "message":
+      case "instance": {
+        const { instance } = event;
+        queryClient.setQueryData(trpc.getInstance.queryKey({ agent_instance_id: instance.id }), (old) => {
+          if (!old) return old;
+          if (event.type !== "message") return { ...old, ...instance };
+          const { message } = event;
+          // A message seen again was changed (a step turned into a question): replace it.
+          const messages = old.messages.some((m) => m.id === message.id)
+            ? old.messages.map((m) => (m.id === message.id ? message : m))
+            : [...old.messages, message];
+          return { ...old, ...instance, messages };
+        });
+        if (event.type === "message" && event.message.sender_type === "AGENT") refreshDiff(instance.id);
+        if (!patchInstanceLists(queryClient, trpc, instance)) refetchCards();
+        return;
+      }
     }
-    const { instance } = event;
-    const key = trpc.getInstance.queryKey({ agent_instance_id: instance.id });
-    queryClient.setQueryData(key, (old) => {
-      if (!old) return old;
-      if (event.type !== "message" || old.messages.some((m) => m.id === event.message.id))
-        return { ...old, ...instance };
-      return { ...old, ...instance, messages: [...old.messages, event.message] };
-    });
-    if (event.type === "message" && event.message.sender_type === "AGENT") refreshDetail(instance.id);
-    refreshLists();
   };
 }

@@ -43,6 +43,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         },
         onError: (error) => {
           if (errorCode(error) === "UNAUTHORIZED") return session.clear();
+          // A position the server does not accept (a server from before the feed): start afresh.
+          if (errorCode(error) === "BAD_REQUEST") lastEventId = undefined;
           // An error the link does not retry by itself (it ended the stream): try again soon.
           setState("reconnecting");
           retry = setTimeout(connect, 5_000);

@@ -1,8 +1,11 @@
 import type { OperationArgs, UserEvent, userOperations } from "@omnara/contracts";
 import type { Caller, CoreDeps } from "../deps.ts";
+import { liveCounts } from "../instances/listings.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
-import { busQueue } from "./bus-queue.ts";
-import { latestSeq, messagesAfter, ownedInstanceRow, ownedMessage } from "./event-rows.ts";
+import { SAFETY_RECHECK_MS } from "../wait-for-event.ts";
+import { type FeedPosition, formatPosition, parsePosition } from "./feed.ts";
+import { checkResume, type FeedItem, type FeedScope, feedHead, readFeed } from "./feed-reads.ts";
+import { StreamSignals } from "./stream-signals.ts";
 
 /** An event and its id; the id is what a client sends back as lastEventId to resume. */
 export interface StreamedEvent {
@@ -10,13 +13,19 @@ export interface StreamedEvent {
   event: UserEvent;
 }
 
-const BACKFILL_PAGE = 200;
+/** Most changes a stream replays; past it the client resyncs (refetches once) instead. */
+export const REPLAY_BOUND = 500;
+const PAGE = 100;
+/** Heartbeats go out together, at most this often. */
+const HEARTBEAT_EVERY_MS = 1_000;
+/** Re-reads while committed rows wait behind an older transaction (see feed.ts). */
+const HELD_BACK_RETRY_MS = [10, 25, 50, 100, 250, 500, 1_000];
 
 /**
- * The user's live changes, resumable by construction: subscribe to the bus first, then replay
- * the messages stored after lastEventId, then follow the bus. Ids are message seqs (the total
- * order of messages), so a reconnect replays exactly what the client missed. Only the caller's
- * rows are ever read: the bus filter and every query are scoped to caller.userId.
+ * The user's live changes, resumable by construction: subscribe to the bus first, then read the
+ * feed after the client's position, then read again whenever the bus says it moved. Ids are feed
+ * positions in commit order (feed.ts), so a reconnect replays exactly what the client missed.
+ * Only the caller's rows are ever read: the bus topic and every query are scoped to caller.userId.
  */
 export async function events(
   deps: CoreDeps,
@@ -30,52 +39,86 @@ export async function events(
   return stream(deps, caller, input, signal);
 }
 
+function toEvent(item: FeedItem): UserEvent | undefined {
+  if (item.kind === "instance") return { type: "instance", instance: item.instance };
+  // A message deleted with its instance: the instance's DELETED event follows.
+  return item.message && { type: "message", message: item.message, instance: item.instance };
+}
+
 async function* stream(
   deps: CoreDeps,
   caller: Caller,
   input: OperationArgs<typeof userOperations.events>,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<StreamedEvent> {
-  const instanceId = input.agent_instance_id;
-  const live = busQueue(
-    deps.bus,
-    instanceId ? { agentInstanceId: instanceId } : { userId: caller.userId },
-    (event) => event.userId === caller.userId && event.type !== "credentialRevoked",
-    signal,
-  );
+  const scope: FeedScope = { userId: caller.userId, agentInstanceId: input.agent_instance_id };
+  const topic = scope.agentInstanceId ? { agentInstanceId: scope.agentInstanceId } : { userId: caller.userId };
+  const signals = new StreamSignals(deps.bus, topic, caller.userId, signal);
+  let position: FeedPosition = { xid: "0", id: "0" };
+  /** Jumps to the head; the client refetches what it shows and follows from there. */
+  async function* resync(reason: "too_far_behind" | "unknown_position"): AsyncGenerator<StreamedEvent> {
+    position = await feedHead(deps.db);
+    yield { id: formatPosition(position), event: { type: "resync", reason } };
+  }
   try {
-    const resumeFrom = input.lastEventId ? Number(input.lastEventId) : undefined;
-    // The highest seq delivered; every id says "all messages up to here reached you".
-    let watermark = resumeFrom ?? (await latestSeq(deps.db, caller.userId, instanceId));
-    yield { id: String(watermark), event: { type: "connected", resumed: resumeFrom !== undefined } };
-
-    // A message stored before the bus subscription but published after it is in both the
-    // replay and the live queue; the set keeps it from being sent twice.
-    const replayed = new Set<number>();
-    if (resumeFrom !== undefined) {
-      for (;;) {
-        const page = await messagesAfter(deps.db, caller.userId, instanceId, watermark, BACKFILL_PAGE);
-        for (const row of page) {
-          replayed.add(row.seq);
-          watermark = row.seq;
-          yield { id: String(watermark), event: { type: "message", message: row.message, instance: row.instance } };
-        }
-        if (page.length < BACKFILL_PAGE) break;
-      }
+    if (input.lastEventId) {
+      position = parsePosition(input.lastEventId);
+      yield { id: input.lastEventId, event: { type: "connected", resumed: true } };
+      const check = await checkResume(deps.db, scope, position, REPLAY_BOUND);
+      if (check !== "ok") yield* resync(check);
+    } else {
+      position = await feedHead(deps.db);
+      yield { id: formatPosition(position), event: { type: "connected", resumed: false } };
     }
 
-    for await (const change of live) {
-      if (change.type === "message") {
-        const row = await ownedMessage(deps.db, caller.userId, change.messageId);
-        if (!row || replayed.has(row.seq)) continue;
-        watermark = Math.max(watermark, row.seq);
-        yield { id: String(watermark), event: { type: "message", message: row.message, instance: row.instance } };
-      } else {
-        const instance = await ownedInstanceRow(deps.db, caller.userId, change.agentInstanceId);
-        if (instance) yield { id: String(watermark), event: { type: "instance", instance } };
+    let heldBack = false;
+    let heldBackTries = 0;
+    let lastRead = Date.now();
+    let lastBeats = 0;
+    while (!signal?.aborted) {
+      if (signals.takeOverflow()) yield* resync("too_far_behind");
+      // Dirty: the bus said the feed moved. The slow re-read bounds what an event lost in a way
+      // nobody foresaw can cost: seconds, not the rest of the session.
+      if (signals.takeDirty() || heldBack || Date.now() - lastRead >= SAFETY_RECHECK_MS) {
+        lastRead = Date.now();
+        let statusChanged = false;
+        for (;;) {
+          const page = await readFeed(deps.db, scope, position, PAGE);
+          for (const item of page.ready) {
+            position = item.position;
+            statusChanged ||= item.kind === "instance";
+            const event = toEvent(item);
+            if (event) yield { id: formatPosition(position), event };
+          }
+          heldBack = page.heldBack;
+          if (heldBack || page.ready.length < PAGE) break;
+          // A full page: this client is behind. Past the bound, a resync is cheaper than a replay.
+          if ((await checkResume(deps.db, scope, position, REPLAY_BOUND)) !== "ok") {
+            yield* resync("too_far_behind");
+            break;
+          }
+        }
+        if (statusChanged && !scope.agentInstanceId) {
+          const counts = await liveCounts(deps, caller);
+          yield {
+            id: formatPosition(position),
+            event: { type: "summary", summary: counts.summary, awaiting_by_agent_type: counts.awaitingByAgentType },
+          };
+        }
+        heldBackTries = heldBack ? heldBackTries + 1 : 0;
       }
+
+      if (signals.hasBeats && Date.now() - lastBeats >= HEARTBEAT_EVERY_MS) {
+        lastBeats = Date.now();
+        yield { id: formatPosition(position), event: { type: "heartbeats", heartbeats: signals.takeBeats() } };
+      }
+      const reread = heldBack
+        ? (HELD_BACK_RETRY_MS[heldBackTries - 1] ?? 1_000)
+        : SAFETY_RECHECK_MS - (Date.now() - lastRead);
+      const beatsDue = signals.hasBeats ? HEARTBEAT_EVERY_MS - (Date.now() - lastBeats) : reread;
+      await signals.next(Math.max(0, Math.min(reread, beatsDue)));
     }
   } finally {
-    live.close();
+    signals.close();
   }
 }

@@ -4,6 +4,7 @@ import { schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError } from "../domain-error.ts";
+import { recordFeed } from "../events/feed.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
 import { ensureAgentType } from "./owned-instance.ts";
 import { applyInstanceEvent, type InstanceEvent } from "./status-machine.ts";
@@ -33,6 +34,7 @@ export async function registerInstance(
       .onConflictDoNothing({ target: agentInstances.id })
       .returning();
     if (!inserted) throw new DomainError("CONFLICT", `Agent instance ${id} is already registered.`);
+    await recordFeed(tx, [{ type: "instance", userId: caller.userId, agentInstanceId: id, status: inserted.status }]);
     return { ...inserted, agentTypeName: agentType.name };
   });
   await deps.bus.publish([{ type: "instance", userId: caller.userId, agentInstanceId: id, status: row.status }]);

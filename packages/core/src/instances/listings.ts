@@ -98,11 +98,34 @@ export async function listAgentTypes(
   );
 }
 
-export async function getSummary(deps: CoreDeps, caller: Caller): Promise<OperationOutput<Op["getSummary"]>> {
+export const getSummary = async (deps: CoreDeps, caller: Caller): Promise<OperationOutput<Op["getSummary"]>> =>
+  (await liveCounts(deps, caller)).summary;
+
+/**
+ * What a live stream sends after status changes: getSummary's answer, and the per-type waiting
+ * counts the overview's cards show (listAgentTypes), from one count query.
+ */
+export async function liveCounts(
+  deps: CoreDeps,
+  caller: Caller,
+): Promise<{ summary: OperationOutput<Op["getSummary"]>; awaitingByAgentType: Record<string, number> }> {
   const [types, counts] = await Promise.all([
     deps.db.select().from(agentTypes).where(eq(agentTypes.userId, caller.userId)).orderBy(asc(agentTypes.name)),
     statusCounts(deps, caller.userId),
   ]);
+  const awaitingByAgentType: Record<string, number> = {};
+  for (const type of types) awaitingByAgentType[type.id] = 0;
+  for (const c of counts) {
+    if (c.status === "AWAITING_INPUT")
+      awaitingByAgentType[c.agentTypeId] = (awaitingByAgentType[c.agentTypeId] ?? 0) + c.n;
+  }
+  return { summary: summarize(types, counts), awaitingByAgentType };
+}
+
+function summarize(
+  types: { id: string; name: string }[],
+  counts: Awaited<ReturnType<typeof statusCounts>>,
+): OperationOutput<Op["getSummary"]> {
   const sum = (keep: (c: (typeof counts)[number]) => boolean) =>
     counts.filter(keep).reduce((total, c) => total + c.n, 0);
   return {

@@ -4,6 +4,7 @@ import { schema } from "@omnara/db";
 import { and, eq } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { DomainError, notFound } from "../domain-error.ts";
+import { recordFeed } from "../events/feed.ts";
 import type { InstanceRow } from "./owned-instance.ts";
 
 const { agentInstances } = schema;
@@ -154,6 +155,8 @@ export async function applyInstanceEvent(
   if (!after) throw notFound(`Agent instance ${owner.instanceId}`);
   const events: BusEvent[] =
     to === before.status ? [] : [{ type: "instance", userId: owner.userId, agentInstanceId: before.id, status: to }];
+  // Every status change reaches the dashboards' feed in the same transaction, whoever caused it.
+  await recordFeed(tx, events);
   return { before, after, events };
 }
 

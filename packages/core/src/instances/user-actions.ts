@@ -1,7 +1,8 @@
 import type { AgentInstance, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
-import { schema } from "@omnara/db";
+import { type BusEvent, schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
+import { recordFeed } from "../events/feed.ts";
 import { messagePage } from "../messages/list-messages.ts";
 import { toInstance } from "../serialize.ts";
 import { agentTypeName, loadOwnedInstance } from "./owned-instance.ts";
@@ -42,9 +43,17 @@ export async function renameInstance(
       .set({ name: input.name })
       .where(eq(agentInstances.id, instance.id))
       .returning();
-    return renamed ?? instance;
+    const after = renamed ?? instance;
+    // Screens show the name: a new one is a change like a status.
+    const events: BusEvent[] =
+      after.name === instance.name
+        ? []
+        : [{ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status: after.status }];
+    await recordFeed(tx, events);
+    return { after, events };
   });
-  return toInstance(row, await agentTypeName(deps.db, row.agentTypeId));
+  await deps.bus.publish(row.events);
+  return toInstance(row.after, await agentTypeName(deps.db, row.after.agentTypeId));
 }
 
 /** The user's "mark completed": final for the agent, and it ends every wait on the instance. */

@@ -4,6 +4,7 @@ import { schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError, notFound } from "../domain-error.ts";
+import { recordFeed } from "../events/feed.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
@@ -52,14 +53,17 @@ export async function requestInput(deps: CoreDeps, caller: AgentCaller, input: I
         deps.now(),
       );
     }
-    events.push({
+    const asked: BusEvent = {
       type: "message",
       userId: caller.userId,
       agentInstanceId: instance.id,
       messageId: message.id,
       senderType: "AGENT",
       requiresUserInput: true,
-    });
+    };
+    // Asked again with nothing changed: the screens already show this question.
+    if (!alreadyAsked) await recordFeed(tx, [asked]);
+    events.push(asked);
     return { instanceId: instance.id, replies };
   });
   await deps.bus.publish(events);

@@ -4,6 +4,7 @@ import { schema } from "@omnara/db";
 import { and, eq, sql } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { DomainError, notFound } from "../domain-error.ts";
+import { recordFeed } from "../events/feed.ts";
 import { ensureAgentType, type InstanceRow } from "../instances/owned-instance.ts";
 import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
@@ -81,7 +82,7 @@ const messageEvent = (caller: AgentCaller, message: MessageRow): BusEvent => ({
 export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
   const events: BusEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
-    const { instance } = await lockOrCreateInstance(tx, caller, input.agent_instance_id, {
+    const { instance, created } = await lockOrCreateInstance(tx, caller, input.agent_instance_id, {
       agentType: input.agent_type,
       name: input.name,
     });
@@ -142,7 +143,14 @@ export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: In
       },
       now,
     );
-    events.push(messageEvent(caller, message), ...applied.events);
+    // A new instance changes the counts even though its status is the default one.
+    const born: BusEvent[] =
+      created && applied.events.length === 0
+        ? [{ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status: applied.after.status }]
+        : [];
+    const stored = [messageEvent(caller, message), ...born];
+    await recordFeed(tx, stored);
+    events.push(...stored, ...applied.events);
     return { message, queued };
   });
   await deps.bus.publish(events);

@@ -3,6 +3,7 @@ import type { BusEvent } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, eq, sql } from "drizzle-orm";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
+import { recordFeed } from "../events/feed.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { toMessage } from "../serialize.ts";
@@ -67,6 +68,7 @@ async function storeUserMessage(
         ...(markAsRead ? { lastReadMessageId: row.id } : {}),
       }),
     });
+    await recordFeed(tx, [messageEvent(caller, row)]);
     events.push(messageEvent(caller, row), ...applied.events);
     return row;
   });

@@ -1,0 +1,94 @@
+import type { Bus, BusTopic } from "@omnara/db";
+
+/** More distinct instances than this beating between two flushes is a stream that fell behind. */
+const MAX_PENDING_HEARTBEATS = 5_000;
+
+/**
+ * What a live stream holds between reads, bounded by construction: a "the feed moved" flag (the
+ * rows themselves stay in the database until the stream reads them) and the newest heartbeat per
+ * instance. A slow client therefore costs no memory here; it only falls behind in the feed, and
+ * past the replay bound it is told to resync.
+ */
+export class StreamSignals {
+  #dirty = true;
+  #overflowed = false;
+  #beats = new Map<string, string>();
+  #wake: (() => void) | undefined;
+  readonly #stops: (() => void)[];
+
+  constructor(bus: Bus, topic: BusTopic, userId: string, signal: AbortSignal | undefined) {
+    const poke = () => {
+      this.#dirty = true;
+      this.#wake?.();
+    };
+    this.#stops = [
+      bus.subscribe(topic, (event) => {
+        // A revoked credential is the procedure's business (it ends the call), not the feed's.
+        if (event.userId !== userId || event.type === "credentialRevoked") return;
+        if (event.type !== "heartbeat") return poke();
+        this.#beats.delete(event.agentInstanceId);
+        this.#beats.set(event.agentInstanceId, event.at);
+        if (this.#beats.size > MAX_PENDING_HEARTBEATS) {
+          this.#beats.clear();
+          this.#overflowed = true;
+          poke();
+        }
+        this.#wake?.();
+      }),
+      // Events published while the bus was reconnecting may never arrive: re-read the feed.
+      bus.onReconnect(poke),
+    ];
+    if (signal) {
+      const abort = () => this.#wake?.();
+      signal.addEventListener("abort", abort, { once: true });
+      this.#stops.push(() => signal.removeEventListener("abort", abort));
+    }
+  }
+
+  /** Whether the feed may have moved since the last call. */
+  takeDirty(): boolean {
+    const dirty = this.#dirty;
+    this.#dirty = false;
+    return dirty;
+  }
+
+  /** Heartbeats were dropped for want of room: the client must resync. */
+  takeOverflow(): boolean {
+    const overflowed = this.#overflowed;
+    this.#overflowed = false;
+    return overflowed;
+  }
+
+  get hasBeats(): boolean {
+    return this.#beats.size > 0;
+  }
+
+  takeBeats(): { agent_instance_id: string; last_heartbeat_at: string }[] {
+    const beats = [...this.#beats].map(([agent_instance_id, last_heartbeat_at]) => ({
+      agent_instance_id,
+      last_heartbeat_at,
+    }));
+    this.#beats.clear();
+    return beats;
+  }
+
+  /** Resolves on the next signal, or after `ms` with nothing new. */
+  next(ms: number): Promise<void> {
+    if (this.#dirty) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.#wake = undefined;
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  close(): void {
+    for (const stop of this.#stops) stop();
+    this.#wake?.();
+  }
+}
