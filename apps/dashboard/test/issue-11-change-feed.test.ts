@@ -173,8 +173,8 @@ describeEachDatabase("issue 11: the change feed resumes in commit order", (kind)
       );
       // Replayed in order, each with the instance's row as it is now.
       expect(replayed).toEqual([
-        "message:yes",
         "COMPLETED:Release 2.1",
+        "message:yes",
         "COMPLETED:Release 2.1",
         "COMPLETED:Release 2.1",
       ]);
