@@ -1,5 +1,4 @@
-import { errorCodes, type FieldIssue, isErrorCode } from "@omnara/contracts";
-import { DomainError } from "@omnara/core";
+import { errorCodes, type FieldIssue, isErrorCode, OmnaraError } from "@omnara/contracts";
 import { TRPCError } from "@trpc/server";
 
 interface IssueLike {
@@ -14,7 +13,7 @@ const hasIssues = (value: unknown): value is { issues: IssueLike[] } =>
 
 /** zod issues flattened to dotted paths; the field path is what a caller needs to fix input. */
 export function fieldIssues(cause: unknown): FieldIssue[] | undefined {
-  if (cause instanceof DomainError) return cause.issues;
+  if (cause instanceof OmnaraError) return cause.issues;
   if (!hasIssues(cause)) return undefined;
   return cause.issues.map((issue) => ({
     path: (issue.path ?? []).map(String).join("."),
@@ -31,7 +30,7 @@ const isTooLarge = (cause: unknown): boolean =>
 /** Rewrites errors into the codes callers see. Returns undefined when the error is fine as is. */
 export function toPublicError(error: TRPCError): TRPCError | undefined {
   const cause = error.cause;
-  if (cause instanceof DomainError && error.code !== cause.code) {
+  if (cause instanceof OmnaraError && isErrorCode(cause.code) && error.code !== cause.code) {
     return new TRPCError({ code: cause.code, message: cause.message, cause });
   }
   if (error.code === "BAD_REQUEST" && isTooLarge(cause)) {
@@ -44,12 +43,16 @@ export const httpStatusOf = (code: string): number => (isErrorCode(code) ? error
 
 /** Messages safe to show a client: internal errors say nothing of their cause. */
 export function publicMessage(error: TRPCError): string {
-  if (error.code === "INTERNAL_SERVER_ERROR" && !(error.cause instanceof DomainError)) {
+  if (error.code === "INTERNAL_SERVER_ERROR" && !(error.cause instanceof OmnaraError)) {
     return "Something went wrong on the server. It was logged; try again.";
   }
-  // A DomainError's message already says what to do; zod's would be a raw issue dump.
-  if (error.code === "BAD_REQUEST" && !(error.cause instanceof DomainError) && hasIssues(error.cause)) {
+  // A OmnaraError's message already says what to do; zod's would be a raw issue dump.
+  if (error.code === "BAD_REQUEST" && !(error.cause instanceof OmnaraError) && hasIssues(error.cause)) {
     return "Invalid input; see issues.";
   }
   return error.message;
 }
+
+/** For TOO_MANY_REQUESTS: whole seconds to wait (the Retry-After header), if the error says. */
+export const retryAfterSecondsOf = (cause: unknown): number | undefined =>
+  cause instanceof OmnaraError && cause.retryAfterMs ? Math.ceil(cause.retryAfterMs / 1000) : undefined;

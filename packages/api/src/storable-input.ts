@@ -1,5 +1,4 @@
-import { limits } from "@omnara/contracts";
-import { DomainError } from "@omnara/core";
+import { limits, OmnaraError } from "@omnara/contracts";
 
 // NUL, a high surrogate with no low one after it, a low surrogate with no high one before it.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point.
@@ -13,10 +12,10 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  */
 export const storableText = (text: string): string => text.replace(UNSTORABLE, "\uFFFD");
 
-const tooDeep = (path: readonly string[]): DomainError =>
-  new DomainError("BAD_REQUEST", `Input is nested deeper than ${limits.inputDepth} levels; send flatter data.`, [
-    { path: path.join("."), message: `nested deeper than ${limits.inputDepth} levels` },
-  ]);
+const tooDeep = (path: readonly string[]): OmnaraError =>
+  new OmnaraError("BAD_REQUEST", `Input is nested deeper than ${limits.inputDepth} levels; send flatter data.`, {
+    issues: [{ path: path.join("."), message: `nested deeper than ${limits.inputDepth} levels` }],
+  });
 
 /**
  * The raw input with the text rule applied, refused when nested deeper than limits.inputDepth

@@ -1,7 +1,8 @@
-import { authenticateApiKey, DomainError, type RateLimiter } from "@omnara/core";
+import { type ErrorData, OmnaraError } from "@omnara/contracts";
+import { authenticateApiKey, type RateLimiter } from "@omnara/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context.ts";
-import { fieldIssues, publicMessage, toPublicError } from "./errors.ts";
+import { fieldIssues, publicMessage, retryAfterSecondsOf, toPublicError } from "./errors.ts";
 import { storableInput } from "./storable-input.ts";
 
 const t = initTRPC.context<Context>().create({
@@ -18,8 +19,8 @@ const t = initTRPC.context<Context>().create({
       httpStatus: shape.data.httpStatus,
       path: shape.data.path,
       issues: fieldIssues(error.cause),
-      retryAfterSeconds: error.cause instanceof DomainError ? error.cause.retryAfterSeconds : undefined,
-    },
+      retryAfterSeconds: retryAfterSecondsOf(error.cause),
+    } satisfies ErrorData,
   }),
 });
 
@@ -42,7 +43,9 @@ const base = t.procedure.use(async ({ next, getRawInput }) => {
 const limitRate = (ctx: Context, key: string, limiter: RateLimiter = ctx.rateLimiter): void => {
   const wait = limiter.take(key);
   if (wait > 0) {
-    throw new DomainError("TOO_MANY_REQUESTS", `Rate limit reached; retry in ${wait} s.`, undefined, wait);
+    throw new OmnaraError("TOO_MANY_REQUESTS", `Rate limit reached; retry in ${wait} s.`, {
+      retryAfterMs: wait * 1000,
+    });
   }
 };
 

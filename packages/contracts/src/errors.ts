@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * Error codes, named as tRPC names them, with the HTTP status each maps to.
  * One table for every surface: tRPC, REST, MCP and the SDK.
@@ -27,13 +29,44 @@ export type ErrorCode = keyof typeof errorCodes;
 export const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === "string" && Object.hasOwn(errorCodes, value);
 
-/** A field that failed validation: where (dotted path) and why. */
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
+const errorCodeNames: readonly ErrorCode[] = Object.keys(errorCodes).filter(isErrorCode);
 
-/** The JSON body of every error response on every surface. */
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; issues?: FieldIssue[] };
-}
+/** Codes of failures a client detects itself, beside the server's codes. */
+export type ClientErrorCode =
+  /** The server could not be reached, or the connection dropped before an answer. */
+  | "NETWORK_ERROR"
+  /** The server answered with something this client's version does not understand. */
+  | "INVALID_RESPONSE"
+  /** The client was constructed without a usable apiKey or baseUrl. */
+  | "INVALID_CONFIG"
+  /** A call on a session after `end()` or after its signal aborted. */
+  | "SESSION_CLOSED"
+  /** The user ended the session (marked it completed or deleted it) while the agent waited. */
+  | "SESSION_ENDED";
+
+export type OmnaraErrorCode = ErrorCode | ClientErrorCode;
+
+/** A field that failed validation: where (dotted path) and why. */
+export const FieldIssue = z.object({ path: z.string(), message: z.string() });
+export type FieldIssue = z.infer<typeof FieldIssue>;
+
+/**
+ * The JSON body of every REST error. `detail` repeats the message where Omnara's v1 clients
+ * (the Python SDK, the n8n node) read it.
+ */
+export const ErrorBody = z.object({
+  error: z.object({ code: z.enum(errorCodeNames), message: z.string(), issues: z.array(FieldIssue).optional() }),
+  detail: z.string(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** The `data` of a tRPC error from an Omnara server (set by its error formatter). */
+export const ErrorData = z.object({
+  code: z.string(),
+  httpStatus: z.number().optional(),
+  path: z.string().optional(),
+  issues: z.array(FieldIssue).optional(),
+  /** For TOO_MANY_REQUESTS: when to try again. */
+  retryAfterSeconds: z.number().optional(),
+});
+export type ErrorData = z.infer<typeof ErrorData>;

@@ -10,6 +10,7 @@ export {
 export * from "./errors.ts";
 export * from "./limits.ts";
 export * from "./notifications.ts";
+export { OmnaraError, type OmnaraErrorDetails } from "./omnara-error.ts";
 export * from "./operation.ts";
 export { publicOperations } from "./public/index.ts";
 export * from "./registry.ts";

@@ -12,7 +12,6 @@ export {
   type UserProfile,
 } from "./auth/sessions.ts";
 export type { AgentCaller, Caller, CoreDeps } from "./deps.ts";
-export { DomainError, notFound } from "./domain-error.ts";
 export { events, REPLAY_BOUND, type StreamedEvent } from "./events/user-events.ts";
 export { endSession, heartbeat, registerInstance, verifyKey } from "./instances/lifecycle.ts";
 export { getSummary, listAgentTypes, listInstances } from "./instances/listings.ts";
@@ -33,5 +32,6 @@ export { requestInput } from "./messages/request-input.ts";
 export { sendMessage } from "./messages/send-message.ts";
 export { reply, sendUserMessage } from "./messages/user-message.ts";
 export { waitForReply } from "./messages/wait-for-reply.ts";
+export { notFound } from "./not-found.ts";
 export * from "./notifications/index.ts";
 export { RateLimiter } from "./rate-limiter.ts";

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { agentOperations, type InstanceStatus, userOperations } from "@omnara/contracts";
+import { agentOperations, type InstanceStatus, OmnaraError, userOperations } from "@omnara/contracts";
 import {
   type AgentCaller,
   type CoreDeps,
-  DomainError,
   deleteInstance,
   endSession,
   generateSecrets,
@@ -161,7 +160,7 @@ describeEachDatabase("status machine races", (kind) => {
           return { code: "ok" };
       }
     } catch (error) {
-      if (error instanceof DomainError) return { code: error.code };
+      if (error instanceof OmnaraError) return { code: error.code };
       throw error;
     }
   }

@@ -1,7 +1,7 @@
-import { agentRouter, bearerToken, type Context, publicRouter, userRouter } from "@omnara/api";
+import { agentRouter, bearerToken, type Context, publicRouter, retryAfterSecondsOf, userRouter } from "@omnara/api";
 import type { Role, TrustProxy } from "@omnara/config";
-import { type Audience, allOperations, limits } from "@omnara/contracts";
-import { type CoreDeps, DomainError, RateLimiter, type UserAuthenticator } from "@omnara/core";
+import { type Audience, allOperations, limits, OmnaraError } from "@omnara/contracts";
+import { type CoreDeps, RateLimiter, type UserAuthenticator } from "@omnara/core";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type Request } from "express";
@@ -88,10 +88,8 @@ export function createApp(options: AppOptions): Express {
         createContext: ({ req, info }) => createContext(req, info.connectionParams),
         maxBodySize: MAX_BODY_BYTES,
         responseMeta: ({ errors }) => {
-          const wait = errors.find((error) => error.cause instanceof DomainError)?.cause;
-          return wait instanceof DomainError && wait.retryAfterSeconds
-            ? { headers: { "retry-after": String(wait.retryAfterSeconds) } }
-            : {};
+          const seconds = retryAfterSecondsOf(errors.find((error) => error.cause instanceof OmnaraError)?.cause);
+          return seconds ? { headers: { "retry-after": String(seconds) } } : {};
         },
         onError: ({ error }) => {
           if (error.code === "INTERNAL_SERVER_ERROR") options.log(error.cause ?? error);

@@ -1,18 +1,17 @@
-import { fieldIssues, httpStatusOf, publicMessage, toPublicError } from "@omnara/api";
+import { fieldIssues, httpStatusOf, publicMessage, retryAfterSecondsOf, toPublicError } from "@omnara/api";
 import { type ErrorBody, type ErrorCode, isErrorCode } from "@omnara/contracts";
-import { DomainError } from "@omnara/core";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { ErrorRequestHandler, Response } from "express";
 
-/** One JSON error body for every REST failure. `detail` keeps Omnara v1 clients readable. */
+/** One JSON error body (`ErrorBody`) for every REST failure. */
 export function sendError(
   res: Response,
   code: ErrorCode,
   message: string,
   extra: Partial<ErrorBody["error"]> = {},
 ): void {
-  const body: ErrorBody & { detail: string } = { error: { code, message, ...extra }, detail: message };
+  const body: ErrorBody = { error: { code, message, ...extra }, detail: message };
   res.status(httpStatusOf(code)).json(body);
 }
 
@@ -34,9 +33,8 @@ export function sendThrown(res: Response, thrown: unknown, log: (error: unknown)
   const error = toPublicError(raw) ?? raw;
   if (error.code === "INTERNAL_SERVER_ERROR") log(thrown);
   const cause = error.cause;
-  if (cause instanceof DomainError && cause.retryAfterSeconds) {
-    res.setHeader("Retry-After", String(cause.retryAfterSeconds));
-  }
+  const retryAfter = retryAfterSecondsOf(cause);
+  if (retryAfter) res.setHeader("Retry-After", String(retryAfter));
   const issues = fieldIssues(cause);
   const code = isErrorCode(error.code) ? error.code : "INTERNAL_SERVER_ERROR";
   sendError(res, code, publicMessage(error), issues ? { issues } : {});

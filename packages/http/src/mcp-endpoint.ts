@@ -1,17 +1,17 @@
 import { type Context, callOperation, fieldIssues, publicMessage, toPublicError } from "@omnara/api";
-import { isErrorCode } from "@omnara/contracts";
+import { isErrorCode, OmnaraError } from "@omnara/contracts";
 import { authenticateApiKey, type CoreDeps } from "@omnara/core";
-import { agentApiFrom, createMcpHttpHandler, OperationError } from "@omnara/mcp";
+import { agentApiFrom, createMcpHttpHandler } from "@omnara/mcp";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
 import type { RequestHandler } from "express";
 
 /** A procedure's failure as the MCP tools report it: public code, message and field issues. */
-function operationError(thrown: unknown, log: (error: unknown) => void): OperationError {
+function operationError(thrown: unknown, log: (error: unknown) => void): OmnaraError {
   const raw = getTRPCErrorFromUnknown(thrown);
   const error = toPublicError(raw) ?? raw;
   if (error.code === "INTERNAL_SERVER_ERROR") log(thrown);
   const code = isErrorCode(error.code) ? error.code : "INTERNAL_SERVER_ERROR";
-  return new OperationError(code, publicMessage(error), fieldIssues(error.cause));
+  return new OmnaraError(code, publicMessage(error), { issues: fieldIssues(error.cause) });
 }
 
 /**

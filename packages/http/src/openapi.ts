@@ -1,4 +1,4 @@
-import type { Operation } from "@omnara/contracts";
+import { ErrorBody, type Operation } from "@omnara/contracts";
 import { z } from "zod";
 
 type JsonSchema = Record<string, unknown>;
@@ -54,7 +54,7 @@ function operationObject(op: Operation, binding: NonNullable<Operation["rest"]>)
         content: { "application/json": { schema: schemaOf(op.output, "output") } },
       },
       default: {
-        description: "An error: { error: { code, message, issues? } }",
+        description: "An error: { error: { code, message, issues? }, detail }",
         content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
       },
     },
@@ -83,27 +83,7 @@ export function openApiDocument(operations: readonly Operation[], serverUrl?: st
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
       schemas: {
-        Error: {
-          type: "object",
-          required: ["error"],
-          properties: {
-            error: {
-              type: "object",
-              required: ["code", "message"],
-              properties: {
-                code: { type: "string" },
-                message: { type: "string" },
-                issues: {
-                  type: "array",
-                  items: {
-                    type: "object",
-                    properties: { path: { type: "string" }, message: { type: "string" } },
-                  },
-                },
-              },
-            },
-          },
-        },
+        Error: schemaOf(ErrorBody, "output"),
       },
     },
     paths,

@@ -1,5 +1,4 @@
-import { type AgentOperationKey, agentOperations, type OperationInput } from "@omnara/contracts";
-import { OperationError } from "./operation-error.ts";
+import { type AgentOperationKey, agentOperations, OmnaraError, type OperationInput } from "@omnara/contracts";
 import type { ToolCall } from "./tool-context.ts";
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -28,7 +27,7 @@ async function callOnce<K extends AgentOperationKey>(
       path: issue.path.map(String).join("."),
       message: issue.message,
     }));
-    throw new OperationError("BAD_REQUEST", "Invalid arguments; see issues.", issues);
+    throw new OmnaraError("BAD_REQUEST", "Invalid arguments; see issues.", { issues });
   }
   return call.api[key](input, { signal: call.signal });
 }

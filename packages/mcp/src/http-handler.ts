@@ -3,8 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { AgentApi } from "@omnara/contracts";
-import { OperationError } from "./operation-error.ts";
+import { type AgentApi, OmnaraError } from "@omnara/contracts";
 import { invalidRequests } from "./request-validation.ts";
 import { createMcpServer, type McpServerOptions, waitRoundSeconds } from "./server.ts";
 
@@ -87,7 +86,7 @@ export function createMcpHttpHandler(options: McpHttpOptions): McpHttpHandler {
     };
     const apiFor = (caller: AuthInfo | undefined): AgentApi => {
       // Unreachable through handle(), which refuses requests without a valid key.
-      if (!caller) throw new OperationError("UNAUTHORIZED", "This MCP request carried no API key.");
+      if (!caller) throw new OmnaraError("UNAUTHORIZED", "This MCP request carried no API key.");
       return options.apiFor(caller);
     };
     const server = createMcpServer(apiFor, sessionOptions(req));

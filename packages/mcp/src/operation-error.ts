@@ -1,21 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type ErrorCode, type FieldIssue, isErrorCode } from "@omnara/contracts";
-
-/**
- * A failed operation as the MCP layer reports it. The in-process API throws it; the SDK's
- * errors carry the same `code`, `message` and `issues`, so both read the same way.
- */
-export class OperationError extends Error {
-  override name = "OperationError";
-
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly issues?: FieldIssue[],
-  ) {
-    super(message);
-  }
-}
+import { type FieldIssue, isErrorCode } from "@omnara/contracts";
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
 
@@ -24,7 +8,7 @@ const isIssue = (value: unknown): value is FieldIssue =>
 
 const issuesOf = (value: unknown): FieldIssue[] => (Array.isArray(value) ? value.filter(isIssue) : []);
 
-/** Reads code, message and field issues from our errors, the SDK's, or a tRPC client's (`data`). */
+/** Reads code, message and field issues from an `OmnaraError` or a tRPC client's error (`data`). */
 export function describeError(error: unknown): { code: string; message: string; issues: FieldIssue[] } {
   if (!isRecord(error)) return { code: "INTERNAL_SERVER_ERROR", message: String(error), issues: [] };
   const data = isRecord(error.data) ? error.data : {};

@@ -1,27 +1,19 @@
-import { errorCodes, type FieldIssue, isErrorCode } from "@omnara/contracts";
+import { ErrorData, errorCodes, type FieldIssue, isErrorCode } from "@omnara/contracts";
 import { isTRPCClientError } from "@trpc/client";
 import { z } from "zod";
 import {
   AuthenticationError,
+  type ErrorDetails,
   NetworkError,
   NotFoundError,
   OmnaraError,
   type OmnaraErrorCode,
-  type OmnaraErrorDetails,
   RateLimitError,
   ServerError,
   TimeoutError,
   ValidationError,
 } from "./errors.ts";
 import { NonJsonResponseError, parseRetryAfter } from "./transport.ts";
-
-/** The `data` our server's tRPC error formatter adds (packages/api/src/trpc.ts). */
-const ErrorData = z.object({
-  code: z.string(),
-  httpStatus: z.number().optional(),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  retryAfterSeconds: z.number().optional(),
-});
 
 const ResponseMeta = z.object({ response: z.instanceof(Response) });
 
@@ -36,7 +28,7 @@ const describeIssues = (issues: FieldIssue[] | undefined): string =>
   issues && issues.length > 0 ? ` (${issues.map((i) => `${i.path || "input"}: ${i.message}`).join("; ")})` : "";
 
 /** The right subclass for a code, with a message that says what to do next. */
-export function errorFor(code: OmnaraErrorCode, serverMessage: string, details: OmnaraErrorDetails): OmnaraError {
+export function errorFor(code: OmnaraErrorCode, serverMessage: string, details: ErrorDetails): OmnaraError {
   const op = details.operation ? `${details.operation}: ` : "";
   switch (code) {
     case "UNAUTHORIZED":

@@ -1,50 +1,10 @@
-import type { ErrorCode, FieldIssue } from "@omnara/contracts";
+import { type FieldIssue, OmnaraError, type OmnaraErrorCode, type OmnaraErrorDetails } from "@omnara/contracts";
 
-/** Codes of failures the SDK detects itself, beside the server's codes. */
-export type ClientErrorCode =
-  /** The server could not be reached, or the connection dropped before an answer. */
-  | "NETWORK_ERROR"
-  /** The server answered with something this SDK version does not understand. */
-  | "INVALID_RESPONSE"
-  /** The client was constructed without a usable apiKey or baseUrl. */
-  | "INVALID_CONFIG"
-  /** A call on a session after `end()` or after its signal aborted. */
-  | "SESSION_CLOSED"
-  /** The user ended the session (marked it completed or deleted it) while the agent waited. */
-  | "SESSION_ENDED";
+export { type ClientErrorCode, OmnaraError, type OmnaraErrorCode } from "@omnara/contracts";
 
-export type OmnaraErrorCode = ErrorCode | ClientErrorCode;
-
-export interface OmnaraErrorDetails {
-  /** HTTP status of the server's answer, when there was one. */
-  status?: number | undefined;
-  /** The agent operation that failed, e.g. `sendMessage`. */
-  operation?: string | undefined;
-  issues?: FieldIssue[] | undefined;
-  retryAfterMs?: number | undefined;
-  /** How many attempts were made before giving up (retries included). */
-  attempts?: number | undefined;
+export interface ErrorDetails extends OmnaraErrorDetails {
   /** For an `ask` that timed out: the question, to keep waiting with `session.requestInput(questionId)`. */
   questionId?: string | undefined;
-  cause?: unknown;
-}
-
-/** Every error the SDK throws. Switch on `code`, or use `instanceof` on a subclass. */
-export class OmnaraError extends Error {
-  override name = "OmnaraError";
-  readonly code: OmnaraErrorCode;
-  readonly status: number | undefined;
-  readonly operation: string | undefined;
-  /** How many attempts were made, when the SDK retried before giving up. */
-  attempts: number | undefined;
-
-  constructor(code: OmnaraErrorCode, message: string, details: OmnaraErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.status = details.status;
-    this.operation = details.operation;
-    this.attempts = details.attempts;
-  }
 }
 
 /** The API key is missing, wrong, expired or revoked (401), or may not do this (403). */
@@ -60,7 +20,7 @@ export class NotFoundError extends OmnaraError {
 /** The input was rejected; `issues` says which field and why. Fix the input: retrying won't help. */
 export class ValidationError extends OmnaraError {
   override name = "ValidationError";
-  readonly issues: FieldIssue[];
+  override readonly issues: FieldIssue[];
 
   constructor(code: OmnaraErrorCode, message: string, details: OmnaraErrorDetails = {}) {
     super(code, message, details);
@@ -71,13 +31,6 @@ export class ValidationError extends OmnaraError {
 /** Too many requests for this API key; retried automatically, thrown when retries ran out. */
 export class RateLimitError extends OmnaraError {
   override name = "RateLimitError";
-  /** When the server said to try again, in milliseconds. */
-  readonly retryAfterMs: number | undefined;
-
-  constructor(code: OmnaraErrorCode, message: string, details: OmnaraErrorDetails = {}) {
-    super(code, message, details);
-    this.retryAfterMs = details.retryAfterMs;
-  }
 }
 
 /** A deadline passed: `ask` got no reply within `timeoutMs`, or a request got no answer in time. */
@@ -86,7 +39,7 @@ export class TimeoutError extends OmnaraError {
   /** Set when an `ask` timed out: pass it to `session.requestInput` to keep waiting for that reply. */
   readonly questionId: string | undefined;
 
-  constructor(code: OmnaraErrorCode, message: string, details: OmnaraErrorDetails = {}) {
+  constructor(code: OmnaraErrorCode, message: string, details: ErrorDetails = {}) {
     super(code, message, details);
     this.questionId = details.questionId;
   }
@@ -108,7 +61,7 @@ export class SessionEndedError extends OmnaraError {
   /** The question that will not be answered. */
   readonly questionId: string | undefined;
 
-  constructor(code: OmnaraErrorCode, message: string, details: OmnaraErrorDetails = {}) {
+  constructor(code: OmnaraErrorCode, message: string, details: ErrorDetails = {}) {
     super(code, message, details);
     this.questionId = details.questionId;
   }

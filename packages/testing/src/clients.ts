@@ -1,4 +1,5 @@
 import type { AgentRouter, PublicRouter, UserRouter } from "@omnara/api";
+import type { ErrorBody } from "@omnara/contracts";
 import { createTRPCClient, httpLink } from "@trpc/client";
 
 const headers = (token: string | undefined): Record<string, string> =>
@@ -20,9 +21,7 @@ export interface RestResponse {
   status: number;
   headers: Headers;
   // The body is whatever the server sent; tests assert on its fields.
-  body: Record<string, unknown> & {
-    error?: { code: string; message: string; issues?: { path: string; message: string }[] };
-  };
+  body: Record<string, unknown> & Partial<ErrorBody>;
 }
 
 /** A plain JSON call to the REST API, as curl, Python or n8n would make it. */

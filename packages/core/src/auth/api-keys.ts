@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { limits, type OperationArgs, type OperationOutput, type userOperations } from "@omnara/contracts";
+import { limits, OmnaraError, type OperationArgs, type OperationOutput, type userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
-import { DomainError, notFound } from "../domain-error.ts";
+import { notFound } from "../not-found.ts";
 import { iso, isoOrNull } from "../serialize.ts";
 import { announceRevoked } from "./revocation.ts";
 import { hashToken, signToken, verifyToken } from "./tokens.ts";
@@ -38,7 +38,7 @@ export async function createApiKey(
     .from(apiKeys)
     .where(and(eq(apiKeys.userId, caller.userId), isNull(apiKeys.revokedAt)));
   if ((active?.n ?? 0) >= limits.maxActiveApiKeys) {
-    throw new DomainError(
+    throw new OmnaraError(
       "CONFLICT",
       `You have ${limits.maxActiveApiKeys} active API keys; revoke one before creating another.`,
     );
@@ -50,7 +50,7 @@ export async function createApiKey(
     .insert(apiKeys)
     .values({ id, userId: caller.userId, name: input.name, tokenHash: hashToken(token), createdAt: now, expiresAt })
     .returning();
-  if (!row) throw new DomainError("INTERNAL_SERVER_ERROR", "The API key could not be stored.");
+  if (!row) throw new OmnaraError("INTERNAL_SERVER_ERROR", "The API key could not be stored.");
   return { ...toApiKeyInfo(row, now), api_key: token };
 }
 

@@ -1,9 +1,14 @@
 import { randomBytes, randomInt } from "node:crypto";
-import type { OperationArgs, OperationOutput, publicOperations, userOperations } from "@omnara/contracts";
+import {
+  OmnaraError,
+  type OperationArgs,
+  type OperationOutput,
+  type publicOperations,
+  type userOperations,
+} from "@omnara/contracts";
 import { type BusEvent, schema } from "@omnara/db";
 import { and, eq, gt } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
-import { DomainError } from "../domain-error.ts";
 import { iso } from "../serialize.ts";
 import { waitForEvent } from "../wait-for-event.ts";
 import { createApiKey } from "./api-keys.ts";
@@ -66,7 +71,7 @@ async function findByUserCode(deps: CoreDeps, userCode: string): Promise<Row> {
     .from(cliLogins)
     .where(eq(cliLogins.userCodeHash, hashToken(userCode)));
   if (!row)
-    throw new DomainError(
+    throw new OmnaraError(
       "NOT_FOUND",
       "No sign-in has this code. Check the code your terminal shows, or run `omnara login` again.",
     );
@@ -102,7 +107,7 @@ export async function confirmCliLogin(
   if (!decided) {
     const existing = await findByUserCode(deps, input.user_code);
     const status = statusOf(existing, now);
-    throw new DomainError(
+    throw new OmnaraError(
       "CONFLICT",
       status === "expired"
         ? "This code has expired. Run `omnara login` again for a new one."
@@ -129,7 +134,7 @@ export async function pollCliLogin(
 ): Promise<PollOutput> {
   const deviceCodeHash = hashToken(input.device_code);
   const [initial] = await deps.db.select().from(cliLogins).where(eq(cliLogins.deviceCodeHash, deviceCodeHash));
-  if (!initial) throw new DomainError("NOT_FOUND", "Unknown or already used device code. Run `omnara login` again.");
+  if (!initial) throw new OmnaraError("NOT_FOUND", "Unknown or already used device code. Run `omnara login` again.");
 
   const deadline = Math.min(Date.now() + input.timeout_seconds * 1000, initial.expiresAt.getTime());
   const outcome = await waitForEvent({
@@ -139,7 +144,7 @@ export async function pollCliLogin(
     check: async () => {
       const [row] = await deps.db.select().from(cliLogins).where(eq(cliLogins.id, initial.id));
       if (!row || row.status === "CONSUMED") {
-        throw new DomainError("NOT_FOUND", "This sign-in has already handed out its key. Run `omnara login` again.");
+        throw new OmnaraError("NOT_FOUND", "This sign-in has already handed out its key. Run `omnara login` again.");
       }
       const status = statusOf(row, deps.now());
       if (status === "approved") return consume(deps, row);
@@ -159,7 +164,7 @@ async function consume(deps: CoreDeps, row: Row): Promise<PollOutput> {
     .where(and(eq(cliLogins.id, row.id), eq(cliLogins.status, "APPROVED")))
     .returning();
   if (!claimed?.userId)
-    throw new DomainError("NOT_FOUND", "This sign-in has already handed out its key. Run `omnara login` again.");
+    throw new OmnaraError("NOT_FOUND", "This sign-in has already handed out its key. Run `omnara login` again.");
   const key = await createApiKey(
     deps,
     { userId: claimed.userId },

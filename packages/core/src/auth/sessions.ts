@@ -1,9 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { OperationArgs, OperationOutput, publicOperations, userOperations } from "@omnara/contracts";
+import {
+  OmnaraError,
+  type OperationArgs,
+  type OperationOutput,
+  type publicOperations,
+  type userOperations,
+} from "@omnara/contracts";
 import { schema } from "@omnara/db";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
-import { DomainError } from "../domain-error.ts";
 import { iso } from "../serialize.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { announceRevoked } from "./revocation.ts";
@@ -49,7 +54,7 @@ export async function signUp(
   options: { allowSignup: boolean },
 ): Promise<Session> {
   if (!options.allowSignup) {
-    throw new DomainError("FORBIDDEN", "Sign-up is turned off on this server; ask its admin for an account.");
+    throw new OmnaraError("FORBIDDEN", "Sign-up is turned off on this server; ask its admin for an account.");
   }
   const email = input.email.toLowerCase();
   const passwordHash = await hashPassword(input.password);
@@ -58,7 +63,7 @@ export async function signUp(
     .values({ email, passwordHash, displayName: input.display_name ?? null })
     .onConflictDoNothing({ target: users.email })
     .returning();
-  if (!user) throw new DomainError("CONFLICT", "An account with this email exists; sign in instead.");
+  if (!user) throw new OmnaraError("CONFLICT", "An account with this email exists; sign in instead.");
   return openSession(deps, user);
 }
 
@@ -69,7 +74,7 @@ export async function signIn(deps: CoreDeps, input: OperationArgs<typeof publicO
   const stored = user?.passwordHash ?? (await decoyHash());
   const verified = await verifyPassword(input.password, stored);
   const ok = Boolean(user?.passwordHash) && verified;
-  if (!user || !ok) throw new DomainError("UNAUTHORIZED", "Wrong email or password.");
+  if (!user || !ok) throw new OmnaraError("UNAUTHORIZED", "Wrong email or password.");
   return openSession(deps, user);
 }
 
@@ -85,7 +90,7 @@ export async function signOut(deps: CoreDeps, token: string): Promise<{ success:
 
 export async function me(deps: CoreDeps, caller: Caller): Promise<UserProfile> {
   const [user] = await deps.db.select().from(users).where(eq(users.id, caller.userId));
-  if (!user) throw new DomainError("UNAUTHORIZED", "This account no longer exists.");
+  if (!user) throw new OmnaraError("UNAUTHORIZED", "This account no longer exists.");
   return toUserProfile(user);
 }
 

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
+import { type agentOperations, OmnaraError, type OperationArgs, type OperationOutput } from "@omnara/contracts";
 import { schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
-import { DomainError } from "../domain-error.ts";
 import { recordFeed } from "../events/feed.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
 import { ensureAgentType } from "./owned-instance.ts";
@@ -33,7 +32,7 @@ export async function registerInstance(
       })
       .onConflictDoNothing({ target: agentInstances.id })
       .returning();
-    if (!inserted) throw new DomainError("CONFLICT", `Agent instance ${id} is already registered.`);
+    if (!inserted) throw new OmnaraError("CONFLICT", `Agent instance ${id} is already registered.`);
     await recordFeed(tx, [{ type: "instance", userId: caller.userId, agentInstanceId: id, status: inserted.status }]);
     return { ...inserted, agentTypeName: agentType.name };
   });
@@ -107,7 +106,7 @@ export async function endSession(
 
 export async function verifyKey(deps: CoreDeps, caller: AgentCaller): Promise<OperationOutput<Op["verifyKey"]>> {
   const [user] = await deps.db.select().from(schema.users).where(eq(schema.users.id, caller.userId));
-  if (!user) throw new DomainError("UNAUTHORIZED", "The account of this API key no longer exists.");
+  if (!user) throw new OmnaraError("UNAUTHORIZED", "The account of this API key no longer exists.");
   return {
     success: true,
     user_id: user.id,

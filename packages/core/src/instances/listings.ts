@@ -2,7 +2,7 @@ import type { AgentInstance, OperationArgs, OperationOutput, userOperations } fr
 import { schema } from "@omnara/db";
 import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
-import { notFound } from "../domain-error.ts";
+import { notFound } from "../not-found.ts";
 import { toInstance } from "../serialize.ts";
 
 const { agentInstances, agentTypes } = schema;

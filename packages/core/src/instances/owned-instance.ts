@@ -1,7 +1,7 @@
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, eq, ne } from "drizzle-orm";
-import { notFound } from "../domain-error.ts";
+import { notFound } from "../not-found.ts";
 
 const { agentInstances, agentTypes } = schema;
 export type InstanceRow = typeof agentInstances.$inferSelect;

@@ -1,10 +1,10 @@
-import type { InstanceStatus } from "@omnara/contracts";
+import { type InstanceStatus, OmnaraError } from "@omnara/contracts";
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, eq } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
-import { DomainError, notFound } from "../domain-error.ts";
 import { recordFeed } from "../events/feed.ts";
+import { notFound } from "../not-found.ts";
 import type { InstanceRow } from "./owned-instance.ts";
 
 const { agentInstances } = schema;
@@ -109,12 +109,12 @@ export const transitions: Record<InstanceStatus, Record<InstanceEvent, Outcome>>
 export const isEnded = (status: InstanceStatus): boolean =>
   status === "COMPLETED" || status === "FAILED" || status === "DELETED";
 
-/** The status after `event`, or the DomainError that refuses it. */
+/** The status after `event`, or the OmnaraError that refuses it. */
 export function nextStatus(from: InstanceStatus, event: InstanceEvent, instanceId: string): InstanceStatus {
   const outcome = transitions[from][event];
   if (typeof outcome === "string") return outcome;
   if (outcome.reject === "NOT_FOUND") throw notFound(`Agent instance ${instanceId}`);
-  throw new DomainError(
+  throw new OmnaraError(
     "CONFLICT",
     `Agent instance ${instanceId} is ${from}: it takes no more questions. Start a new session to ask the user.`,
   );

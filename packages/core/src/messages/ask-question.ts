@@ -1,6 +1,5 @@
-import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
+import { type agentOperations, OmnaraError, type OperationArgs, type OperationOutput } from "@omnara/contracts";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
-import { DomainError } from "../domain-error.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { findMessage } from "./queries.ts";
 import { sendMessage } from "./send-message.ts";
@@ -22,9 +21,9 @@ async function questionId(deps: CoreDeps, caller: AgentCaller, input: OperationA
   const instance = await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
   const question = await findMessage(deps.db, input.question_id);
   if (!question || question.agentInstanceId !== instance.id || question.senderType !== "AGENT") {
-    throw new DomainError("NOT_FOUND", `Question ${input.question_id} was not found in this agent instance.`, [
-      { path: "question_id", message: "not a question of this agent instance" },
-    ]);
+    throw new OmnaraError("NOT_FOUND", `Question ${input.question_id} was not found in this agent instance.`, {
+      issues: [{ path: "question_id", message: "not a question of this agent instance" }],
+    });
   }
   return question.id;
 }

@@ -3,8 +3,8 @@ import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
-import { notFound } from "../domain-error.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
+import { notFound } from "../not-found.ts";
 import { toMessage } from "../serialize.ts";
 import { findMessage } from "./queries.ts";
 

@@ -1,7 +1,7 @@
+import { OmnaraError } from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, asc, eq, gt } from "drizzle-orm";
-import { DomainError } from "../domain-error.ts";
 import { findMessage } from "./queries.ts";
 
 const { messages } = schema;
@@ -20,7 +20,7 @@ const quote = (text: string): string => {
 export async function assertQuestionOpen(tx: Db, instanceId: string, questionId: string): Promise<void> {
   const question = await findMessage(tx, questionId);
   if (!question || question.agentInstanceId !== instanceId || question.senderType !== "AGENT") {
-    throw new DomainError("NOT_FOUND", `Question ${questionId} was not found on this instance.`);
+    throw new OmnaraError("NOT_FOUND", `Question ${questionId} was not found on this instance.`);
   }
   const [next] = await tx
     .select()
@@ -29,7 +29,7 @@ export async function assertQuestionOpen(tx: Db, instanceId: string, questionId:
     .orderBy(asc(messages.seq))
     .limit(1);
   if (!question.requiresUserInput && !next) {
-    throw new DomainError("CONFLICT", "This message is not a question; reply without question_id.");
+    throw new OmnaraError("CONFLICT", "This message is not a question; reply without question_id.");
   }
   if (!next) return;
   const kind = next.messageMetadata?.kind;
@@ -39,5 +39,5 @@ export async function assertQuestionOpen(tx: Db, instanceId: string, questionId:
       : kind === "answered_in_terminal"
         ? `Already ${quote(next.content).replace(/^Answered/, "answered")}`
         : `This question is closed: the agent has moved on (${quote(next.content)})`;
-  throw new DomainError("CONFLICT", answered);
+  throw new OmnaraError("CONFLICT", answered);
 }

@@ -1,12 +1,12 @@
-import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
+import { type agentOperations, OmnaraError, type OperationArgs, type OperationOutput } from "@omnara/contracts";
 import type { BusEvent } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
-import { DomainError, notFound } from "../domain-error.ts";
 import { recordFeed } from "../events/feed.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { applyInstanceEvent } from "../instances/status-machine.ts";
+import { notFound } from "../not-found.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
 import { advanceCursor, lastOf } from "./mark-read.ts";
@@ -23,7 +23,7 @@ export async function requestInput(deps: CoreDeps, caller: AgentCaller, input: I
     if (!message) throw notFound(`Message ${input.message_id}`);
     const instance = await loadOwnedInstance(tx, caller.userId, message.agentInstanceId, { forUpdate: true });
     if (message.senderType !== "AGENT") {
-      throw new DomainError("BAD_REQUEST", "Only an agent message can be turned into a question.");
+      throw new OmnaraError("BAD_REQUEST", "Only an agent message can be turned into a question.");
     }
     // Asking again (a retried request, or an earlier ask) changes nothing and answers the same.
     const alreadyAsked = message.requiresUserInput;

@@ -1,12 +1,12 @@
-import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
+import { type agentOperations, OmnaraError, type OperationArgs, type OperationOutput } from "@omnara/contracts";
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, eq, sql } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
-import { DomainError, notFound } from "../domain-error.ts";
 import { recordFeed } from "../events/feed.ts";
 import { ensureAgentType, type InstanceRow } from "../instances/owned-instance.ts";
 import { applyInstanceEvent } from "../instances/status-machine.ts";
+import { notFound } from "../not-found.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
 import { normalizeGitDiff } from "./git-diff.ts";
@@ -35,9 +35,9 @@ export async function lockOrCreateInstance(
   let created = false;
   if (!instance) {
     if (!create.agentType) {
-      throw new DomainError("BAD_REQUEST", "agent_type is required on the first message of a new agent_instance_id.", [
-        { path: "agent_type", message: "required when creating an instance" },
-      ]);
+      throw new OmnaraError("BAD_REQUEST", "agent_type is required on the first message of a new agent_instance_id.", {
+        issues: [{ path: "agent_type", message: "required when creating an instance" }],
+      });
     }
     const agentType = await ensureAgentType(tx, caller.userId, create.agentType);
     const inserted = await tx

@@ -1,9 +1,9 @@
 import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
-import { notFound } from "../domain-error.ts";
 import { instanceStatusOf, loadOwnedInstance } from "../instances/owned-instance.ts";
 import { beatWhileWaiting } from "../instances/presence.ts";
 import { isEnded } from "../instances/status-machine.ts";
+import { notFound } from "../not-found.ts";
 import { toMessage } from "../serialize.ts";
 import { waitForEvent } from "../wait-for-event.ts";
 import { advanceCursor, lastOf } from "./mark-read.ts";

@@ -1,8 +1,14 @@
-import type { NotificationDevice, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
+import {
+  type NotificationDevice,
+  OmnaraError,
+  type OperationArgs,
+  type OperationOutput,
+  type userOperations,
+} from "@omnara/contracts";
 import { schema } from "@omnara/db";
 import { and, desc, eq } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
-import { DomainError, notFound } from "../domain-error.ts";
+import { notFound } from "../not-found.ts";
 import { iso, isoOrNull } from "../serialize.ts";
 
 const { notificationDevices } = schema;
@@ -30,7 +36,7 @@ export async function registerNotificationDevice(
 ): Promise<OperationOutput<Op["registerNotificationDevice"]>> {
   const token = input.channel === "web_push" ? input.subscription?.endpoint : input.token;
   // The contract's refinement guarantees these; the check keeps the types honest.
-  if (!token) throw new DomainError("BAD_REQUEST", "Send token (APNs, FCM) or subscription (Web Push).");
+  if (!token) throw new OmnaraError("BAD_REQUEST", "Send token (APNs, FCM) or subscription (Web Push).");
   const webPushKeys = input.channel === "web_push" ? (input.subscription?.keys ?? null) : null;
   const values = { userId: caller.userId, channel: input.channel, token, webPushKeys, name: input.name ?? null };
   // The token identifies the device: re-registering (after an app reinstall or a sign-in as

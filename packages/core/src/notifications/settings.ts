@@ -1,9 +1,14 @@
-import type { NotificationSettings, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
+import {
+  type NotificationSettings,
+  OmnaraError,
+  type OperationArgs,
+  type OperationOutput,
+  type userOperations,
+} from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
-import { DomainError } from "../domain-error.ts";
 
 const { notificationSettings, notificationCapabilities, users } = schema;
 type Op = typeof userOperations;
@@ -29,7 +34,7 @@ async function present(
   dedupe: number,
 ): Promise<NotificationSettings> {
   const [user] = await deps.db.select({ email: users.email }).from(users).where(eq(users.id, caller.userId));
-  if (!user) throw new DomainError("UNAUTHORIZED", "This account no longer exists.");
+  if (!user) throw new OmnaraError("UNAUTHORIZED", "This account no longer exists.");
   const caps = await capabilities(deps.db);
   return {
     push_enabled: values.pushEnabled,
