@@ -1,4 +1,4 @@
-import type { Operation } from "@omnara/contracts";
+import { type Operation, procedurePath } from "@omnara/contracts";
 import { callTRPCProcedure } from "@trpc/server";
 import type { Context } from "./context.ts";
 import { appRouter } from "./root.ts";
@@ -10,7 +10,7 @@ import { appRouter } from "./root.ts";
 export function callOperation(ctx: Context, op: Operation, input: unknown, signal?: AbortSignal): Promise<unknown> {
   return callTRPCProcedure({
     router: appRouter,
-    path: `${op.audience}.${op.id}`,
+    path: procedurePath(op),
     getRawInput: async () => input,
     ctx,
     type: op.kind,

@@ -1,4 +1,4 @@
-import type { AgentOperations, PublicOperations, UserOperations } from "@omnara/contracts";
+import type { AgentOperations, PublicOperations, UserOperations, V1Operations } from "@omnara/contracts";
 import type { HandlersFor } from "./from-contract.ts";
 import type { agentProcedure, publicProcedure, userProcedure } from "./trpc.ts";
 
@@ -6,3 +6,4 @@ import type { agentProcedure, publicProcedure, userProcedure } from "./trpc.ts";
 export type AgentHandlers = HandlersFor<typeof agentProcedure, AgentOperations>;
 export type UserHandlers = HandlersFor<typeof userProcedure, UserOperations>;
 export type PublicHandlers = HandlersFor<typeof publicProcedure, PublicOperations>;
+export type V1Handlers = HandlersFor<typeof agentProcedure, V1Operations>;

@@ -5,4 +5,5 @@ export { type AgentRouter, type AppRouter, appRouter, type PublicRouter, type Us
 export { agentRouter } from "./routers/agent/index.ts";
 export { publicRouter } from "./routers/public/index.ts";
 export { userRouter } from "./routers/user/index.ts";
+export { v1Router } from "./routers/v1/index.ts";
 export { createCallerFactory } from "./trpc.ts";

@@ -24,3 +24,5 @@ export { userOperations } from "./user/index.ts";
 export { AgentTypeOverview } from "./user/list-agent-types.ts";
 export { WebPushSubscription } from "./user/notification-devices.ts";
 export { NotificationSettings } from "./user/notification-settings.ts";
+export { v1Operations } from "./v1/index.ts";
+export * from "./v1/schemas.ts";

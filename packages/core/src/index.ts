@@ -11,8 +11,10 @@ export {
   type UserAuthenticator,
   type UserProfile,
 } from "./auth/sessions.ts";
+export { claimedAudience } from "./auth/tokens.ts";
 export type { AgentCaller, Caller, CoreDeps } from "./deps.ts";
 export { events, REPLAY_BOUND, type StreamedEvent } from "./events/user-events.ts";
+export { endInstance, readInstance } from "./instances/agent-access.ts";
 export { endSession, heartbeat, registerInstance, verifyKey } from "./instances/lifecycle.ts";
 export { getSummary, listAgentTypes, listInstances } from "./instances/listings.ts";
 export {

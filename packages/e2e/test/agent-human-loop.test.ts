@@ -51,7 +51,8 @@ describeEachDatabase("the agent ↔ human loop", (kind) => {
 
     const after = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     expect(after.status).toBe("ACTIVE");
-    expect(after.last_read_message_id).toBe(reply.id);
+    // The wait delivered the reply; the agent's next message acknowledges it (read-cursor.ts).
+    expect(after.last_read_message_id).toBe(question.message_id);
     const summary = await alice.user.getSummary.query({});
     expect(summary).toMatchObject({ total_instances: 2, active_instances: 2, awaiting_input_instances: 0 });
   });
@@ -123,7 +124,8 @@ describeEachDatabase("the agent ↔ human loop", (kind) => {
     const pending = await rest(server.url, "GET", `/api/v1/messages/pending?agent_instance_id=${id}`, {
       token: apiKey,
     });
-    expect(pending.body).toMatchObject({ status: "ok", messages: [] });
+    // Without a held cursor it is a peek: the delivered reply is pending until acknowledged.
+    expect(pending.body).toMatchObject({ status: "ok", messages: [{ content: "approved" }] });
 
     const hb = await rest(server.url, "POST", `/api/v1/agents/instances/${id}/heartbeat`, { token: apiKey });
     expect(hb.body).toMatchObject({ agent_instance_id: id });

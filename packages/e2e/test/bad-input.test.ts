@@ -15,7 +15,7 @@ describeEachDatabase("bad input gets a clear error and changes nothing", (kind) 
   const send = (body: unknown) => rest(server.url, "POST", "/api/v1/messages/agent", { token: agent.apiKey, body });
 
   test("an invalid body is a 400 naming each bad field, with no stack trace", async () => {
-    const res = await send({ agent_instance_id: "not-a-uuid", content: "", requires_user_input: "yes" });
+    const res = await send({ agent_instance_id: "not-a-uuid", content: 42, requires_user_input: "yes" });
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe("BAD_REQUEST");
     const paths = res.body.error?.issues?.map((i) => i.path).sort();

@@ -61,7 +61,7 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
     expect(again.queued_user_messages).toEqual([]);
   });
 
-  test("pending: a reader with an outdated cursor gets stale, so a reply is consumed once", async () => {
+  test("pending: replies stay pending until acknowledged; then an outdated cursor gets stale", async () => {
     const id = randomUUID();
     const sent = await a.agent.sendMessage.mutate({
       agent_instance_id: id,
@@ -70,18 +70,36 @@ describeEachDatabase("messages, the read cursor and the status machine", (kind) 
       requires_user_input: true,
     });
     const reply = await a.user.reply.mutate({ agent_instance_id: id, content: "answer" });
-    const first = await a.agent.getPendingMessages.query({
-      agent_instance_id: id,
-      last_read_message_id: sent.message_id,
-    });
+    const read = () =>
+      a.agent.getPendingMessages.query({ agent_instance_id: id, last_read_message_id: sent.message_id });
+    const first = await read();
     expect(first).toMatchObject({ status: "ok", messages: [{ id: reply.id }] });
-    const second = await a.agent.getPendingMessages.query({
-      agent_instance_id: id,
-      last_read_message_id: sent.message_id,
-    });
-    expect(second).toEqual({ agent_instance_id: id, messages: [], status: "stale" });
+    // A reader that lost the answer reads again with the cursor it held and gets it again.
+    expect(await read()).toMatchObject({ status: "ok", messages: [{ id: reply.id }] });
+    // Holding the delivered reply acknowledges it: the cursor moves there.
     const current = await a.agent.getPendingMessages.query({ agent_instance_id: id, last_read_message_id: reply.id });
     expect(current).toEqual({ agent_instance_id: id, messages: [], status: "ok" });
+    expect(await read()).toEqual({ agent_instance_id: id, messages: [], status: "stale" });
+  });
+
+  test("pending: the agent's next message acknowledges delivered replies and does not queue them again", async () => {
+    const id = randomUUID();
+    const sent = await a.agent.sendMessage.mutate({
+      agent_instance_id: id,
+      agent_type: "x",
+      content: "q",
+      requires_user_input: true,
+    });
+    await a.user.reply.mutate({ agent_instance_id: id, content: "answer" });
+    await a.agent.getPendingMessages.query({ agent_instance_id: id, last_read_message_id: sent.message_id });
+    await a.user.reply.mutate({ agent_instance_id: id, content: "and one more" });
+    const next = await a.agent.sendMessage.mutate({ agent_instance_id: id, content: "carrying on" });
+    expect(next.queued_user_messages.map((m) => m.content)).toEqual(["and one more"]);
+    const old = await a.agent.getPendingMessages.query({
+      agent_instance_id: id,
+      last_read_message_id: sent.message_id,
+    });
+    expect(old.status).toBe("stale");
   });
 
   test("request-input turns a step into a question, or returns replies already there", async () => {

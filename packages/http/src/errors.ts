@@ -11,7 +11,12 @@ export function sendError(
   message: string,
   extra: Partial<ErrorBody["error"]> = {},
 ): void {
-  const body: ErrorBody = { error: { code, message, ...extra }, detail: message };
+  // `detail` is what Omnara v1 clients show: for invalid input, each field and why.
+  const detail =
+    extra.issues?.length && message === "Invalid input; see issues."
+      ? extra.issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; ")
+      : message;
+  const body: ErrorBody = { error: { code, message, ...extra }, detail };
   res.status(httpStatusOf(code)).json(body);
 }
 

@@ -67,7 +67,13 @@ export function openApiDocument(operations: readonly Operation[], serverUrl?: st
   for (const op of operations) {
     if (!op.rest) continue;
     const entry = paths[op.rest.path] ?? {};
-    entry[op.rest.method.toLowerCase()] = operationObject(op, op.rest);
+    const method = op.rest.method.toLowerCase();
+    const existing = entry[method];
+    // OpenAPI has one operation per path and method; the v1 operation an agent key gets on a
+    // path users also call is described beside the user's.
+    entry[method] = existing
+      ? { ...existing, "x-agent-key-operation": operationObject(op, op.rest) }
+      : operationObject(op, op.rest);
     paths[op.rest.path] = entry;
   }
   return {

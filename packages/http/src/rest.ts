@@ -1,5 +1,6 @@
-import { type Context, callOperation } from "@omnara/api";
+import { bearerToken, type Context, callOperation } from "@omnara/api";
 import type { Operation } from "@omnara/contracts";
+import { claimedAudience } from "@omnara/core";
 import { type Request, type Response, Router } from "express";
 import { sendThrown } from "./errors.ts";
 
@@ -16,6 +17,30 @@ function restInput(req: Request): Record<string, unknown> {
   return { ...query, ...body, ...req.params };
 }
 
+type Method = "get" | "post" | "put" | "patch" | "delete";
+
+/** Operations by route. A route has one operation per audience (v1 shares a few with users). */
+function routes(operations: readonly Operation[]): Map<string, Operation[]> {
+  const byRoute = new Map<string, Operation[]>();
+  for (const op of operations) {
+    if (!op.rest) continue;
+    const key = `${op.rest.method} ${op.rest.path}`;
+    byRoute.set(key, [...(byRoute.get(key) ?? []), op]);
+  }
+  return byRoute;
+}
+
+/**
+ * The operation a request means: the one for the kind of token it carries (an agent key or a
+ * user session), else the first; that operation's own auth then accepts or refuses the token.
+ */
+function pick(candidates: readonly Operation[], req: Request): Operation | undefined {
+  if (candidates.length === 1) return candidates[0];
+  const token = bearerToken(req.headers.authorization);
+  const audience = token ? claimedAudience(token) : undefined;
+  return candidates.find((op) => op.audience === audience) ?? candidates[0];
+}
+
 /**
  * The REST API, generated from the contracts: one route per operation with a `rest` binding,
  * each running the operation's tRPC procedure so auth, limits and validation are the same.
@@ -26,17 +51,19 @@ export function createRestRouter(
   log: (error: unknown) => void,
 ): Router {
   const router = Router();
-  for (const op of operations) {
-    const binding = op.rest;
+  for (const candidates of routes(operations).values()) {
+    const binding = candidates[0]?.rest;
     if (!binding) continue;
-    const method = binding.method.toLowerCase() as "get" | "post" | "put" | "patch" | "delete";
+    const method = binding.method.toLowerCase() as Method;
     router[method](expressPath(binding.path), async (req: Request, res: Response) => {
+      const op = pick(candidates, req);
+      if (!op) return;
       // A long wait ends when the client goes away, instead of holding a listener.
       const abort = new AbortController();
       res.on("close", () => abort.abort());
       try {
         const output = await callOperation(createContext(req), op, restInput(req), abort.signal);
-        res.status(binding.status ?? 200).json(output);
+        res.status(op.rest?.status ?? 200).json(output);
       } catch (error) {
         if (!res.headersSent && !res.destroyed) sendThrown(res, error, log);
       }

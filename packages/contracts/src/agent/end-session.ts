@@ -17,7 +17,6 @@ export const endSession = defineOperation({
     agent_instance_id: Uuid,
     final_status: z.enum(["COMPLETED", "FAILED", "DISCONNECTED"]),
   }),
-  rest: { method: "POST", path: "/api/v1/sessions/end" },
   mcp: { tool: "end_session" },
   retry: "safe",
 });

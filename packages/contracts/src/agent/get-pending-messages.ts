@@ -17,6 +17,5 @@ export const getPendingMessages = defineOperation({
     messages: z.array(Message),
     status: PendingStatus,
   }),
-  rest: { method: "GET", path: "/api/v1/messages/pending" },
   retry: "safe",
 });

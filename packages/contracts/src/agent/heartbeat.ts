@@ -10,6 +10,5 @@ export const heartbeat = defineOperation({
     "Tell the server the agent's process is alive. Send one every 30 seconds while a session is open; an instance without a heartbeat for 60 seconds shows as offline.",
   input: z.object({ agent_instance_id: Uuid }),
   output: z.object({ agent_instance_id: Uuid, last_heartbeat_at: IsoDateTime }),
-  rest: { method: "POST", path: "/api/v1/agents/instances/{agent_instance_id}/heartbeat" },
   retry: "safe",
 });

@@ -23,6 +23,5 @@ export const registerInstance = defineOperation({
     name: z.string().nullable(),
     instance_metadata: Metadata.nullable(),
   }),
-  rest: { method: "POST", path: "/api/v1/agent-instances", status: 201 },
   retry: "safe",
 });

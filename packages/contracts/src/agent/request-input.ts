@@ -16,6 +16,5 @@ export const requestInput = defineOperation({
     messages: z.array(Message),
     status: PendingStatus,
   }),
-  rest: { method: "PATCH", path: "/api/v1/messages/{message_id}/request-input" },
   retry: "safe",
 });

@@ -27,7 +27,6 @@ export const sendMessage = defineOperation({
     message_id: Uuid,
     queued_user_messages: z.array(Message),
   }),
-  rest: { method: "POST", path: "/api/v1/messages/agent" },
   // Clients choose the idempotency_key once per call, so a repeat stores one message.
   retry: "safe",
 });

@@ -15,7 +15,6 @@ export const sendUserMessage = defineOperation({
     idempotency_key: IdempotencyKey.optional(),
   }),
   output: z.object({ success: z.literal(true), message_id: Uuid, marked_as_read: z.boolean() }),
-  rest: { method: "POST", path: "/api/v1/messages/user" },
   // Clients choose the idempotency_key once per call, so a repeat stores one message.
   retry: "safe",
 });

@@ -15,6 +15,5 @@ export const verifyKey = defineOperation({
     display_name: z.string().nullable(),
     message: z.string(),
   }),
-  rest: { method: "GET", path: "/api/v1/auth/verify" },
   retry: "safe",
 });

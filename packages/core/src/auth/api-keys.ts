@@ -6,10 +6,10 @@ import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { iso, isoOrNull } from "../serialize.ts";
 import { announceRevoked } from "./revocation.ts";
-import { hashToken, signToken, verifyToken } from "./tokens.ts";
+import { hashToken, signToken, tokenAudiences, verifyToken } from "./tokens.ts";
 
 const { apiKeys } = schema;
-const AUDIENCE = "omnara:agent";
+const AUDIENCE = tokenAudiences.agent;
 const DAY_MS = 86_400_000;
 // last_used_at is a hint for humans; writing it on every call would double the write load.
 const LAST_USED_RESOLUTION_MS = 60_000;

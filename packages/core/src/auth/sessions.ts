@@ -12,10 +12,10 @@ import type { Caller, CoreDeps } from "../deps.ts";
 import { iso } from "../serialize.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { announceRevoked } from "./revocation.ts";
-import { hashToken, signToken, verifyToken } from "./tokens.ts";
+import { hashToken, signToken, tokenAudiences, verifyToken } from "./tokens.ts";
 
 const { users, userSessions } = schema;
-const AUDIENCE = "omnara:user";
+const AUDIENCE = tokenAudiences.user;
 const SESSION_TTL_MS = 30 * 86_400_000;
 
 type Session = OperationOutput<typeof publicOperations.signIn>;

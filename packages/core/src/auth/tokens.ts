@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
-import { jwtVerify, SignJWT } from "jose";
+import { decodeJwt, jwtVerify, SignJWT } from "jose";
+
+/** The `aud` claim of each kind of bearer token. */
+export const tokenAudiences = { agent: "omnara:agent", user: "omnara:user" } as const;
 
 /** Stored in place of a token: a leaked table yields no usable credentials. */
 export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
@@ -37,6 +40,23 @@ export async function verifyToken(
     const { payload } = await jwtVerify(token, secret, { algorithms: ["HS256"], audience });
     if (typeof payload.sub !== "string" || typeof payload.jti !== "string") return undefined;
     return { sub: payload.sub, jti: payload.jti };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Which kind of credential a bearer token claims to be, read without verifying it: only to
+ * pick between two operations on one REST path (v1 lets agents and users share some). The
+ * chosen operation then verifies the token as usual.
+ */
+export function claimedAudience(token: string): "agent" | "user" | undefined {
+  try {
+    const { aud } = decodeJwt(token);
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    if (audiences.includes(tokenAudiences.agent)) return "agent";
+    if (audiences.includes(tokenAudiences.user)) return "user";
+    return undefined;
   } catch {
     return undefined;
   }

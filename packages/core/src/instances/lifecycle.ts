@@ -32,7 +32,8 @@ export async function registerInstance(
       })
       .onConflictDoNothing({ target: agentInstances.id })
       .returning();
-    if (!inserted) throw new OmnaraError("CONFLICT", `Agent instance ${id} is already registered.`);
+    // Omnara v1's words: its SDK falls back to reading the instance on this 409.
+    if (!inserted) throw new OmnaraError("CONFLICT", "Agent instance already exists");
     await recordFeed(tx, [{ type: "instance", userId: caller.userId, agentInstanceId: id, status: inserted.status }]);
     return { ...inserted, agentTypeName: agentType.name };
   });
@@ -112,6 +113,6 @@ export async function verifyKey(deps: CoreDeps, caller: AgentCaller): Promise<Op
     user_id: user.id,
     email: user.email,
     display_name: user.displayName,
-    message: "API key is valid.",
+    message: "Authentication successful",
   };
 }

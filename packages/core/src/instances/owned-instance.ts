@@ -23,7 +23,7 @@ export async function loadOwnedInstance(
       and(eq(agentInstances.id, instanceId), eq(agentInstances.userId, userId), ne(agentInstances.status, "DELETED")),
     );
   const [row] = options.forUpdate ? await query.for("update") : await query;
-  if (!row) throw notFound(`Agent instance ${instanceId}`);
+  if (!row) throw notFound("Agent instance");
   return row;
 }
 

@@ -11,6 +11,7 @@ import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
 import { normalizeGitDiff } from "./git-diff.ts";
 import { type MessageRow, userMessagesAfter } from "./queries.ts";
+import { unreadFrom } from "./read-cursor.ts";
 
 const { agentInstances, messages } = schema;
 type Input = OperationArgs<typeof agentOperations.sendMessage>;
@@ -35,7 +36,7 @@ export async function lockOrCreateInstance(
   let created = false;
   if (!instance) {
     if (!create.agentType) {
-      throw new OmnaraError("BAD_REQUEST", "agent_type is required on the first message of a new agent_instance_id.", {
+      throw new OmnaraError("BAD_REQUEST", "agent_type is required when creating new instance", {
         issues: [{ path: "agent_type", message: "required when creating an instance" }],
       });
     }
@@ -49,7 +50,7 @@ export async function lockOrCreateInstance(
     [instance] = await lock();
   }
   if (!instance || instance.userId !== caller.userId || instance.status === "DELETED") {
-    throw notFound(`Agent instance ${instanceId}`);
+    throw notFound("Agent instance");
   }
   return { instance, created };
 }
@@ -111,7 +112,8 @@ export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: In
       })
       .returning();
     if (!message) throw new Error("insert returned no message");
-    const queued = await userMessagesAfter(tx, instance.id, instance.lastReadMessageId, message.seq);
+    // Replies a read already handed out are not queued again: this message acknowledges them.
+    const queued = await userMessagesAfter(tx, instance.id, unreadFrom(instance), message.seq);
     const applied = await applyInstanceEvent(
       tx,
       { userId: caller.userId, instanceId: instance.id },
@@ -121,6 +123,7 @@ export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: In
         patch: () => ({
           lastHeartbeatAt: now,
           lastReadMessageId: message.id,
+          deliveredMessageId: null,
           latestMessage: preview(input.content),
           latestMessageAt: now,
           chatLength: sql`${agentInstances.chatLength} + 1`,

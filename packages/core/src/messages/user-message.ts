@@ -65,7 +65,7 @@ async function storeUserMessage(
         latestMessage: preview(content),
         latestMessageAt: now,
         chatLength: sql`${agentInstances.chatLength} + 1`,
-        ...(markAsRead ? { lastReadMessageId: row.id } : {}),
+        ...(markAsRead ? { lastReadMessageId: row.id, deliveredMessageId: null } : {}),
       }),
     });
     await recordFeed(tx, [messageEvent(caller, row)]);

@@ -6,8 +6,8 @@ import { isEnded } from "../instances/status-machine.ts";
 import { notFound } from "../not-found.ts";
 import { toMessage } from "../serialize.ts";
 import { waitForEvent } from "../wait-for-event.ts";
-import { advanceCursor, lastOf } from "./mark-read.ts";
 import { findMessage, type MessageRow, userMessagesAfter } from "./queries.ts";
+import { recordDelivery } from "./read-cursor.ts";
 
 type Input = OperationArgs<typeof agentOperations.waitForReply>;
 type Output = OperationOutput<typeof agentOperations.waitForReply>;
@@ -35,9 +35,10 @@ export async function waitForReply(
     wakesOn: (event) => (event.type === "message" && event.senderType === "USER") || event.type === "instance",
     check: async () => {
       const replies = await userMessagesAfter(deps.db, instance.id, after.id);
-      const last = lastOf(replies);
+      const last = replies[replies.length - 1];
       if (last) {
-        await advanceCursor(deps.db, instance.id, last);
+        // Delivered, not consumed: the agent's next message acknowledges it (read-cursor.ts).
+        await recordDelivery(deps.db, instance.id, last);
         return replies;
       }
       // Replies first: one stored before the session ended is still the answer.

@@ -52,6 +52,12 @@ export const agentInstances = pgTable(
     instanceMetadata: jsonb().$type<Metadata>(),
     /** The agent's read cursor: user messages after it are pending for the agent. */
     lastReadMessageId: uuid(),
+    /**
+     * The last user message a read handed to the agent that the agent has not acknowledged
+     * (by a read holding it, or by its next message). Until then the replies stay pending, so
+     * an answer lost between our response and the agent's parse is delivered again.
+     */
+    deliveredMessageId: uuid(),
     /** Kept with each message insert so lists need no aggregate over messages. */
     latestMessage: text(),
     latestMessageAt: timestamp({ withTimezone: true }),

@@ -1,0 +1,1 @@
+ALTER TABLE "agent_instances" ADD COLUMN "delivered_message_id" uuid;
