@@ -1,6 +1,5 @@
-import { z } from "zod";
+import { endSession } from "../agent/end-session.ts";
 import { defineOperation } from "../operation.ts";
-import { Uuid } from "../schemas.ts";
 
 export const v1EndSession = defineOperation({
   id: "v1EndSession",
@@ -8,15 +7,9 @@ export const v1EndSession = defineOperation({
   kind: "mutation",
   description:
     "Omnara v1: end the session. v1 always ended it COMPLETED; status (ours, optional) may say FAILED or DISCONNECTED instead.",
-  input: z.object({
-    agent_instance_id: Uuid,
-    status: z.enum(["COMPLETED", "FAILED", "DISCONNECTED"]).default("COMPLETED"),
-  }),
-  output: z.object({
-    success: z.literal(true),
-    agent_instance_id: Uuid,
-    final_status: z.enum(["COMPLETED", "FAILED", "DISCONNECTED"]),
-  }),
+  // The same wire shapes as ours: only the id, the description and the bindings differ.
+  input: endSession.input,
+  output: endSession.output,
   retry: "unsafe",
   rest: { method: "POST", path: "/api/v1/sessions/end" },
 });

@@ -1,6 +1,5 @@
-import { z } from "zod";
+import { heartbeat } from "../agent/heartbeat.ts";
 import { defineOperation } from "../operation.ts";
-import { IsoDateTime, Uuid } from "../schemas.ts";
 
 export const v1Heartbeat = defineOperation({
   id: "v1Heartbeat",
@@ -8,8 +7,9 @@ export const v1Heartbeat = defineOperation({
   kind: "mutation",
   description:
     "Omnara v1: the agent's process is alive; its wrappers send one every 30 s. An instance silent for 60 s shows as offline.",
-  input: z.object({ agent_instance_id: Uuid }),
-  output: z.object({ agent_instance_id: Uuid, last_heartbeat_at: IsoDateTime }),
+  // The same wire shapes as ours: only the id, the description and the bindings differ.
+  input: heartbeat.input,
+  output: heartbeat.output,
   retry: "unsafe",
   rest: { method: "POST", path: "/api/v1/agents/instances/{agent_instance_id}/heartbeat" },
 });
