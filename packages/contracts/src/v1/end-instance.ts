@@ -11,6 +11,7 @@ export const v1EndInstance = defineOperation({
     "Omnara v1, with an agent key: end one of the key's user's instances as COMPLETED or FAILED (the SDK's update_agent_instance_status). Any other status is 400 'Status update not supported'.",
   input: z.object({ agent_instance_id: Uuid, status: z.string().max(32) }),
   output: V1AgentInstance,
-  retry: "unsafe",
+  // Ending an ended instance as it already is answers the same again (the status machine).
+  retry: "safe",
   rest: { method: "PUT", path: "/api/v1/agent-instances/{agent_instance_id}/status" },
 });

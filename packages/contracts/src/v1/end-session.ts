@@ -10,6 +10,7 @@ export const v1EndSession = defineOperation({
   // The same wire shapes as ours: only the id, the description and the bindings differ.
   input: endSession.input,
   output: endSession.output,
-  retry: "unsafe",
+  // The same core call as ours, so as idempotent as ours.
+  retry: "safe",
   rest: { method: "POST", path: "/api/v1/sessions/end" },
 });

@@ -10,6 +10,7 @@ export const v1Heartbeat = defineOperation({
   // The same wire shapes as ours: only the id, the description and the bindings differ.
   input: heartbeat.input,
   output: heartbeat.output,
-  retry: "unsafe",
+  // The same core call as ours, so as idempotent as ours.
+  retry: "safe",
   rest: { method: "POST", path: "/api/v1/agents/instances/{agent_instance_id}/heartbeat" },
 });
