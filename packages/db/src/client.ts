@@ -75,7 +75,7 @@ const MIGRATION_LOCK = 7_461_220_011;
 async function openPostgres(url: string, poolSize: number, log: (error: unknown) => void): Promise<Database> {
   // A migration runs on one connection under an advisory lock, so processes starting together
   // on one database do not race each other's DDL.
-  const migrator = postgres(url, { max: 1, onnotice: () => {} });
+  const migrator = postgres(url, { max: 1, onnotice: () => {}, fetch_types: false });
   try {
     await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
     await migratePostgres(drizzlePostgres({ client: migrator, casing: "snake_case" }), {
@@ -86,7 +86,16 @@ async function openPostgres(url: string, poolSize: number, log: (error: unknown)
     await migrator.end();
   }
 
-  const client = postgres(url, { max: poolSize, onnotice: () => {}, backoff: reconnectBackoff });
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    backoff: reconnectBackoff,
+    // postgres.js fetches array types on every new connection from a floating promise: a
+    // connection reset during that query (a database outage) became an unhandled rejection, which
+    // ends a Node 20 process. Nothing here sends or reads Postgres arrays (the bus passes JSON), so
+    // the fetch is not needed; see issue-11-type-fetch-reset.test.ts.
+    fetch_types: false,
+  });
   const db = drizzlePostgres({ client, schema, casing: "snake_case" });
   const bus = await createPostgresBus({ client, log });
   return {

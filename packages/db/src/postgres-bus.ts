@@ -43,7 +43,8 @@ export async function createPostgresBus({ client, log }: PostgresBusOptions): Pr
     },
   );
   const batcher = new NotifyBatcher(async (payloads) => {
-    await client`select pg_notify(${BUS_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`;
+    // A JSON array, not text[]: the pool does not fetch array types (see client.ts).
+    await client`select pg_notify(${BUS_CHANNEL}, payload) from json_array_elements_text(${JSON.stringify(payloads)}::json) as payload`;
   });
 
   const retry = (events: readonly BusEvent[], attempt: number) => {
