@@ -1,4 +1,5 @@
-import type { Operation, OperationArgs } from "@omnara/contracts";
+import type { InstanceRole, Operation, OperationArgs } from "@omnara/contracts";
+import type { InstanceAccess } from "@omnara/core";
 import type {
   AnyTRPCProcedure,
   inferProcedureBuilderResolverOptions,
@@ -10,6 +11,7 @@ import type {
   TrackedEnvelope,
 } from "@trpc/server";
 import type { z } from "zod";
+import { authorize, type CallerContext } from "./access.ts";
 import type { Context } from "./context.ts";
 import { revokedError, watchCredential } from "./credential-watch.ts";
 
@@ -20,9 +22,22 @@ type BaseProcedure = TRPCProcedureBuilder<Context, object, object, Unset, Unset,
 
 type MaybePromise<T> = T | Promise<T>;
 
+type RuleOf<Op extends Operation> = NonNullable<Op["access"]>;
+
+/**
+ * What an instance rule adds to the context: the caller's access to the named instance, checked
+ * (absent when the rule is optional and no instance was named).
+ */
+type AccessContext<Op extends Operation> =
+  RuleOf<Op> extends { instance: InstanceRole }
+    ? RuleOf<Op> extends { optional: true }
+      ? { access: InstanceAccess | undefined }
+      : { access: InstanceAccess }
+    : unknown;
+
 /** What a handler receives: the base procedure's context and the contract's parsed input. */
 export interface HandlerOptions<B extends BaseProcedure, Op extends Operation> {
-  ctx: inferProcedureBuilderResolverOptions<B>["ctx"];
+  ctx: inferProcedureBuilderResolverOptions<B>["ctx"] & AccessContext<Op>;
   input: OperationArgs<Op>;
   /** Aborted when the client goes away: long waits end with it. */
   signal: AbortSignal | undefined;
@@ -74,7 +89,7 @@ export type HandlersFor<B extends BaseProcedure, Ops extends Record<string, Oper
 };
 
 /** The untyped form every procedure is built with; the typed signatures above describe its result. */
-type LooseHandler = (opts: { ctx: Context; input: unknown; signal: AbortSignal | undefined }) => unknown;
+type LooseHandler = (opts: { ctx: CallerContext; input: unknown; signal: AbortSignal | undefined }) => unknown;
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === "object" && value !== null && Symbol.asyncIterator in value;
@@ -88,8 +103,11 @@ export function fromContract<B extends BaseProcedure, Op extends Operation>(
   op: Op,
   handler: Handler<B, Op>,
 ): ProcedureFor<B, Op>;
-export function fromContract(base: BaseProcedure, op: Operation, handler: LooseHandler): AnyTRPCProcedure {
+export function fromContract(base: BaseProcedure, op: Operation, unchecked: LooseHandler): AnyTRPCProcedure {
+  // Refused when the router is built, so an operation without a rule never reaches a server.
+  if (op.audience === "user" && !op.access) throw new Error(`${op.id}: a user operation needs an access rule.`);
   const withInput = base.input(op.input);
+  const handler = withAccessRule(op, unchecked);
   switch (op.kind) {
     case "query":
       return withInput.output(op.output).query(untilRevoked(handler));
@@ -106,6 +124,14 @@ export function fromContract(base: BaseProcedure, op: Operation, handler: LooseH
       });
   }
 }
+
+/** The operation's access rule, checked before its handler runs; what it found goes in the context. */
+const withAccessRule =
+  (op: Operation, handler: LooseHandler): LooseHandler =>
+  async (opts) => {
+    const access = await authorize(op, opts.ctx, opts.input);
+    return handler(access ? { ...opts, ctx: { ...opts.ctx, access } } : opts);
+  };
 
 /** A call whose credential is revoked while it runs (a long wait) ends with UNAUTHORIZED. */
 const untilRevoked =

@@ -53,12 +53,31 @@ export type RetryClass = "safe" | "unsafe";
  */
 export type OperationKind = "query" | "mutation" | "subscription";
 
+/** What a user holds on an instance: its owner, or a share's recipient with READ or WRITE. */
+export type InstanceRole = "read" | "write" | "owner";
+
+/** Roles from weakest to strongest: a rule is met by its role or a stronger one. */
+export const instanceRoles: readonly InstanceRole[] = ["read", "write", "owner"];
+
+/**
+ * Who may call a user operation; enforced in one place (packages/api, where procedures are built
+ * from contracts), never by the handler.
+ * - `"account"`: the caller's own account (profile, keys, devices, settings) and lists of what the
+ *   caller may see; core scopes every row to the caller.
+ * - `{ instance: role }`: the instance named by the input's `agent_instance_id`, on which the
+ *   caller must hold `role` or a stronger one. A caller who holds nothing gets NOT_FOUND (an id
+ *   reveals nothing), one who holds a weaker role FORBIDDEN. `optional: true`: the field may be
+ *   left out, and the call is then the caller's own account's.
+ */
+export type Access = "account" | { instance: InstanceRole; optional?: true };
+
 export interface Operation<
   Id extends string = string,
   A extends Audience = Audience,
   I extends z.ZodType = z.ZodType,
   O extends z.ZodType = z.ZodType,
   K extends OperationKind = OperationKind,
+  Ac extends Access | undefined = Access | undefined,
 > {
   id: Id;
   audience: A;
@@ -77,10 +96,19 @@ export interface Operation<
    * client allows that long plus a margin before it gives up on the answer.
    */
   waits?: { seconds: string };
+  /** Who may call it (user operations only; each must say). */
+  access?: Ac;
 }
 
-/** Agent operations are called by clients that retry on their own: each must say how. */
-type RequiredFor<A extends Audience> = A extends "agent" ? { retry: RetryRule } : unknown;
+/**
+ * Agent operations are called by clients that retry on their own: each must say how. User
+ * operations each carry their authorization rule.
+ */
+type RequiredFor<A extends Audience> = A extends "agent"
+  ? { retry: RetryRule }
+  : A extends "user"
+    ? { access: Access }
+    : unknown;
 
 /** Identity function that keeps the literal types of an operation definition. */
 export const defineOperation = <
@@ -89,9 +117,10 @@ export const defineOperation = <
   I extends z.ZodType,
   O extends z.ZodType,
   const K extends OperationKind,
+  const Ac extends Access | undefined = undefined,
 >(
-  op: Operation<Id, A, I, O, K> & RequiredFor<A>,
-): Operation<Id, A, I, O, K> => op;
+  op: Operation<Id, A, I, O, K, Ac> & RequiredFor<A>,
+): Operation<Id, A, I, O, K, Ac> => op;
 
 export type OperationInput<Op extends Operation> = z.input<Op["input"]>;
 export type OperationOutput<Op extends Operation> = z.output<Op["output"]>;

@@ -15,6 +15,12 @@ export { claimedAudience } from "./auth/tokens.ts";
 export type { AgentCaller, Caller, CoreDeps } from "./deps.ts";
 export { events, REPLAY_BOUND, type StreamedEvent } from "./events/user-events.ts";
 export { endInstance, readInstance } from "./instances/agent-access.ts";
+export {
+  type InstanceAccess,
+  instanceRoleOf,
+  ownerAccess,
+  requireInstanceRole,
+} from "./instances/instance-access.ts";
 export { endSession, heartbeat, registerInstance, verifyKey } from "./instances/lifecycle.ts";
 export { getSummary, listAgentTypes, listInstances } from "./instances/listings.ts";
 export {

@@ -9,6 +9,7 @@ import {
   heartbeat,
   type InstanceEvent,
   markCompleted,
+  ownerAccess,
   reply,
   requestInput,
   sendMessage,
@@ -139,7 +140,11 @@ describeEachDatabase("status machine races", (kind) => {
           await requestInput(deps, caller, { message_id: stepId });
           return { code: "ok" };
         case "userReply":
-          await reply(deps, caller, userOperations.reply.input.parse({ agent_instance_id, content: "yes" }));
+          await reply(
+            deps,
+            ownerAccess(caller, agent_instance_id),
+            userOperations.reply.input.parse({ agent_instance_id, content: "yes" }),
+          );
           return { code: "ok" };
         case "heartbeat":
           await heartbeat(deps, caller, { agent_instance_id });
@@ -152,11 +157,14 @@ describeEachDatabase("status machine races", (kind) => {
           return { code: "ok", status: ended.final_status };
         }
         case "markCompleted": {
-          const instance = await markCompleted(deps, caller, { agent_instance_id, status: "COMPLETED" });
+          const instance = await markCompleted(deps, ownerAccess(caller, agent_instance_id), {
+            agent_instance_id,
+            status: "COMPLETED",
+          });
           return { code: "ok", status: instance.status };
         }
         case "delete":
-          await deleteInstance(deps, caller, { agent_instance_id });
+          await deleteInstance(deps, ownerAccess(caller, agent_instance_id), { agent_instance_id });
           return { code: "ok" };
       }
     } catch (error) {

@@ -12,6 +12,7 @@ export const User = z.object({
 export const me = defineOperation({
   id: "me",
   audience: "user",
+  access: "account",
   kind: "query",
   description: "The signed-in user's profile: id, email, display name and when the account was created.",
   input: z.object({}),
@@ -22,6 +23,7 @@ export const me = defineOperation({
 export const signOut = defineOperation({
   id: "signOut",
   audience: "user",
+  access: "account",
   kind: "mutation",
   description: "End this session: its token is refused from now on.",
   input: z.object({}),

@@ -16,6 +16,7 @@ export const ApiKeyInfo = z.object({
 export const createApiKey = defineOperation({
   id: "createApiKey",
   audience: "user",
+  access: "account",
   kind: "mutation",
   description: "Create an API key for an agent. The key is in api_key and is shown this once: only its hash is stored.",
   input: z.object({
@@ -29,6 +30,7 @@ export const createApiKey = defineOperation({
 export const listApiKeys = defineOperation({
   id: "listApiKeys",
   audience: "user",
+  access: "account",
   kind: "query",
   description: "The user's API keys, newest first, without the keys themselves.",
   input: z.object({}),
@@ -39,6 +41,7 @@ export const listApiKeys = defineOperation({
 export const revokeApiKey = defineOperation({
   id: "revokeApiKey",
   audience: "user",
+  access: "account",
   kind: "mutation",
   description: "Revoke an API key: every server refuses it from the next call on.",
   input: z.object({ id: Uuid }),

@@ -14,6 +14,7 @@ const CliLogin = z.object({
 export const describeCliLogin = defineOperation({
   id: "describeCliLogin",
   audience: "user",
+  access: "account",
   kind: "query",
   description: "Look up a CLI sign-in by the code the CLI shows, to show where it comes from before confirming it.",
   input: z.object({ user_code: UserCode }),
@@ -24,6 +25,7 @@ export const describeCliLogin = defineOperation({
 export const confirmCliLogin = defineOperation({
   id: "confirmCliLogin",
   audience: "user",
+  access: "account",
   kind: "mutation",
   description:
     "Approve (or, with approve false, deny) the CLI sign-in showing this code. On approval the waiting CLI receives a new API key of this account, named after its host.",

@@ -5,6 +5,7 @@ import { Uuid } from "../schemas.ts";
 export const deleteInstance = defineOperation({
   id: "deleteInstance",
   audience: "user",
+  access: { instance: "owner" },
   kind: "mutation",
   description:
     "Delete an instance: it is marked DELETED and hidden, and its messages are removed. Agents still holding its id get 404.",

@@ -56,6 +56,7 @@ export type UserEvent = z.infer<typeof UserEvent>;
 export const events = defineOperation({
   id: "events",
   audience: "user",
+  access: { instance: "read", optional: true },
   kind: "subscription",
   description:
     "Live changes to the user's instances and messages, over SSE. Each event has an id; reconnect with it as lastEventId and the stream replays every change committed since, in commit order, none twice (or says resync when that is more than it replays).",

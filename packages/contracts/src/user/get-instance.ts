@@ -12,6 +12,7 @@ export const InstanceDetail = AgentInstance.extend({
 export const getInstance = defineOperation({
   id: "getInstance",
   audience: "user",
+  access: { instance: "read" },
   kind: "query",
   description:
     "One instance with its latest git diff and its newest messages in chronological order; older messages come from listMessages.",

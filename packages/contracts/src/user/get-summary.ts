@@ -5,6 +5,7 @@ import { Uuid } from "../schemas.ts";
 export const getSummary = defineOperation({
   id: "getSummary",
   audience: "user",
+  access: "account",
   kind: "query",
   description: "Counts of the user's instances by state, overall and per agent type.",
   input: z.object({}),

@@ -15,6 +15,7 @@ export const AgentTypeOverview = z.object({
 export const listAgentTypes = defineOperation({
   id: "listAgentTypes",
   audience: "user",
+  access: "account",
   kind: "query",
   description:
     "The user's agent types (Claude Code, Cursor, custom agents…), each with its most recent instances, instances waiting for input first, then by latest activity.",

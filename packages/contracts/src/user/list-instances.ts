@@ -6,6 +6,7 @@ import { AgentInstance, InstanceStatus, PageLimit, Uuid } from "../schemas.ts";
 export const listInstances = defineOperation({
   id: "listInstances",
   audience: "user",
+  access: "account",
   kind: "query",
   description:
     "The user's agent instances, newest first, optionally filtered by status (one or several) and agent type. Pass next_cursor back as cursor for the next page.",

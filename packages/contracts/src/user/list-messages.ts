@@ -6,6 +6,7 @@ import { Message, PageLimit, Uuid } from "../schemas.ts";
 export const listMessages = defineOperation({
   id: "listMessages",
   audience: "user",
+  access: { instance: "read" },
   kind: "query",
   description:
     "A page of an instance's messages in chronological order: the newest `limit` messages, or those just before before_message_id when paging back through history.",

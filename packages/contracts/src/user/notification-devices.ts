@@ -17,6 +17,7 @@ export const WebPushSubscription = z.object({
 export const registerNotificationDevice = defineOperation({
   id: "registerNotificationDevice",
   audience: "user",
+  access: "account",
   kind: "mutation",
   description:
     "Register this phone or browser for push notifications: an APNs device token (hex), an FCM registration token, or a Web Push subscription (from PushManager.subscribe with the web_push_public_key of getNotificationSettings). Registering the same token again updates it; a token registered by another account moves to this one.",
@@ -51,6 +52,7 @@ export const registerNotificationDevice = defineOperation({
 export const listNotificationDevices = defineOperation({
   id: "listNotificationDevices",
   audience: "user",
+  access: "account",
   kind: "query",
   description:
     "The phones and browsers registered for push notifications, newest first, with their last success and failure.",
@@ -62,6 +64,7 @@ export const listNotificationDevices = defineOperation({
 export const removeNotificationDevice = defineOperation({
   id: "removeNotificationDevice",
   audience: "user",
+  access: "account",
   kind: "mutation",
   description: "Stop sending push notifications to a registered device or browser.",
   input: z.object({ id: Uuid }),

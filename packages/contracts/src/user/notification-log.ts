@@ -7,6 +7,7 @@ import { PageLimit, Uuid } from "../schemas.ts";
 export const listNotificationLog = defineOperation({
   id: "listNotificationLog",
   audience: "user",
+  access: { instance: "read", optional: true },
   kind: "query",
   description:
     "The delivery log, newest first: every attempt to notify (channel, device, outcome sent / suppressed / no_devices / failed with the provider's reason, whether it will be retried). Filter by notification_id to follow one notification, e.g. a test.",

@@ -24,6 +24,7 @@ export type NotificationSettings = z.infer<typeof NotificationSettings>;
 export const getNotificationSettings = defineOperation({
   id: "getNotificationSettings",
   audience: "user",
+  access: "account",
   kind: "query",
   description:
     "The user's notification preferences (push, email, session endings, quiet hours) and what this server can deliver, including the Web Push public key the browser needs to subscribe.",
@@ -35,6 +36,7 @@ export const getNotificationSettings = defineOperation({
 export const updateNotificationSettings = defineOperation({
   id: "updateNotificationSettings",
   audience: "user",
+  access: "account",
   kind: "mutation",
   description:
     "Change notification preferences; fields left out keep their value. Per-message flags sent by agents can only narrow these, never widen them.",

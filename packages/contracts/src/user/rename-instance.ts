@@ -5,6 +5,7 @@ import { AgentInstance, Name, Uuid } from "../schemas.ts";
 export const renameInstance = defineOperation({
   id: "renameInstance",
   audience: "user",
+  access: { instance: "owner" },
   kind: "mutation",
   description: "Give an instance a display name.",
   input: z.object({ agent_instance_id: Uuid, name: Name }),

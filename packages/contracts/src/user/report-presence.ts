@@ -5,6 +5,7 @@ import { IsoDateTime, Uuid } from "../schemas.ts";
 export const reportPresence = defineOperation({
   id: "reportPresence",
   audience: "user",
+  access: { instance: "read" },
   kind: "mutation",
   description:
     "Tell the server this dashboard tab shows an instance and is visible (visible: true), so no notification is sent for it while the user is watching; repeat before ttl_seconds pass. Send visible: false when the tab is hidden or leaves the instance. Unknown or expired means not watching: notifications go out.",

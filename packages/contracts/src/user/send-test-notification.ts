@@ -6,6 +6,7 @@ import { Uuid } from "../schemas.ts";
 export const sendTestNotification = defineOperation({
   id: "sendTestNotification",
   audience: "user",
+  access: "account",
   kind: "mutation",
   description:
     "Send a test notification to every registered device and, if email is on, to the account's email, ignoring quiet hours and the rate limit. It is sent in the background: follow it with listNotificationLog({ notification_id }).",

@@ -1,7 +1,7 @@
 import type { OperationArgs, UserEvent, userOperations } from "@omnara/contracts";
 import type { Caller, CoreDeps } from "../deps.ts";
+import type { InstanceAccess } from "../instances/instance-access.ts";
 import { liveCounts } from "../instances/listings.ts";
-import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { SAFETY_RECHECK_MS } from "../wait-for-event.ts";
 import { type FeedPosition, formatPosition, parsePosition } from "./feed.ts";
 import { checkResume, type FeedItem, type FeedScope, feedHead, readFeed } from "./feed-reads.ts";
@@ -27,16 +27,15 @@ const HELD_BACK_RETRY_MS = [10, 25, 50, 100, 250, 500, 1_000];
  * positions in commit order (feed.ts), so a reconnect replays exactly what the client missed.
  * Only the caller's rows are ever read: the bus topic and every query are scoped to caller.userId.
  */
-export async function events(
+export function events(
   deps: CoreDeps,
   caller: Caller,
+  /** The instance of an instance's stream, whose access rule was checked before the stream started. */
+  instance: InstanceAccess | undefined,
   input: OperationArgs<typeof userOperations.events>,
   signal?: AbortSignal,
-): Promise<AsyncGenerator<StreamedEvent>> {
-  // Checked before the stream starts, so a wrong id is a NOT_FOUND the client stops on, not a
-  // stream failure it would retry.
-  if (input.agent_instance_id) await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
-  return stream(deps, caller, input, signal);
+): AsyncGenerator<StreamedEvent> {
+  return stream(deps, instance ? { userId: instance.ownerId } : caller, input, signal);
 }
 
 function toEvent(item: FeedItem): UserEvent | undefined {

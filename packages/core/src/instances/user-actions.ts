@@ -1,10 +1,11 @@
 import type { AgentInstance, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
 import { type BusEvent, schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
-import type { Caller, CoreDeps } from "../deps.ts";
+import type { CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { messagePage } from "../messages/list-messages.ts";
 import { toInstance } from "../serialize.ts";
+import type { InstanceAccess } from "./instance-access.ts";
 import { agentTypeName, loadOwnedInstance } from "./owned-instance.ts";
 import { applyInstanceEvent } from "./status-machine.ts";
 
@@ -13,10 +14,10 @@ type Op = typeof userOperations;
 
 export async function getInstance(
   deps: CoreDeps,
-  caller: Caller,
-  input: OperationArgs<Op["getInstance"]>,
+  access: InstanceAccess,
+  _input: OperationArgs<Op["getInstance"]>,
 ): Promise<OperationOutput<Op["getInstance"]>> {
-  const instance = await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
+  const instance = await loadOwnedInstance(deps.db, access.ownerId, access.instanceId);
   const [typeName, page] = await Promise.all([
     agentTypeName(deps.db, instance.agentTypeId),
     messagePage(deps.db, instance.id, 50),
@@ -33,11 +34,11 @@ export async function getInstance(
 /** Renames the instance; its status is the status machine's business, not this one's. */
 export async function renameInstance(
   deps: CoreDeps,
-  caller: Caller,
+  access: InstanceAccess,
   input: OperationArgs<Op["renameInstance"]>,
 ): Promise<AgentInstance> {
   const row = await deps.db.transaction(async (tx) => {
-    const instance = await loadOwnedInstance(tx, caller.userId, input.agent_instance_id, { forUpdate: true });
+    const instance = await loadOwnedInstance(tx, access.ownerId, access.instanceId, { forUpdate: true });
     const [renamed] = await tx
       .update(agentInstances)
       .set({ name: input.name })
@@ -48,7 +49,7 @@ export async function renameInstance(
     const events: BusEvent[] =
       after.name === instance.name
         ? []
-        : [{ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status: after.status }];
+        : [{ type: "instance", userId: access.ownerId, agentInstanceId: instance.id, status: after.status }];
     await recordFeed(tx, events);
     return { after, events };
   });
@@ -59,11 +60,11 @@ export async function renameInstance(
 /** The user's "mark completed": final for the agent, and it ends every wait on the instance. */
 export async function markCompleted(
   deps: CoreDeps,
-  caller: Caller,
-  input: OperationArgs<Op["markCompleted"]>,
+  access: InstanceAccess,
+  _input: OperationArgs<Op["markCompleted"]>,
 ): Promise<AgentInstance> {
   const applied = await deps.db.transaction((tx) =>
-    applyInstanceEvent(tx, { userId: caller.userId, instanceId: input.agent_instance_id }, "markCompleted", {
+    applyInstanceEvent(tx, { userId: access.ownerId, instanceId: access.instanceId }, "markCompleted", {
       patch: (before) => ({ endedAt: before.endedAt ?? deps.now() }),
     }),
   );
@@ -74,16 +75,13 @@ export async function markCompleted(
 /** Soft delete of the instance; its messages are removed for good, as the user asked. */
 export async function deleteInstance(
   deps: CoreDeps,
-  caller: Caller,
-  input: OperationArgs<Op["deleteInstance"]>,
+  access: InstanceAccess,
+  _input: OperationArgs<Op["deleteInstance"]>,
 ): Promise<{ success: true }> {
   const applied = await deps.db.transaction(async (tx) => {
-    const result = await applyInstanceEvent(
-      tx,
-      { userId: caller.userId, instanceId: input.agent_instance_id },
-      "delete",
-      { patch: () => ({ gitDiff: null, latestMessage: null, lastReadMessageId: null, chatLength: 0 }) },
-    );
+    const result = await applyInstanceEvent(tx, { userId: access.ownerId, instanceId: access.instanceId }, "delete", {
+      patch: () => ({ gitDiff: null, latestMessage: null, lastReadMessageId: null, chatLength: 0 }),
+    });
     await tx.delete(messages).where(eq(messages.agentInstanceId, result.after.id));
     return result;
   });

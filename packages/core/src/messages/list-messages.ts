@@ -2,7 +2,8 @@ import type { Message, OperationArgs, OperationOutput, userOperations } from "@o
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, desc, eq, lt } from "drizzle-orm";
-import type { Caller, CoreDeps } from "../deps.ts";
+import type { CoreDeps } from "../deps.ts";
+import type { InstanceAccess } from "../instances/instance-access.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { notFound } from "../not-found.ts";
 import { toMessage } from "../serialize.ts";
@@ -31,10 +32,10 @@ export async function messagePage(
 
 export async function listMessages(
   deps: CoreDeps,
-  caller: Caller,
+  access: InstanceAccess,
   input: OperationArgs<typeof userOperations.listMessages>,
 ): Promise<OperationOutput<typeof userOperations.listMessages>> {
-  const instance = await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
+  const instance = await loadOwnedInstance(deps.db, access.ownerId, access.instanceId);
   let beforeSeq: number | undefined;
   if (input.before_message_id) {
     const before = await findMessage(deps.db, input.before_message_id);

@@ -2,8 +2,9 @@ import type { agentOperations, Message, OperationArgs, OperationOutput, userOper
 import type { BusEvent } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, eq, sql } from "drizzle-orm";
-import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
+import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
+import { type InstanceAccess, ownerAccess } from "../instances/instance-access.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { toMessage } from "../serialize.ts";
@@ -13,27 +14,29 @@ import { preview } from "./send-message.ts";
 
 const { agentInstances, messages } = schema;
 
-const messageEvent = (caller: Caller, message: MessageRow): BusEvent => ({
+const messageEvent = (access: InstanceAccess, message: MessageRow): BusEvent => ({
   type: "message",
-  userId: caller.userId,
+  userId: access.ownerId,
   agentInstanceId: message.agentInstanceId,
   messageId: message.id,
   senderType: "USER",
   requiresUserInput: false,
 });
 
-/** Stores a USER message; one rule for dashboard replies and for text mirrored from a terminal. */
+/**
+ * Stores a USER message; one rule for dashboard replies and for text mirrored from a terminal.
+ * The sender is the actor (the owner, or a WRITE share's recipient); the rows are the owner's.
+ */
 async function storeUserMessage(
   deps: CoreDeps,
-  caller: Caller,
-  instanceId: string,
+  access: InstanceAccess,
   content: string,
   options: { markAsRead: boolean; idempotencyKey: string | undefined; questionId?: string | undefined },
 ): Promise<Message> {
   const { markAsRead, idempotencyKey, questionId } = options;
   const events: BusEvent[] = [];
   const message = await deps.db.transaction(async (tx) => {
-    const instance = await loadOwnedInstance(tx, caller.userId, instanceId, { forUpdate: true });
+    const instance = await loadOwnedInstance(tx, access.ownerId, access.instanceId, { forUpdate: true });
     if (idempotencyKey) {
       const [earlier] = await tx
         .select()
@@ -41,7 +44,7 @@ async function storeUserMessage(
         .where(and(eq(messages.agentInstanceId, instance.id), eq(messages.idempotencyKey, idempotencyKey)));
       if (earlier) {
         // Published again: the first try's event may be the one that was lost.
-        events.push(messageEvent(caller, earlier));
+        events.push(messageEvent(access, earlier));
         return earlier;
       }
     }
@@ -52,14 +55,14 @@ async function storeUserMessage(
       .values({
         agentInstanceId: instance.id,
         senderType: "USER",
-        senderUserId: caller.userId,
+        senderUserId: access.userId,
         content,
         idempotencyKey: idempotencyKey ?? null,
         createdAt: now,
       })
       .returning();
     if (!row) throw new Error("insert returned no message");
-    const applied = await applyInstanceEvent(tx, { userId: caller.userId, instanceId: instance.id }, "userReply", {
+    const applied = await applyInstanceEvent(tx, { userId: access.ownerId, instanceId: instance.id }, "userReply", {
       locked: instance,
       patch: () => ({
         latestMessage: preview(content),
@@ -68,8 +71,8 @@ async function storeUserMessage(
         ...(markAsRead ? { lastReadMessageId: row.id, deliveredMessageId: null } : {}),
       }),
     });
-    await recordFeed(tx, [messageEvent(caller, row)]);
-    events.push(messageEvent(caller, row), ...applied.events);
+    await recordFeed(tx, [messageEvent(access, row)]);
+    events.push(messageEvent(access, row), ...applied.events);
     return row;
   });
   await deps.bus.publish(events);
@@ -79,10 +82,10 @@ async function storeUserMessage(
 /** The user's reply from the dashboard or phone; the agent's cursor is left for the agent. */
 export const reply = (
   deps: CoreDeps,
-  caller: Caller,
+  access: InstanceAccess,
   input: OperationArgs<typeof userOperations.reply>,
 ): Promise<Message> =>
-  storeUserMessage(deps, caller, input.agent_instance_id, input.content, {
+  storeUserMessage(deps, access, input.content, {
     markAsRead: false,
     idempotencyKey: input.idempotency_key,
     questionId: input.question_id,
@@ -94,7 +97,7 @@ export async function sendUserMessage(
   caller: AgentCaller,
   input: OperationArgs<typeof agentOperations.sendUserMessage>,
 ): Promise<OperationOutput<typeof agentOperations.sendUserMessage>> {
-  const message = await storeUserMessage(deps, caller, input.agent_instance_id, input.content, {
+  const message = await storeUserMessage(deps, ownerAccess(caller, input.agent_instance_id), input.content, {
     markAsRead: input.mark_as_read,
     idempotencyKey: input.idempotency_key,
   });

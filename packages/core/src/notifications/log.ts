@@ -2,7 +2,6 @@ import type { NotificationLogEntry, OperationArgs, OperationOutput, userOperatio
 import { schema } from "@omnara/db";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
-import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { iso } from "../serialize.ts";
 
 const { notificationLog } = schema;
@@ -31,11 +30,8 @@ export async function listNotificationLog(
 ): Promise<OperationOutput<Op["listNotificationLog"]>> {
   const filters: SQL[] = [eq(notificationLog.userId, caller.userId)];
   if (input.notification_id) filters.push(eq(notificationLog.jobId, input.notification_id));
-  if (input.agent_instance_id) {
-    // Another user's instance id answers NOT_FOUND, as everywhere, rather than an empty log.
-    await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
-    filters.push(eq(notificationLog.agentInstanceId, input.agent_instance_id));
-  }
+  // An instance the caller may not read was refused before this (its access rule), as NOT_FOUND.
+  if (input.agent_instance_id) filters.push(eq(notificationLog.agentInstanceId, input.agent_instance_id));
   const rows = await deps.db
     .select()
     .from(notificationLog)

@@ -1,8 +1,8 @@
 import type { OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
 import { and, eq, lt } from "drizzle-orm";
-import type { Caller, CoreDeps } from "../deps.ts";
-import { loadOwnedInstance } from "../instances/owned-instance.ts";
+import type { CoreDeps } from "../deps.ts";
+import type { InstanceAccess } from "../instances/instance-access.ts";
 import { iso } from "../serialize.ts";
 
 const { notificationPresence } = schema;
@@ -15,10 +15,12 @@ type Op = typeof userOperations;
  */
 export async function reportPresence(
   deps: CoreDeps,
-  caller: Caller,
+  access: InstanceAccess,
   input: OperationArgs<Op["reportPresence"]>,
 ): Promise<OperationOutput<Op["reportPresence"]>> {
-  const instance = await loadOwnedInstance(deps.db, caller.userId, input.agent_instance_id);
+  // Presence is the watcher's own (a share's recipient watching mutes only the recipient's pushes).
+  const caller = { userId: access.userId };
+  const instance = { id: access.instanceId };
   const key = and(
     eq(notificationPresence.userId, caller.userId),
     eq(notificationPresence.agentInstanceId, instance.id),

@@ -8,5 +8,5 @@ async function* withIds(stream: AsyncIterable<core.StreamedEvent>) {
 
 export const userEventHandlers = {
   /** Served over SSE; tracked ids let the client's link resume with lastEventId. */
-  events: async ({ ctx, input, signal }) => withIds(await core.events(ctx.deps, ctx.user, input, signal)),
+  events: ({ ctx, input, signal }) => withIds(core.events(ctx.deps, ctx.user, ctx.access, input, signal)),
 } satisfies Partial<UserHandlers>;

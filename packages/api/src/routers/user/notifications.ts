@@ -10,5 +10,5 @@ export const userNotificationHandlers = {
   updateNotificationSettings: ({ ctx, input }) => core.updateNotificationSettings(ctx.deps, ctx.user, input),
   listNotificationLog: ({ ctx, input }) => core.listNotificationLog(ctx.deps, ctx.user, input),
   sendTestNotification: ({ ctx }) => core.sendTestNotification(ctx.deps, ctx.user),
-  reportPresence: ({ ctx, input }) => core.reportPresence(ctx.deps, ctx.user, input),
+  reportPresence: ({ ctx, input }) => core.reportPresence(ctx.deps, ctx.access, input),
 } satisfies Partial<UserHandlers>;

@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+import { type InstanceRole, instanceRoles, type Operation, userOperations } from "@omnara/contracts";
+import { describeEachDatabase, newUserWithKey, publicClient, startTestServer, type TestServer } from "@omnara/testing";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { matrixRoles, type RoleName, type RoleSetup } from "./support/matrix-roles.ts";
+import { callUserOperation } from "./support/user-calls.ts";
+
+type Member = Awaited<ReturnType<typeof newUserWithKey>>;
+
+/** What a case may use: the instance it targets (fresh per case) and the calling user. */
+interface Fixture {
+  url: string;
+  instanceId: string;
+  messageId: string;
+  caller: Member;
+}
+
+/**
+ * A valid input for every user operation, so the only reason for a refusal is its access rule.
+ * Keyed by the registry: a new operation is a type error here until it has a case.
+ */
+const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Record<string, unknown>> } = {
+  listAgentTypes: async () => ({}),
+  listInstances: async () => ({}),
+  getSummary: async () => ({}),
+  getInstance: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  listMessages: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  reply: async ({ instanceId }) => ({ agent_instance_id: instanceId, content: "from the matrix" }),
+  markCompleted: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  renameInstance: async ({ instanceId }) => ({ agent_instance_id: instanceId, name: "renamed" }),
+  deleteInstance: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  me: async () => ({}),
+  signOut: async () => ({}),
+  createApiKey: async () => ({ name: "matrix key" }),
+  listApiKeys: async () => ({}),
+  revokeApiKey: async ({ caller }) => ({ id: (await caller.user.createApiKey.mutate({ name: "to revoke" })).id }),
+  describeCliLogin: async ({ url }) => ({ user_code: (await publicClient(url).startCliLogin.mutate({})).user_code }),
+  confirmCliLogin: async ({ url }) => ({ user_code: (await publicClient(url).startCliLogin.mutate({})).user_code }),
+  registerNotificationDevice: async () => ({ channel: "apns", token: randomUUID().replaceAll("-", "") }),
+  listNotificationDevices: async () => ({}),
+  removeNotificationDevice: async ({ caller }) => ({
+    id: (
+      await caller.user.registerNotificationDevice.mutate({ channel: "apns", token: randomUUID().replaceAll("-", "") })
+    ).id,
+  }),
+  getNotificationSettings: async () => ({}),
+  updateNotificationSettings: async () => ({ push_enabled: true }),
+  listNotificationLog: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  sendTestNotification: async () => ({}),
+  reportPresence: async ({ instanceId }) => ({ agent_instance_id: instanceId, visible: true, client_id: "matrix" }),
+  events: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+};
+
+const rank = (role: InstanceRole): number => instanceRoles.indexOf(role);
+
+/** What the contract's rule says a role gets: ok, or the code of the refusal. */
+function expected(op: Operation, held: InstanceRole | undefined): "ok" | "NOT_FOUND" | "FORBIDDEN" {
+  const rule = op.access;
+  if (!rule) throw new Error(`${op.id} has no access rule`);
+  if (rule === "account") return "ok";
+  if (!held) return "NOT_FOUND";
+  return rank(held) >= rank(rule.instance) ? "ok" : "FORBIDDEN";
+}
+
+describeEachDatabase("role matrix: every user procedure × every role, as its contract's rule says", (kind) => {
+  let server: TestServer;
+  let owner: Member;
+  const members = new Map<RoleName, Member>();
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    owner = await newUserWithKey(server.url, "owner");
+    for (const role of matrixRoles) {
+      members.set(role.name, role.name === "owner" ? owner : await newUserWithKey(server.url, role.name));
+    }
+  });
+  afterAll(() => server.close());
+
+  test("every user operation has an access rule and a case here", () => {
+    const ops: readonly Operation[] = Object.values(userOperations);
+    expect(ops.filter((op) => !op.access).map((op) => op.id)).toEqual([]);
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(userOperations).sort());
+  });
+
+  const caseOf = new Map<string, (fx: Fixture) => Promise<Record<string, unknown>>>(Object.entries(cases));
+  const entries: [string, Operation][] = Object.entries(userOperations);
+  for (const [key, op] of entries) {
+    test(`${op.id} (${JSON.stringify(op.access)})`, async () => {
+      const outcomes: Record<string, string> = {};
+      const wanted: Record<string, string> = {};
+      for (const role of matrixRoles) {
+        const caller = members.get(role.name);
+        if (!caller) throw new Error(`no member for ${role.name}`);
+        const instanceId = randomUUID();
+        const question = await owner.agent.sendMessage.mutate({
+          agent_instance_id: instanceId,
+          agent_type: "matrix",
+          content: "Proceed?",
+          requires_user_input: true,
+        });
+        const setup: RoleSetup = { url: server.url, owner, member: caller, instanceId };
+        await role.grant(setup);
+        // signOut ends the session it is called with: it gets one of its own.
+        const token =
+          op.id === "signOut"
+            ? (await publicClient(server.url).signIn.mutate({ email: caller.email, password: "correct horse battery" }))
+                .token
+            : caller.sessionToken;
+        const fx: Fixture = { url: server.url, instanceId, messageId: question.message_id, caller };
+        const input = await (caseOf.get(key) ?? (async () => ({})))(fx);
+        outcomes[role.name] = await callUserOperation(server.url, token, op, input);
+        wanted[role.name] = expected(op, role.holds);
+      }
+      expect(outcomes).toEqual(wanted);
+    });
+  }
+});
