@@ -255,7 +255,7 @@ describeEachDatabase("issue 11: the change feed resumes in commit order", (kind)
     const alice = await newUserWithKey(server.url, "alice");
     const id = await newInstance(alice.agent, "start");
     const abort = new AbortController();
-    const stream = await events(server.deps, { userId: alice.userId }, {}, abort.signal);
+    const stream = await events(server.deps, { userId: alice.userId }, undefined, {}, abort.signal);
     try {
       expect((await stream.next()).value?.event).toEqual({ type: "connected", resumed: false });
       const sent = await alice.agent.sendMessage.mutate({ agent_instance_id: id, content: "read at once" });
