@@ -96,3 +96,28 @@ test("omnara mcp refuses a bad --wait-round-seconds before it starts", async () 
   expect(result.stderr).toContain("--wait-round-seconds must be a whole number from 1 to");
   expect(result.stdout).toBe("");
 });
+
+test("omnara mcp answers malformed tool calls with JSON-RPC -32602 and the field paths, as the HTTP endpoint does", async () => {
+  await using server = await startTestServer("pglite");
+  const alice = await newUserWithKey(server.url, "alice");
+  const mcp = startCli(["--api-key", alice.apiKey, "--base-url", server.url, "mcp"], isolatedEnv().env);
+  const session = await mcpSession(mcp);
+  const nullArgs = await session.request("tools/call", { name: "log_step", arguments: null });
+  expect(nullArgs).toMatchObject({
+    jsonrpc: "2.0",
+    error: { code: -32602, data: { issues: [{ path: "params.arguments" }] } },
+  });
+  expect(JSON.stringify(nullArgs)).not.toMatch(/invalid_type|"expected"/);
+  const numberName = await session.request("tools/call", { name: 7, arguments: {} });
+  expect(numberName).toMatchObject({ error: { code: -32602, data: { issues: [{ path: "params.name" }] } } });
+  // Bad tool arguments are the tool's error, with the field named, as the model needs it.
+  const badField = await session.request("tools/call", { name: "log_step", arguments: { step_description: 5 } });
+  expect(badField).toMatchObject({ result: { isError: true } });
+  expect(JSON.stringify(badField)).toMatch(/step_description/);
+  expect(JSON.stringify(badField)).not.toMatch(/-32603|invalid_type/);
+  // The session goes on: a good call after the bad ones works.
+  const step = await session.request("tools/call", { name: "log_step", arguments: { step_description: "Reading" } });
+  expect(instanceIdOf(step)).toEqual(expect.any(String));
+  mcp.child.stdin?.end();
+  expect(await mcp.exited).toBe(0);
+});

@@ -1,4 +1,10 @@
-import { ClientRequestSchema, ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import {
+  ClientRequestSchema,
+  ErrorCode,
+  type JSONRPCMessage,
+  type MessageExtraInfo,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { FieldIssue } from "@omnara/contracts";
 import type { z } from "zod";
 
@@ -49,4 +55,17 @@ export function invalidParams(message: unknown): JsonRpcErrorResponse | undefine
 export function invalidRequests(body: unknown): JsonRpcErrorResponse[] {
   const messages = Array.isArray(body) ? body : [body];
   return messages.flatMap((message) => invalidParams(message) ?? []);
+}
+
+/**
+ * Answers malformed requests on a connected transport before its server sees them: for stdio,
+ * which has no HTTP layer in front to do it (the HTTP endpoint checks each body the same way).
+ */
+export function answerInvalidRequests(transport: Transport): void {
+  const handle = transport.onmessage;
+  transport.onmessage = <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => {
+    const invalid = invalidParams(message);
+    if (invalid) void transport.send(invalid).catch(() => {});
+    else handle?.(message, extra);
+  };
 }

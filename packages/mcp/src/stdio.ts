@@ -2,6 +2,7 @@ import type { Readable, Writable } from "node:stream";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { AgentApi } from "@omnara/contracts";
+import { answerInvalidRequests } from "./request-validation.ts";
 import { createMcpServer, type McpServerOptions, newSessionState } from "./server.ts";
 
 const DISCONNECT_TIMEOUT_MS = 1_500;
@@ -26,7 +27,9 @@ export async function runStdioServer(options: StdioServerOptions): Promise<Runni
   const { api, stdin, stdout, ...serverOptions } = options;
   const session = newSessionState(serverOptions);
   const server = createMcpServer(api, serverOptions, session);
-  await server.connect(new StdioServerTransport(stdin, stdout));
+  const transport = new StdioServerTransport(stdin, stdout);
+  await server.connect(transport);
+  answerInvalidRequests(transport);
   return {
     server,
     close: async () => {
