@@ -1,4 +1,4 @@
-import { errorCodes, type FieldIssue, isErrorCode, OmnaraError } from "@omnara/contracts";
+import { errorCodes, type FieldIssue, isErrorCode, OmnaraError, type PlanLimit } from "@omnara/contracts";
 import { TRPCError } from "@trpc/server";
 
 interface IssueLike {
@@ -56,3 +56,7 @@ export function publicMessage(error: TRPCError): string {
 /** For TOO_MANY_REQUESTS: whole seconds to wait (the Retry-After header), if the error says. */
 export const retryAfterSecondsOf = (cause: unknown): number | undefined =>
   cause instanceof OmnaraError && cause.retryAfterMs ? Math.ceil(cause.retryAfterMs / 1000) : undefined;
+
+/** For PAYMENT_REQUIRED: the plan's limit, what was used and where to upgrade, if the error says. */
+export const planLimitOf = (cause: unknown): PlanLimit | undefined =>
+  cause instanceof OmnaraError ? cause.planLimit : undefined;

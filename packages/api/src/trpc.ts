@@ -2,7 +2,7 @@ import { type ErrorData, OmnaraError } from "@omnara/contracts";
 import { authenticateApiKey, type RateLimiter } from "@omnara/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context.ts";
-import { fieldIssues, publicMessage, retryAfterSecondsOf, toPublicError } from "./errors.ts";
+import { fieldIssues, planLimitOf, publicMessage, retryAfterSecondsOf, toPublicError } from "./errors.ts";
 import { storableInput } from "./storable-input.ts";
 
 const t = initTRPC.context<Context>().create({
@@ -20,6 +20,7 @@ const t = initTRPC.context<Context>().create({
       path: shape.data.path,
       issues: fieldIssues(error.cause),
       retryAfterSeconds: retryAfterSecondsOf(error.cause),
+      ...planLimitOf(error.cause),
     } satisfies ErrorData,
   }),
 });

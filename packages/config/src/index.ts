@@ -1,8 +1,10 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { type BillingConfig, BillingEnv, billingConfig } from "./billing.ts";
 import { type NotificationConfig, NotificationEnv, notificationConfig } from "./notifications.ts";
 
+export type { BillingConfig } from "./billing.ts";
 export type { NotificationConfig } from "./notifications.ts";
 
 /**
@@ -44,6 +46,7 @@ const Env = z.object({
   /** A built dashboard to serve instead of the one in this repository (apps/dashboard/dist). */
   OMNARA_DASHBOARD_DIR: z.string().min(1).optional(),
   ...NotificationEnv,
+  ...BillingEnv,
 });
 
 export type Role = "all" | "agent" | "user";
@@ -79,6 +82,8 @@ export interface Config {
   trustProxy: TrustProxy;
   maxConnectionsPerAddress: number;
   notifications: NotificationConfig;
+  /** Stripe billing and plan limits; undefined (off) unless STRIPE_SECRET_KEY is set. */
+  billing: BillingConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     trustProxy: trustProxy(e.OMNARA_TRUST_PROXY),
     maxConnectionsPerAddress: e.OMNARA_MAX_CONNECTIONS_PER_ADDRESS,
     notifications: notificationConfig(e, (message) => new ConfigError(message)),
+    billing: billingConfig(e, e.OMNARA_PUBLIC_URL, (message) => new ConfigError(message)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PlanLimit } from "./plans.ts";
 
 /**
  * Error codes, named as tRPC names them, with the HTTP status each maps to.
@@ -57,6 +58,9 @@ export type FieldIssue = z.infer<typeof FieldIssue>;
 export const ErrorBody = z.object({
   error: z.object({ code: z.enum(errorCodeNames), message: z.string(), issues: z.array(FieldIssue).optional() }),
   detail: z.string(),
+  /** PAYMENT_REQUIRED only: the code and the plan's limit at the top level, `{code, limit, used, upgrade_url}`. */
+  code: z.literal("PAYMENT_REQUIRED").optional(),
+  ...PlanLimit.partial().shape,
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
@@ -68,5 +72,7 @@ export const ErrorData = z.object({
   issues: z.array(FieldIssue).optional(),
   /** For TOO_MANY_REQUESTS: when to try again. */
   retryAfterSeconds: z.number().optional(),
+  /** For PAYMENT_REQUIRED: the plan's limit, what was used, where to upgrade. */
+  ...PlanLimit.partial().shape,
 });
 export type ErrorData = z.infer<typeof ErrorData>;

@@ -1,4 +1,5 @@
 import type { FieldIssue, OmnaraErrorCode } from "./errors.ts";
+import type { PlanLimit } from "./plans.ts";
 
 export interface OmnaraErrorDetails {
   /** HTTP status of the server's answer, when there was one. */
@@ -11,6 +12,8 @@ export interface OmnaraErrorDetails {
   retryAfterMs?: number | undefined;
   /** How many attempts were made before giving up (retries included). */
   attempts?: number | undefined;
+  /** For PAYMENT_REQUIRED: the plan's monthly limit, what was used, where to upgrade. */
+  planLimit?: PlanLimit | undefined;
   cause?: unknown;
 }
 
@@ -25,6 +28,7 @@ export class OmnaraError extends Error {
   readonly operation: string | undefined;
   readonly issues: FieldIssue[] | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly planLimit: PlanLimit | undefined;
   /** How many attempts were made, when a client retried before giving up. */
   attempts: number | undefined;
 
@@ -36,5 +40,6 @@ export class OmnaraError extends Error {
     this.issues = details.issues;
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts;
+    this.planLimit = details.planLimit;
   }
 }

@@ -1,5 +1,6 @@
 import type { Bus, Db } from "@omnara/db";
 import type { Secrets } from "./auth/secrets.ts";
+import type { BillingDeps } from "./billing/gateway.ts";
 
 /** Everything the domain functions need, passed explicitly. */
 export interface CoreDeps {
@@ -7,6 +8,8 @@ export interface CoreDeps {
   bus: Bus;
   secrets: Secrets;
   now: () => Date;
+  /** Stripe billing and plan limits; absent (no limits, no billing) unless configured. */
+  billing?: BillingDeps | undefined;
 }
 
 /** Who is calling: resolved from an API key or a user session before any domain call. */

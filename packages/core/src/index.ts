@@ -12,6 +12,10 @@ export {
   type UserProfile,
 } from "./auth/sessions.ts";
 export { claimedAudience } from "./auth/tokens.ts";
+export { createCheckoutSession, createPortalSession, getBilling } from "./billing/billing.ts";
+export type { BillingDeps, BillingEvent, BillingGateway, SubscriptionState } from "./billing/gateway.ts";
+export { applyBillingEvent, type BillingEventOutcome, handledEventTypes } from "./billing/stripe-events.ts";
+export { billingPeriod } from "./billing/usage.ts";
 export type { AgentCaller, Caller, CoreDeps } from "./deps.ts";
 export { events, REPLAY_BOUND, type StreamedEvent } from "./events/user-events.ts";
 export { endInstance, readInstance } from "./instances/agent-access.ts";

@@ -1,10 +1,11 @@
 import { agentRouter, bearerToken, type Context, publicRouter, retryAfterSecondsOf, userRouter } from "@omnara/api";
 import type { Role, TrustProxy } from "@omnara/config";
-import { type Audience, allOperations, limits, OmnaraError } from "@omnara/contracts";
+import { type Audience, allOperations, billingOperationIds, limits, OmnaraError } from "@omnara/contracts";
 import { type CoreDeps, RateLimiter, type UserAuthenticator } from "@omnara/core";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type Request } from "express";
+import { stripeWebhookRoute } from "./billing/webhook-route.ts";
 import { refuseForeignBodies } from "./body-rules.ts";
 import { serveDashboard } from "./dashboard.ts";
 import { expressErrorHandler, sendError, sendJsonRpcError, sendTrpcError } from "./errors.ts";
@@ -50,7 +51,11 @@ export function createApp(options: AppOptions): Express {
     token: bearerToken(req.headers.authorization ?? connectionParams?.authorization),
   });
   const audiences = audiencesFor(options.role);
-  const operations = allOperations.filter((op) => audiences.has(op.audience));
+  // Without billing configured its routes do not exist (tRPC answers NOT_FOUND for them).
+  const billing = options.deps.billing;
+  const operations = allOperations.filter(
+    (op) => audiences.has(op.audience) && (billing !== undefined || !billingOperationIds.has(op.id)),
+  );
 
   const app = express();
   app.disable("x-powered-by");
@@ -102,6 +107,7 @@ export function createApp(options: AppOptions): Express {
   app.get("/openapi.json", (_req, res) => {
     res.json(document);
   });
+  if (billing && audiences.has("user")) app.use(stripeWebhookRoute(options.deps, billing, options.log));
   app.use("/api/v1", express.json({ limit: MAX_BODY_BYTES }));
   app.use(createRestRouter(operations, createContext, options.log));
   app.use("/api", (_req, res) => {

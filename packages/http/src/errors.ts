@@ -1,5 +1,5 @@
-import { fieldIssues, httpStatusOf, publicMessage, retryAfterSecondsOf, toPublicError } from "@omnara/api";
-import { type ErrorBody, type ErrorCode, isErrorCode } from "@omnara/contracts";
+import { fieldIssues, httpStatusOf, planLimitOf, publicMessage, retryAfterSecondsOf, toPublicError } from "@omnara/api";
+import { type ErrorBody, type ErrorCode, isErrorCode, type PlanLimit } from "@omnara/contracts";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { ErrorRequestHandler, Response } from "express";
@@ -10,13 +10,19 @@ export function sendError(
   code: ErrorCode,
   message: string,
   extra: Partial<ErrorBody["error"]> = {},
+  planLimit?: PlanLimit,
 ): void {
   // `detail` is what Omnara v1 clients show: for invalid input, each field and why.
   const detail =
     extra.issues?.length && message === "Invalid input; see issues."
       ? extra.issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; ")
       : message;
-  const body: ErrorBody = { error: { code, message, ...extra }, detail };
+  const body: ErrorBody = {
+    error: { code, message, ...extra },
+    detail,
+    // Over a plan's limit the body also reads {code, limit, used, upgrade_url} at the top.
+    ...(planLimit && code === "PAYMENT_REQUIRED" ? { code, ...planLimit } : {}),
+  };
   res.status(httpStatusOf(code)).json(body);
 }
 
@@ -42,7 +48,7 @@ export function sendThrown(res: Response, thrown: unknown, log: (error: unknown)
   if (retryAfter) res.setHeader("Retry-After", String(retryAfter));
   const issues = fieldIssues(cause);
   const code = isErrorCode(error.code) ? error.code : "INTERNAL_SERVER_ERROR";
-  sendError(res, code, publicMessage(error), issues ? { issues } : {});
+  sendError(res, code, publicMessage(error), issues ? { issues } : {}, planLimitOf(cause));
 }
 
 const field = (error: unknown, name: string): unknown =>

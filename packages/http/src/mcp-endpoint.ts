@@ -1,4 +1,4 @@
-import { type Context, callOperation, fieldIssues, publicMessage, toPublicError } from "@omnara/api";
+import { type Context, callOperation, fieldIssues, planLimitOf, publicMessage, toPublicError } from "@omnara/api";
 import { isErrorCode, OmnaraError } from "@omnara/contracts";
 import { authenticateApiKey, type CoreDeps } from "@omnara/core";
 import { agentApiFrom, createMcpHttpHandler } from "@omnara/mcp";
@@ -11,7 +11,10 @@ function operationError(thrown: unknown, log: (error: unknown) => void): OmnaraE
   const error = toPublicError(raw) ?? raw;
   if (error.code === "INTERNAL_SERVER_ERROR") log(thrown);
   const code = isErrorCode(error.code) ? error.code : "INTERNAL_SERVER_ERROR";
-  return new OmnaraError(code, publicMessage(error), { issues: fieldIssues(error.cause) });
+  return new OmnaraError(code, publicMessage(error), {
+    issues: fieldIssues(error.cause),
+    planLimit: planLimitOf(error.cause),
+  });
 }
 
 /**

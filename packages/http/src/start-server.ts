@@ -4,6 +4,7 @@ import { type CoreDeps, createLocalUserAuthenticator, loadOrCreateSecrets, onNot
 import { createDb, type Database } from "@omnara/db";
 import { createProviders, type Dispatcher, type Providers, startDispatcher } from "@omnara/notify";
 import { createApp } from "./app.ts";
+import { billingDeps } from "./billing/stripe-gateway.ts";
 import { defaultDashboardDir } from "./dashboard.ts";
 import { createHttpServer } from "./http-server.ts";
 import { redactForLog } from "./redact-for-log.ts";
@@ -55,6 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bus: database.bus,
     secrets: loadOrCreateSecrets(config.dataDir),
     now: () => new Date(),
+    billing: config.billing ? billingDeps(config.billing) : undefined,
   };
   const notifications =
     options.notifications?.dispatch === false

@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type FieldIssue, isErrorCode } from "@omnara/contracts";
+import { type FieldIssue, isErrorCode, PlanLimit } from "@omnara/contracts";
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
 
@@ -8,9 +8,17 @@ const isIssue = (value: unknown): value is FieldIssue =>
 
 const issuesOf = (value: unknown): FieldIssue[] => (Array.isArray(value) ? value.filter(isIssue) : []);
 
-/** Reads code, message and field issues from an `OmnaraError` or a tRPC client's error (`data`). */
-export function describeError(error: unknown): { code: string; message: string; issues: FieldIssue[] } {
+export interface DescribedError {
+  code: string;
+  message: string;
+  issues: FieldIssue[];
+  planLimit?: PlanLimit | undefined;
+}
+
+/** Reads code, message, field issues and plan limit from an `OmnaraError` or a tRPC client's error (`data`). */
+export function describeError(error: unknown): DescribedError {
   if (!isRecord(error)) return { code: "INTERNAL_SERVER_ERROR", message: String(error), issues: [] };
+  const planLimit = PlanLimit.safeParse(error.planLimit ?? error.data);
   const data = isRecord(error.data) ? error.data : {};
   const code = [error.code, data.code].find((value): value is string => typeof value === "string");
   const issues = issuesOf(error.issues);
@@ -18,6 +26,7 @@ export function describeError(error: unknown): { code: string; message: string; 
     code: code && (isErrorCode(code) || /^[A-Z_]+$/.test(code)) ? code : "INTERNAL_SERVER_ERROR",
     message: typeof error.message === "string" ? error.message : "The operation failed.",
     issues: issues.length > 0 ? issues : issuesOf(data.issues),
+    planLimit: planLimit.success ? planLimit.data : undefined,
   };
 }
 
@@ -26,11 +35,12 @@ export function describeError(error: unknown): { code: string; message: string; 
  * Tool errors are results with `isError` (not protocol errors), so the model sees them.
  */
 export function toolErrorResult(error: unknown): CallToolResult {
-  const { code, message, issues } = describeError(error);
+  const { code, message, issues, planLimit } = describeError(error);
   const lines = [`${code}: ${message}`, ...issues.map((issue) => `- ${issue.path || "(input)"}: ${issue.message}`)];
   return {
     isError: true,
     content: [{ type: "text", text: lines.join("\n") }],
-    structuredContent: { error: { code, message, issues } },
+    // Over a plan's limit: the same {limit, used, upgrade_url} as the REST body.
+    structuredContent: { error: { code, message, issues, ...planLimit } },
   };
 }

@@ -6,8 +6,10 @@ import {
   type ErrorDetails,
   NetworkError,
   NotFoundError,
+  isPlanLimit,
   OmnaraError,
   type OmnaraErrorCode,
+  PaymentRequiredError,
   RateLimitError,
   ServerError,
   TimeoutError,
@@ -55,6 +57,8 @@ export function errorFor(code: OmnaraErrorCode, serverMessage: string, details: 
         `${op}${serverMessage} Slow down, or raise the server's OMNARA_RATE_LIMIT_PER_MINUTE.`,
         details,
       );
+    case "PAYMENT_REQUIRED":
+      return new PaymentRequiredError(code, `${op}${serverMessage}`, details);
     case "TIMEOUT":
       return new TimeoutError(code, `${op}${serverMessage}`, details);
     case "NETWORK_ERROR":
@@ -106,6 +110,7 @@ export function toOmnaraError(error: unknown, context: MappingContext): OmnaraEr
         status: data.data.httpStatus,
         issues: data.data.issues,
         retryAfterMs: seconds === undefined ? header : seconds * 1000,
+        planLimit: isPlanLimit(data.data) ? data.data : undefined,
         cause: error,
       });
     }

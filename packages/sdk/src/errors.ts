@@ -1,6 +1,6 @@
-import { type FieldIssue, OmnaraError, type OmnaraErrorCode, type OmnaraErrorDetails } from "@omnara/contracts";
+import { type FieldIssue, OmnaraError, type OmnaraErrorCode, type OmnaraErrorDetails, type PlanLimit } from "@omnara/contracts";
 
-export { type ClientErrorCode, OmnaraError, type OmnaraErrorCode } from "@omnara/contracts";
+export { type ClientErrorCode, OmnaraError, type OmnaraErrorCode, type PlanLimit } from "@omnara/contracts";
 
 export interface ErrorDetails extends OmnaraErrorDetails {
   /** For an `ask` that timed out: the question, to keep waiting with `session.requestInput(questionId)`. */
@@ -66,3 +66,26 @@ export class SessionEndedError extends OmnaraError {
     this.questionId = details.questionId;
   }
 }
+
+/**
+ * The account's plan allows no more new instances this month (402 PAYMENT_REQUIRED). Instances
+ * started earlier keep working; `upgradeUrl` is where to upgrade. Not retried.
+ */
+export class PaymentRequiredError extends OmnaraError {
+  override name = "PaymentRequiredError";
+  /** New instances the plan allows per calendar month. */
+  readonly limit: number | undefined;
+  /** Instances started this month. */
+  readonly used: number | undefined;
+  readonly upgradeUrl: string | undefined;
+
+  constructor(code: OmnaraErrorCode, message: string, details: OmnaraErrorDetails = {}) {
+    super(code, message, details);
+    this.limit = details.planLimit?.limit;
+    this.used = details.planLimit?.used;
+    this.upgradeUrl = details.planLimit?.upgrade_url;
+  }
+}
+
+export const isPlanLimit = (value: Partial<PlanLimit>): value is PlanLimit =>
+  value.limit !== undefined && value.used !== undefined && value.upgrade_url !== undefined;

@@ -16,6 +16,8 @@ export {
   NotFoundError,
   OmnaraError,
   type OmnaraErrorCode,
+  PaymentRequiredError,
+  type PlanLimit,
   RateLimitError,
   ServerError,
   SessionEndedError,

@@ -1,5 +1,6 @@
 import { me, signOut } from "./account.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys.ts";
+import { createCheckoutSession, createPortalSession, getBilling } from "./billing.ts";
 import { confirmCliLogin, describeCliLogin } from "./cli-login.ts";
 import { deleteInstance } from "./delete-instance.ts";
 import { events } from "./events.ts";
@@ -48,4 +49,7 @@ export const userOperations = {
   sendTestNotification,
   reportPresence,
   events,
+  getBilling,
+  createCheckoutSession,
+  createPortalSession,
 } as const;

@@ -5,10 +5,9 @@ import { eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
-import { ensureAgentType } from "./owned-instance.ts";
+import { createInstance } from "./create-instance.ts";
 import { applyInstanceEvent, type InstanceEvent } from "./status-machine.ts";
 
-const { agentInstances } = schema;
 type Op = typeof agentOperations;
 
 export async function registerInstance(
@@ -19,23 +18,18 @@ export async function registerInstance(
   const id = input.agent_instance_id ?? randomUUID();
   const metadata = { ...(input.instance_metadata ?? {}), ...(input.transport ? { transport: input.transport } : {}) };
   const row = await deps.db.transaction(async (tx) => {
-    const agentType = await ensureAgentType(tx, caller.userId, input.agent_type);
-    const [inserted] = await tx
-      .insert(agentInstances)
-      .values({
-        id,
-        userId: caller.userId,
-        agentTypeId: agentType.id,
-        name: input.name ?? null,
-        instanceMetadata: Object.keys(metadata).length > 0 ? metadata : null,
-        lastHeartbeatAt: deps.now(),
-      })
-      .onConflictDoNothing({ target: agentInstances.id })
-      .returning();
+    const created = await createInstance(tx, deps, caller, {
+      id,
+      agentType: input.agent_type,
+      name: input.name,
+      metadata: Object.keys(metadata).length > 0 ? metadata : null,
+      lastHeartbeatAt: deps.now(),
+    });
     // Omnara v1's words: its SDK falls back to reading the instance on this 409.
-    if (!inserted) throw new OmnaraError("CONFLICT", "Agent instance already exists");
+    if (!created) throw new OmnaraError("CONFLICT", "Agent instance already exists");
+    const inserted = created.row;
     await recordFeed(tx, [{ type: "instance", userId: caller.userId, agentInstanceId: id, status: inserted.status }]);
-    return { ...inserted, agentTypeName: agentType.name };
+    return { ...inserted, agentTypeName: created.agentTypeName };
   });
   await deps.bus.publish([{ type: "instance", userId: caller.userId, agentInstanceId: id, status: row.status }]);
   return {

@@ -4,7 +4,8 @@ import { schema } from "@omnara/db";
 import { and, eq, sql } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
-import { ensureAgentType, type InstanceRow } from "../instances/owned-instance.ts";
+import { createInstance } from "../instances/create-instance.ts";
+import type { InstanceRow } from "../instances/owned-instance.ts";
 import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { notFound } from "../not-found.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
@@ -27,6 +28,7 @@ export const preview = (content: string): string => content.slice(0, PREVIEW_CHA
  */
 export async function lockOrCreateInstance(
   tx: Db,
+  deps: CoreDeps,
   caller: AgentCaller,
   instanceId: string,
   create: { agentType?: string | undefined; name?: string | undefined; metadata?: Input["message_metadata"] },
@@ -40,13 +42,12 @@ export async function lockOrCreateInstance(
         issues: [{ path: "agent_type", message: "required when creating an instance" }],
       });
     }
-    const agentType = await ensureAgentType(tx, caller.userId, create.agentType);
-    const inserted = await tx
-      .insert(agentInstances)
-      .values({ id: instanceId, userId: caller.userId, agentTypeId: agentType.id, name: create.name ?? null })
-      .onConflictDoNothing({ target: agentInstances.id })
-      .returning({ id: agentInstances.id });
-    created = inserted.length > 0;
+    const inserted = await createInstance(tx, deps, caller, {
+      id: instanceId,
+      agentType: create.agentType,
+      name: create.name,
+    });
+    created = inserted !== undefined;
     [instance] = await lock();
   }
   if (!instance || instance.userId !== caller.userId || instance.status === "DELETED") {
@@ -83,7 +84,7 @@ const messageEvent = (caller: AgentCaller, message: MessageRow): BusEvent => ({
 export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
   const events: BusEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
-    const { instance, created } = await lockOrCreateInstance(tx, caller, input.agent_instance_id, {
+    const { instance, created } = await lockOrCreateInstance(tx, deps, caller, input.agent_instance_id, {
       agentType: input.agent_type,
       name: input.name,
     });

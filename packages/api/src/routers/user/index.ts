@@ -2,6 +2,7 @@ import { userOperations } from "@omnara/contracts";
 import { proceduresFor } from "../../from-contract.ts";
 import { router, userProcedure } from "../../trpc.ts";
 import { userAccountHandlers } from "./account.ts";
+import { userBillingHandlers } from "./billing.ts";
 import { userCliLoginHandlers } from "./cli-login.ts";
 import { userEventHandlers } from "./events.ts";
 import { userInstanceHandlers } from "./instances.ts";
@@ -17,5 +18,6 @@ export const userRouter = router(
     ...userCliLoginHandlers,
     ...userNotificationHandlers,
     ...userEventHandlers,
+    ...userBillingHandlers,
   }),
 );
