@@ -1,6 +1,6 @@
 import { agentRouter, publicRouter, userRouter, v1Router } from "@omnara/api";
 import { allOperations, operations } from "@omnara/contracts";
-import { rest, startTestServer, type TestServer } from "@omnara/testing";
+import { FakeStripe, rest, startTestServer, type TestServer } from "@omnara/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 const routers = { agent: agentRouter, user: userRouter, public: publicRouter, v1: v1Router } as const;
@@ -29,10 +29,16 @@ describe("every surface is generated from the contracts", () => {
 
   describe("over HTTP", () => {
     let server: TestServer;
+    let stripe: FakeStripe;
+    // Billing on, so its routes exist too (without it they are absent: issue-18-billing).
     beforeAll(async () => {
-      server = await startTestServer("pglite");
+      stripe = await FakeStripe.start();
+      server = await startTestServer("pglite", { env: stripe.env() });
     });
-    afterAll(() => server.close());
+    afterAll(async () => {
+      await server.close();
+      await stripe.close();
+    });
 
     test("every REST binding answers (401 without a token, never a route 404) and is in /openapi.json", async () => {
       const doc = await rest(server.url, "GET", "/openapi.json");
