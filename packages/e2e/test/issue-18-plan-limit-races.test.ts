@@ -3,11 +3,11 @@ import { loadConfig } from "@omnara/config";
 import { agentOperations, OmnaraError, plans, v1Operations } from "@omnara/contracts";
 import {
   type AgentCaller,
+  billingPeriod,
   type CoreDeps,
   generateSecrets,
   registerInstance,
   sendMessage,
-  billingPeriod,
 } from "@omnara/core";
 import { createDb, type Database, schema } from "@omnara/db";
 import { billingDeps } from "@omnara/http";
@@ -58,7 +58,10 @@ describeEachDatabase("plan limit at instance creation", (kind) => {
   /** A new user with `started` instances this month (and some from last month, which do not count). */
   async function userWith(started: number): Promise<AgentCaller> {
     const { db } = database;
-    const [user] = await db.insert(schema.users).values({ email: `limit-${randomUUID()}@example.com` }).returning();
+    const [user] = await db
+      .insert(schema.users)
+      .values({ email: `limit-${randomUUID()}@example.com` })
+      .returning();
     if (!user) throw new Error("no user");
     const [type] = await db.insert(schema.agentTypes).values({ userId: user.id, name: "race" }).returning();
     if (!type) throw new Error("no agent type");
@@ -140,7 +143,11 @@ describeEachDatabase("plan limit at instance creation", (kind) => {
     const again = await sendMessage(deps, caller, send({ agent_instance_id: id, content: "still here" }));
     expect(again.agent_instance_id).toBe(id);
     await expect(
-      registerInstance(deps, caller, v1Operations.v1RegisterInstance.input.parse({ agent_type: "race", agent_instance_id: id })),
+      registerInstance(
+        deps,
+        caller,
+        v1Operations.v1RegisterInstance.input.parse({ agent_type: "race", agent_instance_id: id }),
+      ),
     ).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
@@ -155,7 +162,11 @@ describeEachDatabase("plan limit at instance creation", (kind) => {
   test("without billing there is no limit", async () => {
     const caller = await userWith(LIMIT);
     const off: CoreDeps = { ...deps, billing: undefined };
-    const result = await sendMessage(off, caller, send({ agent_instance_id: randomUUID(), agent_type: "race", content: "x" }));
+    const result = await sendMessage(
+      off,
+      caller,
+      send({ agent_instance_id: randomUUID(), agent_type: "race", content: "x" }),
+    );
     expect(result.success).toBe(true);
   });
 });

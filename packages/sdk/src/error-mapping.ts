@@ -4,9 +4,9 @@ import { z } from "zod";
 import {
   AuthenticationError,
   type ErrorDetails,
+  isPlanLimit,
   NetworkError,
   NotFoundError,
-  isPlanLimit,
   OmnaraError,
   type OmnaraErrorCode,
   PaymentRequiredError,

@@ -1,4 +1,10 @@
-import { type FieldIssue, OmnaraError, type OmnaraErrorCode, type OmnaraErrorDetails, type PlanLimit } from "@omnara/contracts";
+import {
+  type FieldIssue,
+  OmnaraError,
+  type OmnaraErrorCode,
+  type OmnaraErrorDetails,
+  type PlanLimit,
+} from "@omnara/contracts";
 
 export { type ClientErrorCode, OmnaraError, type OmnaraErrorCode, type PlanLimit } from "@omnara/contracts";
 

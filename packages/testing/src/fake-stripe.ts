@@ -98,7 +98,10 @@ export class FakeStripe implements AsyncDisposable {
     if (this.failWith) return { status: this.failWith, body: { error: { type: "api_error", message: "down" } } };
     const route = `${req.method} ${url.pathname}`;
     if (route === "POST /v1/customers") {
-      return { status: 200, body: { id: this.#id("cus"), object: "customer", email: form.email ?? null, metadata: {} } };
+      return {
+        status: 200,
+        body: { id: this.#id("cus"), object: "customer", email: form.email ?? null, metadata: {} },
+      };
     }
     if (route === "POST /v1/checkout/sessions") {
       const id = this.#id("cs");

@@ -90,5 +90,8 @@ export async function createPortalSession(
   if (!account?.customerId) {
     throw new OmnaraError("CONFLICT", "There is no subscription to manage yet: upgrade first.");
   }
-  return billing.gateway.createPortalSession({ customerId: account.customerId, returnUrl: `${billing.publicUrl}/billing` });
+  return billing.gateway.createPortalSession({
+    customerId: account.customerId,
+    returnUrl: `${billing.publicUrl}/billing`,
+  });
 }

@@ -27,7 +27,10 @@ export async function createInstance(
   caller: AgentCaller,
   values: NewInstance,
 ): Promise<{ row: InstanceRow; agentTypeName: string } | undefined> {
-  const [existing] = await tx.select({ id: agentInstances.id }).from(agentInstances).where(eq(agentInstances.id, values.id));
+  const [existing] = await tx
+    .select({ id: agentInstances.id })
+    .from(agentInstances)
+    .where(eq(agentInstances.id, values.id));
   if (existing) return undefined;
   await enforceInstanceLimit(tx, deps, caller.userId);
   const agentType = await ensureAgentType(tx, caller.userId, values.agentType);
