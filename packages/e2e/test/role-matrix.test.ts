@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { type InstanceRole, instanceRoles, type Operation, userOperations } from "@omnara/contracts";
-import { describeEachDatabase, newUserWithKey, publicClient, startTestServer, type TestServer } from "@omnara/testing";
+import { schema } from "@omnara/db";
+import {
+  describeEachDatabase,
+  FakeStripe,
+  newUserWithKey,
+  publicClient,
+  startTestServer,
+  type TestServer,
+} from "@omnara/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { matrixRoles, type RoleName, type RoleSetup } from "./support/matrix-roles.ts";
 import { callUserOperation } from "./support/user-calls.ts";
@@ -49,6 +57,13 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
   sendTestNotification: async () => ({}),
   reportPresence: async ({ instanceId }) => ({ agent_instance_id: instanceId, visible: true, client_id: "matrix" }),
   events: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  getBilling: async () => ({}),
+  createCheckoutSession: async () => ({ plan: "pro" }),
+  // The portal needs a Stripe customer, which the first checkout creates.
+  createPortalSession: async ({ caller }) => {
+    await caller.user.createCheckoutSession.mutate({});
+    return {};
+  },
 };
 
 const rank = (role: InstanceRole): number => instanceRoles.indexOf(role);
@@ -64,16 +79,23 @@ function expected(op: Operation, held: InstanceRole | undefined): "ok" | "NOT_FO
 
 describeEachDatabase("role matrix: every user procedure × every role, as its contract's rule says", (kind) => {
   let server: TestServer;
+  let stripe: FakeStripe;
   let owner: Member;
   const members = new Map<RoleName, Member>();
+  // Billing on, so its operations exist; the owner is on Pro, so the cases' instances are no limit.
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    stripe = await FakeStripe.start();
+    server = await startTestServer(kind, { env: stripe.env() });
     owner = await newUserWithKey(server.url, "owner");
+    await server.database.db.insert(schema.billingAccounts).values({ userId: owner.userId, plan: "pro" });
     for (const role of matrixRoles) {
       members.set(role.name, role.name === "owner" ? owner : await newUserWithKey(server.url, role.name));
     }
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await stripe.close();
+  });
 
   test("every user operation has an access rule and a case here", () => {
     const ops: readonly Operation[] = Object.values(userOperations);

@@ -32,6 +32,7 @@ const RedirectUrl = z.object({ url: z.string() });
 export const getBilling = defineOperation({
   id: "getBilling",
   audience: "user",
+  access: "account",
   kind: "query",
   description:
     "The user's plan, this month's usage against its limit, and the subscription (status, whether it cancels at the period's end). Only on servers with billing configured.",
@@ -43,6 +44,7 @@ export const getBilling = defineOperation({
 export const createCheckoutSession = defineOperation({
   id: "createCheckoutSession",
   audience: "user",
+  access: "account",
   kind: "mutation",
   description:
     "Start a Stripe Checkout for a paid plan; open url to pay. Promotion codes are accepted there. The plan changes when Stripe confirms the payment.",
@@ -54,6 +56,7 @@ export const createCheckoutSession = defineOperation({
 export const createPortalSession = defineOperation({
   id: "createPortalSession",
   audience: "user",
+  access: "account",
   kind: "mutation",
   description:
     "Open Stripe's billing portal to change the card, see invoices or cancel; open url. Needs a subscription bought through Checkout first.",
