@@ -17,6 +17,7 @@ export type { BillingDeps, BillingEvent, BillingGateway, SubscriptionState } fro
 export { applyBillingEvent, type BillingEventOutcome, handledEventTypes } from "./billing/stripe-events.ts";
 export { billingPeriod } from "./billing/usage.ts";
 export type { AgentCaller, Caller, CoreDeps } from "./deps.ts";
+export { FEED_PRUNE_EVERY_MS, FEED_ROWS_KEPT, pruneFeed } from "./events/feed-retention.ts";
 export { events, REPLAY_BOUND, type StreamedEvent } from "./events/user-events.ts";
 export { endInstance, readInstance } from "./instances/agent-access.ts";
 export {

@@ -1,6 +1,13 @@
 import type { AddressInfo } from "node:net";
 import type { Config } from "@omnara/config";
-import { type CoreDeps, createLocalUserAuthenticator, loadOrCreateSecrets, onNotificationDoorbell } from "@omnara/core";
+import {
+  type CoreDeps,
+  createLocalUserAuthenticator,
+  FEED_PRUNE_EVERY_MS,
+  loadOrCreateSecrets,
+  onNotificationDoorbell,
+  pruneFeed,
+} from "@omnara/core";
 import { createDb, type Database } from "@omnara/db";
 import { createProviders, type Dispatcher, type Providers, startDispatcher } from "@omnara/notify";
 import { createApp } from "./app.ts";
@@ -73,6 +80,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           ...(options.notifications?.retryDelaysMs ? { retryDelaysMs: options.notifications.retryDelaysMs } : {}),
         });
   const stopDoorbell = onNotificationDoorbell(() => notifications?.wake());
+  // The change feed only serves resuming streams: each user's oldest rows are pruned.
+  const feedPruning = setInterval(() => void pruneFeed(deps.db).catch(log), FEED_PRUNE_EVERY_MS);
+  feedPruning.unref();
   const app = createApp({
     deps,
     userAuth: createLocalUserAuthenticator(deps),
@@ -107,6 +117,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     setTimeout(() => server.closeAllConnections(), 2_000).unref();
     await closed;
     stopDoorbell();
+    clearInterval(feedPruning);
     await notifications?.close();
     await database.close();
   };

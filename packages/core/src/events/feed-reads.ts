@@ -4,6 +4,7 @@ import { schema } from "@omnara/db";
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { toInstance, toMessage } from "../serialize.ts";
 import type { FeedPosition } from "./feed.ts";
+import { FEED_ROWS_KEPT } from "./feed-retention.ts";
 
 const { agentInstances, agentTypes, feedEvents, messages } = schema;
 
@@ -82,12 +83,18 @@ export type ResumeCheck = "ok" | "too_far_behind" | "unknown_position";
  * database, a forged id) is unknown; more than `bound` rows to replay is too far behind.
  */
 export async function checkResume(db: Db, scope: FeedScope, after: FeedPosition, bound: number): Promise<ResumeCheck> {
+  const userScope = { userId: scope.userId, agentInstanceId: undefined };
   const [row] = await db
     .select({
       xmax: sql<string>`pg_snapshot_xmax(pg_current_snapshot())::text`,
       pending: sql<number>`(select count(*)::int from (select 1 from ${feedEvents} where ${inScope(scope, after)} limit ${bound + 1}) as backlog)`,
+      // Pruning keeps each user's newest FEED_ROWS_KEPT rows: a position with that many of the
+      // user's rows after it may have lost rows after it, whatever its scope (feed-retention.ts).
+      userPending: scope.agentInstanceId
+        ? sql<number>`(select count(*)::int from (select 1 from ${feedEvents} where ${inScope(userScope, after)} limit ${FEED_ROWS_KEPT}) as kept)`
+        : sql<number>`0`,
     })
     .from(sql`(select 1) as now`);
   if (!row || BigInt(after.xid) >= BigInt(row.xmax)) return "unknown_position";
-  return row.pending > bound ? "too_far_behind" : "ok";
+  return row.pending > bound || row.userPending >= FEED_ROWS_KEPT ? "too_far_behind" : "ok";
 }
