@@ -14,6 +14,7 @@ const Instances = lazy(() => import("./pages/instances.tsx"));
 const InstanceDetail = lazy(() => import("./pages/instance-detail.tsx"));
 const ApiKeys = lazy(() => import("./pages/api-keys.tsx"));
 const SettingsPage = lazy(() => import("./pages/settings.tsx"));
+const BillingPage = lazy(() => import("./pages/billing.tsx"));
 const CliLogin = lazy(() => import("./pages/cli-login.tsx"));
 
 function RequireSession() {
@@ -65,6 +66,7 @@ export const router = createBrowserRouter([
           { path: "instances/:id", element: <InstanceDetail /> },
           { path: "api-keys", element: <ApiKeys /> },
           { path: "settings", element: <SettingsPage /> },
+          { path: "billing", element: <BillingPage /> },
           { path: "*", element: <NotFound /> },
         ],
       },

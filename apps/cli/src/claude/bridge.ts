@@ -27,6 +27,7 @@ export interface BridgeOptions {
   /** Claude Code's working directory, for sessions whose hooks do not say. */
   cwd: string;
   log: (line: string) => void;
+  notice?: ((line: string) => void) | undefined;
 }
 
 /** Routes Claude Code's hook events to the mirrored session each belongs to. */

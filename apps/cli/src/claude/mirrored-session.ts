@@ -1,7 +1,7 @@
 import { unwatchFile, watchFile } from "node:fs";
 import { basename } from "node:path";
 import { limits, type Message, type Metadata } from "@omnara/contracts";
-import type { Answer, Omnara, Session } from "@omnara/sdk";
+import { type Answer, type Omnara, PaymentRequiredError, type Session } from "@omnara/sdk";
 import { workingTreeDiff } from "./git-diff.ts";
 import type { HookAnswer } from "./hook-input.ts";
 import type { ClaudePrompt } from "./prompts.ts";
@@ -32,7 +32,13 @@ export interface MirrorOptions {
   /** `claude -p`: nobody waits at the end of a turn, the process exits. */
   printMode: boolean;
   log: (line: string) => void;
+  /** Tells the person at the terminal something they must act on (the plan's limit). */
+  notice?: ((line: string) => void) | undefined;
 }
+
+/** What the terminal shows when the plan allows no new instance: Claude goes on, unmirrored. */
+export const limitNotice = (error: PaymentRequiredError): string =>
+  `omnara: this Claude session is not mirrored: ${error.used ?? "all"} of ${error.limit ?? "the"} agent instances this month on the Free plan are used. Upgrade for unlimited: ${error.upgradeUrl ?? "see the Omnara dashboard's Billing page"}`;
 
 interface OpenPrompt {
   toolUseId: string | undefined;
@@ -98,8 +104,9 @@ export class MirroredSession {
       metadata: { cwd: this.cwd, claude_session_id: this.id },
     });
     // A failed start (server down) is tried again by the next hook.
-    this.#session.catch(() => {
+    this.#session.catch((error: unknown) => {
       this.#session = undefined;
+      if (error instanceof PaymentRequiredError) this.#options.notice?.(limitNotice(error));
     });
     return this.#session;
   }

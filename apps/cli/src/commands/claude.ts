@@ -41,7 +41,15 @@ export async function claude(userArgs: string[], options: ServerOptions, env: Cl
     baseUrl: auth.baseUrl,
     onBackgroundError: (error) => log.write(`background: ${error.message}`),
   });
-  const bridge = new ClaudeBridge({ omnara, printMode: isPrintMode(args), cwd: process.cwd(), log: log.write });
+  // Said once on the terminal (stderr): every later hook would hit the same limit.
+  const told = new Set<string>();
+  const notice = (line: string) => {
+    log.write(line);
+    if (told.has(line)) return;
+    told.add(line);
+    say(line);
+  };
+  const bridge = new ClaudeBridge({ omnara, printMode: isPrintMode(args), cwd: process.cwd(), log: log.write, notice });
 
   const runtime = mkdtempSync(join(tmpdir(), "omnara-claude-"));
   const socketPath = join(runtime, "hooks.sock");

@@ -1,23 +1,37 @@
 import { useQuery } from "@tanstack/react-query";
-import { KeyRound, LayoutGrid, ListChecks, type LucideIcon, Settings } from "lucide-react";
+import { CreditCard, KeyRound, LayoutGrid, ListChecks, type LucideIcon, Settings } from "lucide-react";
 import { Suspense } from "react";
 import { NavLink, Outlet, useMatch } from "react-router";
+import { UsageBanner } from "../billing/usage-banner.tsx";
+import { useBilling } from "../billing/use-billing.ts";
 import { useTRPC } from "../lib/trpc.ts";
 import { Brand } from "./brand.tsx";
 import { ConnectionIndicator, ReconnectingBanner } from "./connection-indicator.tsx";
 import { Loading } from "./states.tsx";
 
-const nav: { to: string; label: string; short: string; icon: LucideIcon; end?: boolean }[] = [
+interface NavItem {
+  to: string;
+  label: string;
+  short: string;
+  icon: LucideIcon;
+  end?: boolean;
+}
+
+const nav: NavItem[] = [
   { to: "/", label: "Overview", short: "Overview", icon: LayoutGrid, end: true },
   { to: "/instances", label: "Instances", short: "Instances", icon: ListChecks },
   { to: "/api-keys", label: "API keys", short: "Keys", icon: KeyRound },
   { to: "/settings", label: "Settings", short: "Settings", icon: Settings },
 ];
+/** Only on servers with billing configured. */
+const billingNav: NavItem = { to: "/billing", label: "Billing", short: "Billing", icon: CreditCard };
 
 export function AppShell() {
   const trpc = useTRPC();
   const summary = useQuery(trpc.getSummary.queryOptions({}));
   const me = useQuery(trpc.me.queryOptions({}));
+  const billing = useBilling();
+  const links = billing.data ? [...nav.slice(0, 3), billingNav, ...nav.slice(3)] : nav;
   const waiting = summary.data?.awaiting_input_instances ?? 0;
   // A chat takes the whole phone screen; its own header has the way back.
   const focus = useMatch("/instances/:id") !== null;
@@ -36,7 +50,7 @@ export function AppShell() {
       </a>
       <nav className="sidebar" aria-label="Main">
         <Brand />
-        {nav.map(({ to, label, icon: Icon, end }) => (
+        {links.map(({ to, label, icon: Icon, end }) => (
           <NavLink key={to} to={to} end={end ?? false} className="nav-link">
             <Icon aria-hidden="true" />
             {label}
@@ -55,6 +69,7 @@ export function AppShell() {
           <ConnectionIndicator />
         </header>
         <ReconnectingBanner />
+        <UsageBanner />
         <main id="main" className="main">
           <Suspense fallback={<Loading />}>
             <Outlet />
@@ -62,7 +77,7 @@ export function AppShell() {
         </main>
       </div>
       <nav className="tabbar" aria-label="Main">
-        {nav.map(({ to, short, icon: Icon, end }) => (
+        {links.map(({ to, short, icon: Icon, end }) => (
           <NavLink key={to} to={to} end={end ?? false}>
             <Icon aria-hidden="true" />
             {short}

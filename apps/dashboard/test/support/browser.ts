@@ -1,4 +1,4 @@
-import { startTestServer, type TestServer, testEnv } from "@omnara/testing";
+import { type DatabaseKind, startTestServer, type TestServer, testEnv } from "@omnara/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { distDir, ensureDashboardBuilt } from "../../scripts/ensure-built.ts";
 
@@ -31,10 +31,19 @@ export interface DashboardSession {
   close(): Promise<void>;
 }
 
+export interface OpenDashboardOptions {
+  /** The server's database (PGlite unless said). */
+  kind?: DatabaseKind;
+  /** More server variables (e.g. billing's). */
+  env?: Record<string, string>;
+}
+
 /** The built dashboard served by a real server, and a desktop-sized light-theme page on it. */
-export async function openDashboard(timeoutMs: number): Promise<DashboardSession> {
+export async function openDashboard(timeoutMs: number, options: OpenDashboardOptions = {}): Promise<DashboardSession> {
   ensureDashboardBuilt();
-  const server = await startTestServer("pglite", { env: { OMNARA_DASHBOARD_DIR: distDir } });
+  const server = await startTestServer(options.kind ?? "pglite", {
+    env: { OMNARA_DASHBOARD_DIR: distDir, ...options.env },
+  });
   const browser = await launchChromium().catch(async (error: unknown) => {
     await server.close();
     throw error;
