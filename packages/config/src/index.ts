@@ -45,6 +45,15 @@ const Env = z.object({
   OMNARA_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(256),
   /** A built dashboard to serve instead of the one in this repository (apps/dashboard/dist). */
   OMNARA_DASHBOARD_DIR: z.string().min(1).optional(),
+  /**
+   * Webhook deliveries to loopback, link-local and private addresses. Unset: allowed on the
+   * embedded database (one person's machine, where n8n on localhost is the point), refused
+   * with DATABASE_URL (a shared server, where such an address reaches its own network).
+   */
+  OMNARA_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === "true" || value === "1")),
   ...NotificationEnv,
   ...BillingEnv,
 });
@@ -84,6 +93,7 @@ export interface Config {
   notifications: NotificationConfig;
   /** Stripe billing and plan limits; undefined (off) unless STRIPE_SECRET_KEY is set. */
   billing: BillingConfig | undefined;
+  webhooks: { allowPrivate: boolean };
 }
 
 export class ConfigError extends Error {
@@ -118,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     maxConnectionsPerAddress: e.OMNARA_MAX_CONNECTIONS_PER_ADDRESS,
     notifications: notificationConfig(e, (message) => new ConfigError(message)),
     billing: billingConfig(e, e.OMNARA_PUBLIC_URL, (message) => new ConfigError(message)),
+    webhooks: { allowPrivate: e.OMNARA_WEBHOOK_ALLOW_PRIVATE ?? e.DATABASE_URL === undefined },
   };
 }
 

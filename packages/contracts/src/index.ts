@@ -28,3 +28,4 @@ export { WebPushSubscription } from "./user/notification-devices.ts";
 export { NotificationSettings } from "./user/notification-settings.ts";
 export { v1Operations } from "./v1/index.ts";
 export * from "./v1/schemas.ts";
+export * from "./webhooks.ts";

@@ -48,3 +48,4 @@ export { waitForReply } from "./messages/wait-for-reply.ts";
 export { notFound } from "./not-found.ts";
 export * from "./notifications/index.ts";
 export { RateLimiter } from "./rate-limiter.ts";
+export * from "./webhooks/index.ts";

@@ -65,7 +65,8 @@ suite("Omnara v1 Python SDK, Claude Code wrapper and n8n node, unchanged", (kind
   let server: TestServer;
   let results: Map<string, ScenarioResult>;
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    // The n8n scenario's stand-in listens on 127.0.0.1, as a local n8n would.
+    server = await startTestServer(kind, { env: { OMNARA_WEBHOOK_ALLOW_PRIVATE: "true" } });
     const me = await newUserWithKey(server.url, "py");
     const other = await newUserWithKey(server.url, "other");
     results = await runScenarios({

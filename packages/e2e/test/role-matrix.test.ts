@@ -64,7 +64,23 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
     await caller.user.createCheckoutSession.mutate({});
     return {};
   },
+  listWebhooks: async () => ({}),
+  createWebhook: async () => ({ url: deadEnd, events: ["user_reply"] }),
+  updateWebhook: async ({ caller }) => ({ webhook_id: await ownWebhook(caller), enabled: false }),
+  deleteWebhook: async ({ caller }) => ({ webhook_id: await ownWebhook(caller) }),
+  sendTestWebhook: async ({ caller }) => ({ webhook_id: await ownWebhook(caller) }),
+  listWebhookDeliveries: async () => ({}),
+  replayWebhookDelivery: async ({ caller }) => ({
+    delivery_id: (await caller.user.sendTestWebhook.mutate({ webhook_id: await ownWebhook(caller) })).id,
+  }),
+  getWebhookSigningSecret: async () => ({}),
+  rotateWebhookSigningSecret: async () => ({}),
 };
+
+/** Nothing listens there (and nothing leaves the machine): test sends simply fail. */
+const deadEnd = "http://127.0.0.1:9/matrix";
+const ownWebhook = async (caller: Member): Promise<string> =>
+  (await caller.user.createWebhook.mutate({ url: deadEnd, events: ["user_reply"] })).id;
 
 const rank = (role: InstanceRole): number => instanceRoles.indexOf(role);
 

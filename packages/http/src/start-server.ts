@@ -40,6 +40,8 @@ export interface NotificationOptions {
   /** false: this process queues notifications but sends none (another process does). */
   dispatch?: boolean;
   retryDelaysMs?: readonly number[];
+  /** Webhook retry waits (tests shorten them). */
+  webhookRetryDelaysMs?: readonly number[];
 }
 
 const defaultLog = (error: unknown) => {
@@ -78,6 +80,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           publicUrl: config.publicUrl,
           log,
           ...(options.notifications?.retryDelaysMs ? { retryDelaysMs: options.notifications.retryDelaysMs } : {}),
+          webhooks: {
+            allowPrivate: config.webhooks.allowPrivate,
+            ...(options.notifications?.webhookRetryDelaysMs
+              ? { retryDelaysMs: options.notifications.webhookRetryDelaysMs }
+              : {}),
+          },
         });
   const stopDoorbell = onNotificationDoorbell(() => notifications?.wake());
   // The change feed only serves resuming streams: each user's oldest rows are pruned.

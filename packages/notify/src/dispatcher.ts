@@ -5,6 +5,7 @@ import { deliver } from "./deliver.ts";
 import { planJob } from "./plan.ts";
 import type { Providers } from "./providers/provider.ts";
 import { pruneOld } from "./retention.ts";
+import { claimDueWebhooks, deliverWebhook, nextWebhookDueAt } from "./webhooks/webhook-queue.ts";
 
 export interface DispatcherOptions {
   db: Db;
@@ -20,6 +21,15 @@ export interface DispatcherOptions {
   /** The longest sleep without a wake: picks up other processes' deferred work and lost wakes. */
   sweepMs?: number;
   sendTimeoutMs?: number;
+  webhooks?: WebhookDispatchOptions;
+}
+
+export interface WebhookDispatchOptions {
+  /** Deliveries to loopback, link-local and private addresses (OMNARA_WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivate: boolean;
+  /** Waits before each retry; its length is the number of retries. */
+  retryDelaysMs?: readonly number[];
+  timeoutMs?: number;
 }
 
 export interface Dispatcher {
@@ -33,13 +43,26 @@ export interface Dispatcher {
 }
 
 const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000];
+/** About a day of tries: a receiver down overnight (n8n being upgraded) still gets its call. */
+export const WEBHOOK_RETRY_DELAYS_MS = [
+  5_000,
+  30_000,
+  120_000,
+  600_000,
+  1_800_000,
+  3_600_000,
+  3 * 3_600_000,
+  6 * 3_600_000,
+  12 * 3_600_000,
+];
+export const WEBHOOK_TIMEOUT_MS = 10_000;
 const BATCH = 20;
 const LEASE_MS = 60_000;
 const PRUNE_EVERY_MS = 3600_000;
 
-/** Events after whose commit a notification job may be waiting. */
+/** Events after whose commit a notification job or a webhook delivery may be waiting. */
 const announcesJob = (event: BusEvent): boolean =>
-  (event.type === "message" && event.senderType === "AGENT") ||
+  event.type === "message" ||
   (event.type === "instance" && (event.status === "COMPLETED" || event.status === "FAILED"));
 
 /**
@@ -63,6 +86,13 @@ export async function startDispatcher(options: DispatcherOptions): Promise<Dispa
     providers: options.providers,
     retryDelaysMs: options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     sendTimeoutMs: options.sendTimeoutMs ?? 30_000,
+  };
+  const webhookOptions = {
+    db: options.db,
+    now,
+    allowPrivate: options.webhooks?.allowPrivate ?? false,
+    timeoutMs: options.webhooks?.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
+    retryDelaysMs: options.webhooks?.retryDelaysMs ?? WEBHOOK_RETRY_DELAYS_MS,
   };
   const sweepMs = options.sweepMs ?? 30_000;
   await publishCapabilities(options.db, options, [...channels]);
@@ -90,10 +120,18 @@ export async function startDispatcher(options: DispatcherOptions): Promise<Dispa
       await Promise.all(claimed.map((delivery) => deliver(deliverOptions, delivery)));
       if (claimed.length < BATCH) break;
     }
+    for (;;) {
+      const claimed = await claimDueWebhooks(options.db, now(), lease(), BATCH);
+      await Promise.all(claimed.map((delivery) => deliverWebhook(webhookOptions, delivery)));
+      if (claimed.length < BATCH) break;
+    }
   };
 
   const schedule = async (): Promise<void> => {
-    const due = await nextDueAt(options.db);
+    const times = [await nextDueAt(options.db), await nextWebhookDueAt(options.db)].filter(
+      (at): at is Date => at !== undefined,
+    );
+    const due = times.length > 0 ? new Date(Math.min(...times.map((at) => at.getTime()))) : undefined;
     const wait = due ? Math.min(Math.max(due.getTime() - now().getTime(), 0), sweepMs) : sweepMs;
     if (closed) return;
     clearTimeout(timer);

@@ -14,4 +14,9 @@ export async function pruneOld(db: Db, now: Date): Promise<void> {
     .delete(jobs)
     .where(and(ne(jobs.state, "pending"), lt(jobs.createdAt, new Date(now.getTime() - JOBS_KEPT_MS))));
   await db.delete(log).where(lt(log.createdAt, new Date(now.getTime() - LOG_KEPT_MS)));
+  // Webhook deliveries are their own log (with their attempts): kept as long, pending ones always.
+  const hooks = schema.webhookDeliveries;
+  await db
+    .delete(hooks)
+    .where(and(ne(hooks.state, "pending"), lt(hooks.createdAt, new Date(now.getTime() - LOG_KEPT_MS))));
 }

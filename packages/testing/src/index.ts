@@ -7,3 +7,4 @@ export * from "./resetting-proxy.ts";
 export * from "./restartable-server.ts";
 export * from "./server.ts";
 export * from "./throwaway-postgres.ts";
+export * from "./webhook-receiver.ts";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type DatabaseKind } from "./databases.ts";
-import { startTestServer, type TestServer } from "./server.ts";
+import { startTestServer, type TestServer, type TestServerOptions } from "./server.ts";
 
 export interface RestartableTestServer {
   /** The process serving now; replaced by `restart()`. */
@@ -22,12 +22,13 @@ export interface RestartableTestServer {
  */
 export async function startRestartableTestServer(
   kind: DatabaseKind,
-  options: { env?: Record<string, string> } = {},
+  options: Pick<TestServerOptions, "env" | "notifications"> = {},
 ): Promise<RestartableTestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "omnara-restart-"));
   const database = await createTestDatabase(kind);
   const env = { ...options.env, OMNARA_PGLITE_MEMORY: "false" };
-  let current = await startTestServer(kind, { env, dataDir, database });
+  const notifications = options.notifications ? { notifications: options.notifications } : {};
+  let current = await startTestServer(kind, { env, dataDir, database, ...notifications });
   const port = String(current.port);
   const url = current.url;
   const close = async () => {
@@ -42,7 +43,7 @@ export async function startRestartableTestServer(
     url,
     async restart() {
       await current.close();
-      current = await startTestServer(kind, { env: { ...env, PORT: port }, dataDir, database });
+      current = await startTestServer(kind, { env: { ...env, PORT: port }, dataDir, database, ...notifications });
       return current;
     },
     close,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@omnara/config";
-import { type RunningServer, startServer } from "@omnara/http";
+import { type RunningServer, type StartOptions, startServer } from "@omnara/http";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./databases.ts";
 
 export interface TestServer extends RunningServer {
@@ -17,6 +17,7 @@ export interface TestServerOptions {
   /** Reuse a database (for several servers on one Postgres). */
   database?: TestDatabase;
   dataDir?: string;
+  notifications?: StartOptions["notifications"];
 }
 
 /** A real server on a free port over a fresh database; close() drops the database. */
@@ -34,7 +35,10 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     ...options.env,
   });
   const errors: unknown[] = [];
-  const server = await startServer(config, { log: (error) => errors.push(error) });
+  const server = await startServer(config, {
+    log: (error) => errors.push(error),
+    ...(options.notifications ? { notifications: options.notifications } : {}),
+  });
   const close = async () => {
     await server.close();
     if (!options.database) await testDatabase.drop();

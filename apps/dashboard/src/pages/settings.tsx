@@ -6,6 +6,7 @@ import { session } from "../lib/session.ts";
 import { useTRPC } from "../lib/trpc.ts";
 import { NotificationPreferences } from "../settings/notification-preferences.tsx";
 import { PushDevices } from "../settings/push-devices.tsx";
+import { Webhooks } from "../settings/webhooks.tsx";
 import { applyTheme, storedTheme, type Theme } from "../theme.ts";
 
 const themes: { id: Theme; label: string }[] = [
@@ -76,6 +77,8 @@ export default function SettingsPage() {
       <NotificationPreferences />
       <h2 className="section-title">Devices</h2>
       <PushDevices />
+      <h2 className="section-title">Webhooks</h2>
+      <Webhooks />
     </>
   );
 }

@@ -21,6 +21,17 @@ import { renameInstance } from "./rename-instance.ts";
 import { reply } from "./reply.ts";
 import { reportPresence } from "./report-presence.ts";
 import { sendTestNotification } from "./send-test-notification.ts";
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhookSigningSecret,
+  listWebhookDeliveries,
+  listWebhooks,
+  replayWebhookDelivery,
+  rotateWebhookSigningSecret,
+  sendTestWebhook,
+  updateWebhook,
+} from "./webhooks.ts";
 
 /** Operations a signed-in user calls: the read path and replies. */
 export const userOperations = {
@@ -48,6 +59,15 @@ export const userOperations = {
   listNotificationLog,
   sendTestNotification,
   reportPresence,
+  listWebhooks,
+  createWebhook,
+  updateWebhook,
+  deleteWebhook,
+  sendTestWebhook,
+  listWebhookDeliveries,
+  replayWebhookDelivery,
+  getWebhookSigningSecret,
+  rotateWebhookSigningSecret,
   events,
   getBilling,
   createCheckoutSession,

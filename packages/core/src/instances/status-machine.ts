@@ -5,6 +5,7 @@ import { and, eq } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { recordFeed } from "../events/feed.ts";
 import { notFound } from "../not-found.ts";
+import { enqueueEventWebhooks } from "../webhooks/enqueue.ts";
 import type { InstanceRow } from "./owned-instance.ts";
 
 const { agentInstances } = schema;
@@ -157,6 +158,15 @@ export async function applyInstanceEvent(
     to === before.status ? [] : [{ type: "instance", userId: owner.userId, agentInstanceId: before.id, status: to }];
   // Every status change reaches the dashboards' feed in the same transaction, whoever caused it.
   await recordFeed(tx, events);
+  if (to !== before.status && (to === "COMPLETED" || to === "FAILED")) {
+    const cause = { userId: owner.userId, agentInstanceId: before.id };
+    // Final states are left only by delete, so this is once per instance.
+    await enqueueEventWebhooks(
+      tx,
+      { ...cause, event: "session_ended", key: before.id, data: { status: to } },
+      new Date(),
+    );
+  }
   return { before, after, events };
 }
 

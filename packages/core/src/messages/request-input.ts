@@ -8,6 +8,7 @@ import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
+import { enqueueEventWebhooks, questionEvent } from "../webhooks/enqueue.ts";
 import { findMessage, userMessagesAfter } from "./queries.ts";
 import { type ReadResult, readReplies, recordDelivery } from "./read-cursor.ts";
 
@@ -51,6 +52,7 @@ export async function requestInput(
     }
     if (!alreadyAsked) {
       await tx.update(messages).set({ requiresUserInput: true }).where(eq(messages.id, message.id));
+      await enqueueEventWebhooks(tx, questionEvent(caller.userId, message), deps.now());
     }
     let read: ReadResult;
     if (options.semantics === "v1") {

@@ -10,6 +10,7 @@ import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { notFound } from "../not-found.ts";
 import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
+import { enqueueEventWebhooks, questionEvent } from "../webhooks/enqueue.ts";
 import { normalizeGitDiff } from "./git-diff.ts";
 import { type MessageRow, userMessagesAfter } from "./queries.ts";
 import { unreadFrom } from "./read-cursor.ts";
@@ -147,6 +148,9 @@ export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: In
       },
       now,
     );
+    if (input.requires_user_input) {
+      await enqueueEventWebhooks(tx, questionEvent(caller.userId, message), now);
+    }
     // A new instance changes the counts even though its status is the default one.
     const born: BusEvent[] =
       created && applied.events.length === 0

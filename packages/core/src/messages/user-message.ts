@@ -8,6 +8,7 @@ import { type InstanceAccess, ownerAccess } from "../instances/instance-access.t
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { toMessage } from "../serialize.ts";
+import { enqueueEventWebhooks, enqueueResumeWebhook } from "../webhooks/enqueue.ts";
 import { assertQuestionOpen } from "./open-question.ts";
 import type { MessageRow } from "./queries.ts";
 import { preview } from "./send-message.ts";
@@ -62,6 +63,19 @@ async function storeUserMessage(
       })
       .returning();
     if (!row) throw new Error("insert returned no message");
+    // The owner's webhooks and signing secret; v1's user_id is who replied.
+    const reply = { userId: access.ownerId, agentInstanceId: instance.id, messageId: row.id, content };
+    await enqueueResumeWebhook(tx, { ...reply, replierId: access.userId }, now);
+    await enqueueEventWebhooks(
+      tx,
+      {
+        ...reply,
+        event: "user_reply",
+        key: row.id,
+        data: { message_id: row.id, content, question_id: questionId ?? null, sender_user_id: access.userId },
+      },
+      now,
+    );
     const applied = await applyInstanceEvent(tx, { userId: access.ownerId, instanceId: instance.id }, "userReply", {
       locked: instance,
       patch: () => ({

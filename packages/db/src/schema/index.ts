@@ -5,3 +5,4 @@ export * from "./cli-logins.ts";
 export * from "./feed.ts";
 export * from "./notifications.ts";
 export * from "./users.ts";
+export * from "./webhooks.ts";

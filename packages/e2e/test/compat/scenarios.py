@@ -375,6 +375,56 @@ def n8n_send_and_wait_sync_mode():
     raise AssertionError("no reply")
 
 
+def n8n_send_and_wait_webhook_mode():
+    """The node's default mode: it parks the workflow on `${resumeUrl}/${nodeId}` and resumes on
+    Omnara's POST, reading body.user_message, user_id, message_id, agent_instance_id, timestamp
+    (omnaraSendAndWaitWebhook). A local server stands in for n8n's webhook-waiting endpoint."""
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    calls = []
+    arrived = threading.Event()
+
+    class Waiting(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            calls.append((self.path, dict(self.headers), body))
+            self.send_response(200)
+            self.end_headers()
+            arrived.set()
+
+        def log_message(self, *args):
+            pass
+
+    n8n = HTTPServer(("127.0.0.1", 0), Waiting)
+    threading.Thread(target=n8n.serve_forever, daemon=True).start()
+    try:
+        instance = str(uuid.uuid4())
+        resume_url = f"http://127.0.0.1:{n8n.server_port}/webhook-waiting/exec-7/node-9"
+        n8n_request("POST", "/messages/agent", {
+            "agent_instance_id": instance, "agent_type": "My workflow", "content": "Approve the refund?",
+            "requires_user_input": True, "message_metadata": {
+                "webhook_url": resume_url, "webhook_type": "n8n_send_and_wait", "execution_id": "exec-7",
+                "node_id": "node-9"}})
+        reply_when_waiting(instance, "approved").join()
+        check(arrived.wait(20), "n8n was never resumed")
+        path, headers, raw = calls[0]
+        check(path == "/webhook-waiting/exec-7/node-9", path)
+        check(headers.get("X-Omnara-Webhook") == "true", headers)
+        check(headers.get("Content-Type") == "application/json", headers)
+        body = json.loads(raw)
+        exact(body, {"user_message", "user_id", "message_id", "agent_instance_id", "timestamp"}, "n8n resume body")
+        response_data = {"userResponse": body["user_message"], "userId": body["user_id"],
+                         "messageId": body["message_id"], "agentInstanceId": body["agent_instance_id"],
+                         "timestamp": body["timestamp"]}
+        check(response_data["userResponse"] == "approved" and response_data["agentInstanceId"] == instance, body)
+        # A second answer to the same question does not resume the workflow twice.
+        reply(instance, "again")
+        time.sleep(1)
+        check(len(calls) == 1, f"{len(calls)} resume calls")
+    finally:
+        n8n.shutdown()
+
+
 SCENARIOS = {name: fn for name, fn in list(globals().items()) if callable(fn) and name.split("_")[0] in ("sdk", "wrapper", "n8n") and name != "n8n_request"}
 
 

@@ -8,6 +8,7 @@ import { userEventHandlers } from "./events.ts";
 import { userInstanceHandlers } from "./instances.ts";
 import { userMessageHandlers } from "./messages.ts";
 import { userNotificationHandlers } from "./notifications.ts";
+import { userWebhookHandlers } from "./webhooks.ts";
 
 /** The read path and replies: what a signed-in user calls from the dashboard. */
 export const userRouter = router(
@@ -19,5 +20,6 @@ export const userRouter = router(
     ...userNotificationHandlers,
     ...userEventHandlers,
     ...userBillingHandlers,
+    ...userWebhookHandlers,
   }),
 );
