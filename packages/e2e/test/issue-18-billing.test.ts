@@ -16,8 +16,9 @@ import {
   TEST_STRIPE_SECRET_KEY,
   type TestServer,
 } from "@omnara/testing";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { z } from "zod";
 
 const LIMIT = plans.free.instancesPerMonth;
 const PUBLIC_URL = "http://omnara.test";
@@ -25,6 +26,19 @@ const UPGRADE_URL = `${PUBLIC_URL}/billing`;
 const planLimit = { limit: LIMIT, used: LIMIT, upgrade_url: UPGRADE_URL };
 
 type User = Awaited<ReturnType<typeof newUserWithKey>>;
+
+const CountRow = z.object({ n: z.number() });
+/** postgres.js answers with the rows themselves. */
+const LockCount = z.array(CountRow);
+
+/** Waits for a condition with a deadline (no fixed sleeps). */
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 const message = (content: string, agent_instance_id = randomUUID()) => ({
   agent_instance_id,
@@ -51,6 +65,14 @@ describeEachDatabase("billing with Stripe", (kind) => {
     for (const id of ids) await alice.agent.sendMessage.mutate(message("started", id));
     return { alice, existing: ids[0] ?? "" };
   }
+
+  /** Backends of this server's database waiting on a row lock (Postgres only). */
+  const lockWaits = async (): Promise<number> => {
+    const result: unknown = await server.database.db.execute(
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    return LockCount.parse(result)[0]?.n ?? 0;
+  };
 
   const billingEventRows = (id: string) =>
     server.database.db.select().from(schema.billingEvents).where(eq(schema.billingEvents.id, id));
@@ -351,6 +373,40 @@ describeEachDatabase("billing with Stripe", (kind) => {
           subscription: { status: "canceled" },
         });
       }
+    });
+
+    test("a slow, stale retrieval does not win over a later deletion (the account row serializes them)", async () => {
+      newSubscription();
+      setSubscription("active");
+      const created = stripe.signedEvent("customer.subscription.created", subscriptionPayload("active"));
+      expect((await deliverStripeEvent(server.url, created)).status).toBe(200);
+      const retrievals = () => stripe.requestsTo("GET", `/v1/subscriptions/${subscriptionId}`).length;
+      // The update's retrieval reads "active", then hangs; meanwhile Stripe cancels and says so.
+      let release = () => {};
+      stripe.holdRetrievals = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const before = retrievals();
+      const update = deliverStripeEvent(
+        server.url,
+        stripe.signedEvent("customer.subscription.updated", subscriptionPayload("active", true)),
+      );
+      await waitUntil(() => retrievals() > before);
+      stripe.holdRetrievals = undefined;
+      setSubscription("canceled");
+      const deletion = deliverStripeEvent(
+        server.url,
+        stripe.signedEvent("customer.subscription.deleted", subscriptionPayload("canceled")),
+      );
+      // On Postgres the deletion waits on the account's row lock, which the update holds.
+      if (kind === "postgres") await waitUntil(async () => (await lockWaits()) > 0);
+      release();
+      const answers = await Promise.all([update, deletion]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      expect(await alice.user.getBilling.query({})).toMatchObject({
+        plan: "free",
+        subscription: { status: "canceled" },
+      });
     });
 
     test("Stripe unreachable: the webhook is a 503 and stores nothing, so Stripe's retry applies it", async () => {

@@ -42,6 +42,11 @@ export class FakeStripe implements AsyncDisposable {
   readonly subscriptions = new Map<string, FakeSubscription>();
   /** Answer every call with this HTTP status (e.g. 500: Stripe failing) while set. */
   failWith: number | undefined;
+  /**
+   * While set, a subscription is read when its request arrives but answered only when this
+   * settles: a slow Stripe whose answer is stale by the time it lands.
+   */
+  holdRetrievals: Promise<void> | undefined;
   #counter = 0;
   #server: Server;
   port = 0;
@@ -120,13 +125,15 @@ export class FakeStripe implements AsyncDisposable {
     const subscription = /^GET \/v1\/subscriptions\/([\w-]+)$/.exec(route);
     if (subscription?.[1]) {
       const found = this.subscriptions.get(subscription[1]);
-      if (!found) {
+      const snapshot = found ? subscriptionObject(found) : undefined;
+      if (this.holdRetrievals) await this.holdRetrievals;
+      if (!snapshot) {
         return {
           status: 404,
           body: { error: { type: "invalid_request_error", code: "resource_missing", message: "No such subscription" } },
         };
       }
-      return { status: 200, body: subscriptionObject(found) };
+      return { status: 200, body: snapshot };
     }
     return { status: 404, body: { error: { type: "invalid_request_error", message: `No route ${route}` } } };
   }
