@@ -1,6 +1,6 @@
 import type { AgentInstance, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { toInstance } from "../serialize.ts";
@@ -8,7 +8,9 @@ import { toInstance } from "../serialize.ts";
 const { agentInstances, agentTypes } = schema;
 type Op = typeof userOperations;
 
-const notDeleted = ne(agentInstances.status, "DELETED");
+// A literal, not a parameter: the planner matches it to the partial index's predicate (a
+// parameter would keep a generic plan of a prepared statement off that index).
+const notDeleted = sql`${agentInstances.status} <> 'DELETED'`;
 /** Waiting-for-input first, then by latest activity: what needs the human is on top. */
 const attentionOrder = [
   desc(sql`${agentInstances.status} = 'AWAITING_INPUT'`),

@@ -63,7 +63,23 @@ export const agentInstances = pgTable(
     latestMessageAt: timestamp({ withTimezone: true }),
     chatLength: integer().notNull().default(0),
   },
-  (t) => [index().on(t.userId, t.status), index().on(t.agentTypeId), index().on(t.userId, t.startedAt)],
+  (t) => [
+    index().on(t.userId, t.status),
+    index().on(t.agentTypeId),
+    index().on(t.userId, t.startedAt),
+    // The overview's counts per type and status, answered from the index alone.
+    index().on(t.userId, t.agentTypeId, t.status),
+    // A card's recent instances in its order (waiting first, then latest activity): the first
+    // few rows of this index, no sort of the type's instances (core/instances/listings.ts).
+    index("agent_instances_attention_idx")
+      .on(
+        t.agentTypeId,
+        sql`(${t.status} = 'AWAITING_INPUT') desc`,
+        sql`coalesce(${t.latestMessageAt}, ${t.startedAt}) desc`,
+        t.id,
+      )
+      .where(sql`${t.status} <> 'DELETED'`),
+  ],
 );
 
 /** Every message of an instance: agent steps, agent questions, user replies. */

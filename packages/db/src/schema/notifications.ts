@@ -135,6 +135,8 @@ export const notificationJobs = pgTable(
   (t) => [
     index().on(t.state, t.runAt),
     index().on(t.agentInstanceId, t.state),
+    // The retention job deletes finished jobs by age.
+    index().on(t.createdAt),
     uniqueIndex().on(t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
   ],
 );
@@ -205,7 +207,8 @@ export const notificationLog = pgTable(
     count: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.userId, t.seq), index().on(t.jobId)],
+  // createdAt: the retention job deletes the log by age.
+  (t) => [index().on(t.userId, t.seq), index().on(t.jobId), index().on(t.createdAt)],
 );
 
 /**

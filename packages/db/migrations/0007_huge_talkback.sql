@@ -1,0 +1,4 @@
+CREATE INDEX "agent_instances_user_id_agent_type_id_status_index" ON "agent_instances" USING btree ("user_id","agent_type_id","status");--> statement-breakpoint
+CREATE INDEX "agent_instances_attention_idx" ON "agent_instances" USING btree ("agent_type_id",("status" = 'AWAITING_INPUT') desc,coalesce("latest_message_at", "started_at") desc,"id") WHERE "agent_instances"."status" <> 'DELETED';--> statement-breakpoint
+CREATE INDEX "notification_jobs_created_at_index" ON "notification_jobs" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "notification_log_created_at_index" ON "notification_log" USING btree ("created_at");

@@ -1,0 +1,215 @@
+import { randomUUID } from "node:crypto";
+import { userOperations } from "@omnara/contracts";
+import {
+  type CoreDeps,
+  events,
+  generateSecrets,
+  getInstance,
+  getSummary,
+  listAgentTypes,
+  listInstances,
+  listMessages,
+  ownerAccess,
+  reply,
+  sendMessage,
+  waitForReply,
+} from "@omnara/core";
+import { createDb, createMemoryBus, type Db, schema } from "@omnara/db";
+import { createTestDatabase, type TestDatabase, testEnv } from "@omnara/testing";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+/**
+ * The hot reads use indexes at scale: one user with 100 000 instances and 1 000 000 messages
+ * (beside other users' data), every statement the overview, the lists, a message page, a step,
+ * a question, a reply, a wait and a stream issue is captured from the driver and EXPLAINed; a
+ * sequential scan of messages or agent_instances fails the test.
+ */
+const INSTANCES = 100_000;
+const MESSAGES_PER_INSTANCE = 10;
+const OTHER_USERS = 50;
+const OTHER_INSTANCES = 1_000;
+const WATCHED = new Set(["messages", "agent_instances"]);
+
+const suite = testEnv.postgres === "skip" && !testEnv.ci ? describe.skip : describe;
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
+
+const indexesOf = (node: PlanNode): string[] => [
+  ...(node["Index Name"] ? [node["Index Name"]] : []),
+  ...(node.Plans ?? []).flatMap(indexesOf),
+];
+
+const seqScans = (node: PlanNode): string[] => [
+  ...(node["Node Type"] === "Seq Scan" && node["Relation Name"] && WATCHED.has(node["Relation Name"])
+    ? [node["Relation Name"]]
+    : []),
+  ...(node.Plans ?? []).flatMap(seqScans),
+];
+
+suite("issue 14: hot reads use indexes at 100k instances / 1M messages [postgres]", () => {
+  let database: TestDatabase;
+  let admin: postgres.Sql;
+  let captured: { query: string; parameters: postgres.ParameterOrJSON<never>[] }[] = [];
+  let traced: postgres.Sql;
+  let deps: CoreDeps;
+  const user = randomUUID();
+  let someInstance = "";
+
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    const url = database.url ?? "";
+    const migrated = await createDb({ url });
+    await migrated.close();
+    admin = postgres(url, { max: 1, onnotice: () => {} });
+    await admin`insert into users (id, email) values (${user}, 'heavy@example.com')`;
+    await admin`insert into agent_types (user_id, name) select ${user}, 'type ' || g from generate_series(1, 5) g`;
+    await admin`
+      insert into agent_instances (id, agent_type_id, user_id, status, started_at, latest_message, latest_message_at, chat_length)
+      select gen_random_uuid(), (array(select id from agent_types where user_id = ${user} order by name))[1 + g % 5], ${user},
+        (case when g % 50 = 0 then 'AWAITING_INPUT' when g % 7 = 0 then 'COMPLETED' when g % 11 = 0 then 'DELETED' else 'ACTIVE' end)::instance_status,
+        now() - g * interval '1 minute', 'step', now() - g * interval '30 seconds', ${MESSAGES_PER_INSTANCE}
+      from generate_series(1, ${INSTANCES}) g`;
+    await admin`
+      insert into messages (agent_instance_id, sender_type, content, requires_user_input, created_at)
+      select i.id, (case when m % 4 = 0 then 'USER' else 'AGENT' end)::sender_type, 'message ' || m, false, i.started_at + m * interval '1 second'
+      from agent_instances i, generate_series(1, ${MESSAGES_PER_INSTANCE}) m where i.user_id = ${user}`;
+    await admin`insert into users (email) select 'other-' || g || '@example.com' from generate_series(1, ${OTHER_USERS}) g`;
+    await admin`insert into agent_types (user_id, name) select id, 'other' from users where id <> ${user}`;
+    await admin`
+      insert into agent_instances (id, agent_type_id, user_id, started_at)
+      select gen_random_uuid(), t.id, t.user_id, now() - g * interval '1 minute'
+      from agent_types t, generate_series(1, ${OTHER_INSTANCES}) g where t.user_id <> ${user}`;
+    await admin`
+      insert into messages (agent_instance_id, sender_type, content)
+      select id, 'AGENT', 'other' from agent_instances where user_id <> ${user}`;
+    await admin`
+      insert into feed_events (user_id, agent_instance_id, kind)
+      select ${user}, id, 'instance' from agent_instances where user_id = ${user} limit 1000`;
+    await admin.unsafe("vacuum analyze");
+    const [row] = await admin<{ id: string }[]>`
+      select id from agent_instances where user_id = ${user} and status = 'ACTIVE' limit 1`;
+    someInstance = row?.id ?? "";
+
+    traced = postgres(url, {
+      max: 4,
+      onnotice: () => {},
+      fetch_types: false,
+      debug: (_connection, query, parameters) => captured.push({ query, parameters }),
+    });
+    const db: Db = drizzle({ client: traced, schema, casing: "snake_case" });
+    deps = { db, bus: createMemoryBus(), secrets: generateSecrets(), now: () => new Date() };
+  }, 600_000);
+
+  afterAll(async () => {
+    await traced?.end();
+    await admin?.end();
+    await database?.drop();
+  });
+
+  /** Runs `path`, then EXPLAINs each data statement it sent; returns the sequential scans found. */
+  async function plansOf(
+    path: () => Promise<unknown>,
+  ): Promise<{ statements: number; scans: string[]; indexes: string[] }> {
+    captured = [];
+    await path();
+    const statements = captured.filter(({ query }) => /^\s*(select|insert|update|delete|with)\b/i.test(query));
+    const scans: string[] = [];
+    const indexes: string[] = [];
+    for (const { query, parameters } of statements) {
+      const [row] = await admin.unsafe(`explain (format json) ${query}`, parameters);
+      const plan = (row?.["QUERY PLAN"] as { Plan: PlanNode }[] | undefined)?.[0]?.Plan;
+      if (!plan) throw new Error(`no plan for ${query}`);
+      for (const relation of seqScans(plan)) scans.push(`${relation}: ${query}`);
+      indexes.push(...indexesOf(plan));
+    }
+    return { statements: statements.length, scans, indexes };
+  }
+
+  const caller = () => ({ userId: user, apiKeyId: randomUUID() });
+  const ops = userOperations;
+
+  const paths: [string, () => Promise<unknown>][] = [
+    [
+      "overview: agent types with recent instances",
+      () => listAgentTypes(deps, caller(), ops.listAgentTypes.input.parse({})),
+    ],
+    ["overview: summary counts", () => getSummary(deps, caller())],
+    ["instance list, first page", () => listInstances(deps, caller(), ops.listInstances.input.parse({}))],
+    [
+      "instance list, waiting only, next page",
+      async () => {
+        const first = await listInstances(
+          deps,
+          caller(),
+          ops.listInstances.input.parse({ status: ["AWAITING_INPUT"] }),
+        );
+        const cursor = first.next_cursor ?? undefined;
+        return listInstances(deps, caller(), ops.listInstances.input.parse({ status: ["AWAITING_INPUT"], cursor }));
+      },
+    ],
+    [
+      "instance detail and a message page",
+      async () => {
+        const access = ownerAccess(caller(), someInstance);
+        await getInstance(deps, access, ops.getInstance.input.parse({ agent_instance_id: someInstance }));
+        return listMessages(deps, access, ops.listMessages.input.parse({ agent_instance_id: someInstance }));
+      },
+    ],
+    [
+      "a step, a question, the reply and the wait",
+      async () => {
+        const agent = caller();
+        await sendMessage(deps, agent, {
+          agent_instance_id: someInstance,
+          content: "step",
+          requires_user_input: false,
+          idempotency_key: randomUUID(),
+        });
+        const question = await sendMessage(deps, agent, {
+          agent_instance_id: someInstance,
+          content: "ship?",
+          requires_user_input: true,
+        });
+        await reply(deps, ownerAccess(agent, someInstance), { agent_instance_id: someInstance, content: "yes" });
+        return waitForReply(deps, agent, {
+          agent_instance_id: someInstance,
+          after_message_id: question.message_id,
+          timeout_seconds: 1,
+        });
+      },
+    ],
+    [
+      "a dashboard stream's first reads",
+      async () => {
+        const abort = new AbortController();
+        const stream = events(deps, { userId: user }, undefined, { lastEventId: "1.0" }, abort.signal);
+        await stream.next();
+        await stream.next();
+        abort.abort();
+        await stream.return(undefined);
+      },
+    ],
+  ];
+
+  test.each(paths)(
+    "%s: no sequential scan of messages or agent_instances",
+    async (_name, path) => {
+      const { statements, scans } = await plansOf(path);
+      expect(statements).toBeGreaterThan(0);
+      expect(scans).toEqual([]);
+    },
+    120_000,
+  );
+
+  test("a card's recent instances are read in the attention index's order, not sorted from all of the type's", async () => {
+    const { indexes } = await plansOf(() => listAgentTypes(deps, caller(), ops.listAgentTypes.input.parse({})));
+    expect(indexes).toContain("agent_instances_attention_idx");
+  }, 120_000);
+});
