@@ -26,6 +26,7 @@ export { userOperations } from "./user/index.ts";
 export { AgentTypeOverview } from "./user/list-agent-types.ts";
 export { WebPushSubscription } from "./user/notification-devices.ts";
 export { NotificationSettings } from "./user/notification-settings.ts";
+export { InstanceShare } from "./user/shares.ts";
 export { v1Operations } from "./v1/index.ts";
 export * from "./v1/schemas.ts";
 export * from "./webhooks.ts";

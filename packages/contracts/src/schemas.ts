@@ -61,6 +61,10 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
+/** What a share lets its recipient do: READ follows the instance; WRITE also replies and answers. */
+export const ShareRole = z.enum(["READ", "WRITE"]);
+export type ShareRole = z.infer<typeof ShareRole>;
+
 export const AgentInstance = z.object({
   id: Uuid,
   agent_type_id: Uuid,
@@ -74,6 +78,8 @@ export const AgentInstance = z.object({
   latest_message_at: IsoDateTime.nullable(),
   chat_length: z.number().int(),
   instance_metadata: Metadata.nullable(),
+  /** Set when the instance is another user's, shared with the caller: how, and by whom. */
+  shared: z.object({ role: ShareRole, owner_email: z.string() }).optional(),
 });
 export type AgentInstance = z.infer<typeof AgentInstance>;
 

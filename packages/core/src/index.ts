@@ -28,6 +28,7 @@ export {
 } from "./instances/instance-access.ts";
 export { endSession, heartbeat, registerInstance, verifyKey } from "./instances/lifecycle.ts";
 export { getSummary, listAgentTypes, listInstances } from "./instances/listings.ts";
+export { listShares, revokeShare, shareInstance } from "./instances/shares.ts";
 export {
   type InstanceEvent,
   instanceEvents,

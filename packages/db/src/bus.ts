@@ -25,7 +25,9 @@ export type BusEvent =
    * One of the user's credentials (a session or an API key) was revoked: every open stream and
    * wait of that user, on every process, checks that its own credential still holds.
    */
-  | { type: "credentialRevoked"; userId: string; agentInstanceId: "" };
+  | { type: "credentialRevoked"; userId: string; agentInstanceId: "" }
+  /** An instance was shared with the user (userId is the recipient), or no longer is. */
+  | { type: "access"; userId: string; agentInstanceId: string };
 
 export type BusHandler = (event: BusEvent) => void;
 

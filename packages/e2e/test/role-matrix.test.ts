@@ -20,6 +20,7 @@ interface Fixture {
   url: string;
   instanceId: string;
   messageId: string;
+  owner: Member;
   caller: Member;
 }
 
@@ -37,6 +38,16 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
   markCompleted: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
   renameInstance: async ({ instanceId }) => ({ agent_instance_id: instanceId, name: "renamed" }),
   deleteInstance: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  shareInstance: async ({ instanceId }) => ({
+    agent_instance_id: instanceId,
+    email: `someone-${randomUUID()}@example.com`,
+  }),
+  listShares: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  revokeShare: async ({ instanceId, owner }) => {
+    const email = `revoked-${randomUUID()}@example.com`;
+    const share = await owner.user.shareInstance.mutate({ agent_instance_id: instanceId, email });
+    return { agent_instance_id: instanceId, share_id: share.id };
+  },
   me: async () => ({}),
   signOut: async () => ({}),
   createApiKey: async () => ({ name: "matrix key" }),
@@ -105,7 +116,10 @@ describeEachDatabase("role matrix: every user procedure × every role, as its co
     owner = await newUserWithKey(server.url, "owner");
     await server.database.db.insert(schema.billingAccounts).values({ userId: owner.userId, plan: "pro" });
     for (const role of matrixRoles) {
-      members.set(role.name, role.name === "owner" ? owner : await newUserWithKey(server.url, role.name));
+      members.set(
+        role.name,
+        role.name === "owner" ? owner : await newUserWithKey(server.url, role.name.replace(" ", "-")),
+      );
     }
   });
   afterAll(async () => {
@@ -143,7 +157,7 @@ describeEachDatabase("role matrix: every user procedure × every role, as its co
             ? (await publicClient(server.url).signIn.mutate({ email: caller.email, password: "correct horse battery" }))
                 .token
             : caller.sessionToken;
-        const fx: Fixture = { url: server.url, instanceId, messageId: question.message_id, caller };
+        const fx: Fixture = { url: server.url, instanceId, messageId: question.message_id, owner, caller };
         const input = await (caseOf.get(key) ?? (async () => ({})))(fx);
         outcomes[role.name] = await callUserOperation(server.url, token, op, input);
         wanted[role.name] = expected(op, role.holds);

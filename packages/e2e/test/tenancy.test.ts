@@ -14,6 +14,9 @@ const sampleInput = (instanceId: string, messageId: string): Record<string, Reco
   markCompleted: { agent_instance_id: instanceId, status: "COMPLETED" },
   renameInstance: { agent_instance_id: instanceId, name: "mine now" },
   deleteInstance: { agent_instance_id: instanceId },
+  shareInstance: { agent_instance_id: instanceId, email: "bob-wants-in@example.com" },
+  listShares: { agent_instance_id: instanceId },
+  revokeShare: { agent_instance_id: instanceId, share_id: messageId },
   listNotificationLog: { agent_instance_id: instanceId },
   reportPresence: { agent_instance_id: instanceId, visible: true, client_id: "tab-1" },
 });

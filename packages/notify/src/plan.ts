@@ -40,9 +40,14 @@ const channelLabel: Record<NotificationChannel, string> = {
  * window's end, and then every job of the instance still waiting goes out as one, with a count.
  */
 export async function planJob(options: PlanOptions, jobId: string): Promise<void> {
-  const [peek] = await options.db.select({ instanceId: jobs.agentInstanceId }).from(jobs).where(eq(jobs.id, jobId));
+  const [peek] = await options.db
+    .select({ instanceId: jobs.agentInstanceId, userId: jobs.userId })
+    .from(jobs)
+    .where(eq(jobs.id, jobId));
   if (!peek) return;
-  const instanceId = peek.instanceId;
+  const { instanceId, userId } = peek;
+  // Each recipient of an instance (its owner, the people it is shared with) has its own window.
+  const gateOf = and(eq(throttle.agentInstanceId, instanceId ?? ""), eq(throttle.userId, userId));
   await options.db.transaction(async (tx) => {
     const now = options.now();
     if (!instanceId) {
@@ -53,8 +58,8 @@ export async function planJob(options: PlanOptions, jobId: string): Promise<void
     }
     // The instance's gate is locked before any job row, so planners of one instance queue up
     // here instead of deadlocking on the jobs they collapse.
-    await tx.insert(throttle).values({ agentInstanceId: instanceId }).onConflictDoNothing();
-    const [gate] = await tx.select().from(throttle).where(eq(throttle.agentInstanceId, instanceId)).for("update");
+    await tx.insert(throttle).values({ agentInstanceId: instanceId, userId }).onConflictDoNothing();
+    const [gate] = await tx.select().from(throttle).where(gateOf).for("update");
     const [job] = await tx.select().from(jobs).where(eq(jobs.id, jobId)).for("update");
     if (job?.state !== "pending") return;
     const opensAt = gate?.lastSentAt ? gate.lastSentAt.getTime() + options.dedupeWindowMs : 0;
@@ -68,13 +73,13 @@ export async function planJob(options: PlanOptions, jobId: string): Promise<void
     const group = await tx
       .select()
       .from(jobs)
-      .where(and(eq(jobs.agentInstanceId, instanceId), eq(jobs.state, "pending")))
+      .where(and(eq(jobs.agentInstanceId, instanceId), eq(jobs.userId, userId), eq(jobs.state, "pending")))
       .orderBy(asc(jobs.seq))
       .for("update");
     const plan = await planInstance(tx, options, job, group, now);
     await commit(tx, job, group, plan);
     if (plan.deliveries.length > 0) {
-      await tx.update(throttle).set({ lastSentAt: now }).where(eq(throttle.agentInstanceId, instanceId));
+      await tx.update(throttle).set({ lastSentAt: now }).where(gateOf);
     }
   });
 }

@@ -20,7 +20,18 @@ export function InstanceItem({
   const body = (
     <>
       <div className="instance-main">
-        <span className="instance-name truncate">{instanceTitle(instance)}</span>
+        <span className="instance-name truncate">
+          {instanceTitle(instance)}
+          {instance.shared ? (
+            <span
+              className="shared-badge"
+              data-testid="shared-badge"
+              title={`Shared with you by ${instance.shared.owner_email}`}
+            >
+              Shared · {instance.shared.role === "WRITE" ? "can reply" : "view only"}
+            </span>
+          ) : null}
+        </span>
         <span className="instance-preview truncate">{preview || "No messages yet"}</span>
       </div>
       <div className="instance-meta">

@@ -49,6 +49,13 @@ export function createEventApplier(queryClient: QueryClient, trpc: Trpc): (event
       case "resync":
         refetchAll();
         return;
+      case "access":
+        // An instance shared with the user arrived or left: the lists and its page answer anew.
+        void queryClient.invalidateQueries(trpc.listInstances.pathFilter());
+        void queryClient.invalidateQueries(
+          trpc.getInstance.queryFilter({ agent_instance_id: event.agent_instance_id }),
+        );
+        return;
       case "summary":
         if (!applyCounts(queryClient, trpc, event.summary, event.awaiting_by_agent_type)) refetchCards();
         return;

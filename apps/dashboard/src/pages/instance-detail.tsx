@@ -131,6 +131,7 @@ function InstanceDetail({ id }: { id: string }) {
             <span className="subtle truncate">
               <span style={{ textTransform: "capitalize" }}>{instance.agent_type_name}</span> · started{" "}
               {timeAgo(instance.started_at, now)}
+              {instance.shared ? ` · shared by ${instance.shared.owner_email}` : ""}
             </span>
           </div>
         </div>
@@ -195,17 +196,23 @@ function InstanceDetail({ id }: { id: string }) {
               Not sent: {errorMessage(reply.error)}
             </p>
           ) : null}
-          <Composer
-            onSend={send}
-            sending={reply.isPending}
-            placeholder={
-              pendingId
-                ? "Answer the question…"
-                : ended
-                  ? "This session has ended; the agent may not read replies"
-                  : "Message the agent…"
-            }
-          />
+          {instance.shared?.role === "READ" ? (
+            <p className="muted read-only-note" data-testid="read-only-note" style={{ margin: "0 12px 12px" }}>
+              Shared with you by {instance.shared.owner_email} to view only: ask them for “can reply” to answer.
+            </p>
+          ) : (
+            <Composer
+              onSend={send}
+              sending={reply.isPending}
+              placeholder={
+                pendingId
+                  ? "Answer the question…"
+                  : ended
+                    ? "This session has ended; the agent may not read replies"
+                    : "Message the agent…"
+              }
+            />
+          )}
         </>
       )}
     </div>

@@ -3,7 +3,7 @@ import { limits } from "../limits.ts";
 import { defineOperation } from "../operation.ts";
 import { User } from "../user/account.ts";
 
-const Email = z
+export const Email = z
   .email()
   .max(limits.emailChars)
   .transform((email) => email.toLowerCase());

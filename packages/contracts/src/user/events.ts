@@ -34,6 +34,11 @@ export const UserEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("resync"), reason: z.enum(["too_far_behind", "unknown_position"]) }),
   /** A message stored, or changed (an agent step turned into a question). */
   z.object({ type: z.literal("message"), message: Message, instance: AgentInstance }),
+  /**
+   * Another user shared an instance with this user (instance, marked shared) or stopped sharing
+   * it (null): add it to the lists, or drop it.
+   */
+  z.object({ type: z.literal("access"), agent_instance_id: Uuid, instance: AgentInstance.nullable() }),
   /** An instance's status or name changed (DELETED included). */
   z.object({ type: z.literal("instance"), instance: AgentInstance }),
   /**

@@ -21,6 +21,7 @@ import { renameInstance } from "./rename-instance.ts";
 import { reply } from "./reply.ts";
 import { reportPresence } from "./report-presence.ts";
 import { sendTestNotification } from "./send-test-notification.ts";
+import { listShares, revokeShare, shareInstance } from "./shares.ts";
 import {
   createWebhook,
   deleteWebhook,
@@ -44,6 +45,9 @@ export const userOperations = {
   markCompleted,
   renameInstance,
   deleteInstance,
+  shareInstance,
+  listShares,
+  revokeShare,
   me,
   signOut,
   createApiKey,

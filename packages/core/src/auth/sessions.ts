@@ -9,6 +9,7 @@ import {
 import { schema } from "@omnara/db";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
+import { linkWaitingShares } from "../instances/shares.ts";
 import { iso } from "../serialize.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { announceRevoked } from "./revocation.ts";
@@ -64,6 +65,7 @@ export async function signUp(
     .onConflictDoNothing({ target: users.email })
     .returning();
   if (!user) throw new OmnaraError("CONFLICT", "An account with this email exists; sign in instead.");
+  await linkWaitingShares(deps.db, user);
   return openSession(deps, user);
 }
 

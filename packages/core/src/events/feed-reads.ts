@@ -1,14 +1,18 @@
 import type { AgentInstance, Message } from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
+import { instancesSharedWith, markShared, shareMarks } from "../instances/shared-with.ts";
 import { toInstance, toMessage } from "../serialize.ts";
 import type { FeedPosition } from "./feed.ts";
 import { FEED_ROWS_KEPT } from "./feed-retention.ts";
 
 const { agentInstances, agentTypes, feedEvents, messages } = schema;
 
-/** Whose feed: a user's, or one of the user's instances. */
+/**
+ * Whose feed: a user's (the user's instances and those shared with the user), or one instance's
+ * (then `userId` is the instance's owner, whose rows it has).
+ */
 export interface FeedScope {
   userId: string;
   agentInstanceId: string | undefined;
@@ -16,7 +20,9 @@ export interface FeedScope {
 
 export type FeedItem =
   | { position: FeedPosition; kind: "message"; message: Message | undefined; instance: AgentInstance }
-  | { position: FeedPosition; kind: "instance"; instance: AgentInstance };
+  | { position: FeedPosition; kind: "instance"; instance: AgentInstance }
+  /** The user gained an instance (shown as the user may see it) or lost it (undefined). */
+  | { position: FeedPosition; kind: "access"; agentInstanceId: string; instance: AgentInstance | undefined };
 
 export interface FeedPage {
   /** Final rows after the position, in feed order (the message is gone when it was deleted). */
@@ -28,10 +34,21 @@ export interface FeedPage {
 const horizon = sql<string>`pg_snapshot_xmin(pg_current_snapshot())::text`;
 const xidText = sql<string>`${feedEvents.xid}::text`;
 
-const inScope = (scope: FeedScope, after: FeedPosition): SQL | undefined =>
+/**
+ * A user's rows, and the changes of the instances shared with the user (never another
+ * recipient's access rows). An instance's stream reads its owner's rows of that instance.
+ */
+const whose = (db: Db, scope: FeedScope): SQL | undefined =>
+  scope.agentInstanceId
+    ? and(eq(feedEvents.userId, scope.userId), eq(feedEvents.agentInstanceId, scope.agentInstanceId))
+    : or(
+        eq(feedEvents.userId, scope.userId),
+        and(ne(feedEvents.kind, "access"), inArray(feedEvents.agentInstanceId, instancesSharedWith(db, scope.userId))),
+      );
+
+const inScope = (db: Db, scope: FeedScope, after: FeedPosition): SQL | undefined =>
   and(
-    eq(feedEvents.userId, scope.userId),
-    scope.agentInstanceId ? eq(feedEvents.agentInstanceId, scope.agentInstanceId) : undefined,
+    whose(db, scope),
     // A row comparison the (user_id, xid, id) index answers as a range.
     sql`(${feedEvents.xid}, ${feedEvents.id}) > (${after.xid}::xid8, ${after.id}::bigint)`,
   );
@@ -52,20 +69,32 @@ export async function readFeed(db: Db, scope: FeedScope, after: FeedPosition, li
     .innerJoin(agentInstances, eq(agentInstances.id, feedEvents.agentInstanceId))
     .innerJoin(agentTypes, eq(agentTypes.id, agentInstances.agentTypeId))
     .leftJoin(messages, eq(messages.id, feedEvents.messageId))
-    .where(inScope(scope, after))
+    .where(inScope(db, scope, after))
     .orderBy(asc(feedEvents.xid), asc(feedEvents.id))
     .limit(limit);
+  const others = rows.filter((row) => row.instance.userId !== scope.userId).map((row) => row.instance.id);
+  const marks = scope.agentInstanceId ? new Map() : await shareMarks(db, scope.userId, [...new Set(others)]);
   const ready: FeedItem[] = [];
   for (const row of rows) {
     // Rows come in xid order, so the final ones are a prefix; the horizon is the statement's.
     if (BigInt(row.xid) >= BigInt(row.horizon)) return { ready, heldBack: true };
     const position = { xid: row.xid, id: String(row.id) };
-    const instance = toInstance(row.instance, row.typeName);
-    ready.push(
-      row.kind === "message"
-        ? { position, kind: "message", message: row.message ? toMessage(row.message) : undefined, instance }
-        : { position, kind: "instance", instance },
-    );
+    const mark = marks.get(row.instance.id);
+    const instance = markShared(toInstance(row.instance, row.typeName), mark);
+    if (row.kind === "access") {
+      // What holds now: a share revoked since is a loss, whichever row announced it.
+      const visible = mark !== undefined && row.instance.status !== "DELETED";
+      ready.push({
+        position,
+        kind: "access",
+        agentInstanceId: row.instance.id,
+        instance: visible ? instance : undefined,
+      });
+    } else if (row.kind === "message") {
+      ready.push({ position, kind: "message", message: row.message ? toMessage(row.message) : undefined, instance });
+    } else {
+      ready.push({ position, kind: "instance", instance });
+    }
   }
   return { ready, heldBack: false };
 }
@@ -87,11 +116,11 @@ export async function checkResume(db: Db, scope: FeedScope, after: FeedPosition,
   const [row] = await db
     .select({
       xmax: sql<string>`pg_snapshot_xmax(pg_current_snapshot())::text`,
-      pending: sql<number>`(select count(*)::int from (select 1 from ${feedEvents} where ${inScope(scope, after)} limit ${bound + 1}) as backlog)`,
+      pending: sql<number>`(select count(*)::int from (select 1 from ${feedEvents} where ${inScope(db, scope, after)} limit ${bound + 1}) as backlog)`,
       // Pruning keeps each user's newest FEED_ROWS_KEPT rows: a position with that many of the
       // user's rows after it may have lost rows after it, whatever its scope (feed-retention.ts).
       userPending: scope.agentInstanceId
-        ? sql<number>`(select count(*)::int from (select 1 from ${feedEvents} where ${inScope(userScope, after)} limit ${FEED_ROWS_KEPT}) as kept)`
+        ? sql<number>`(select count(*)::int from (select 1 from ${feedEvents} where ${inScope(db, userScope, after)} limit ${FEED_ROWS_KEPT}) as kept)`
         : sql<number>`0`,
     })
     .from(sql`(select 1) as now`);

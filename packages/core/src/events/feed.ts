@@ -47,6 +47,7 @@ export async function recordFeed(tx: Db, events: readonly BusEvent[]): Promise<v
     const { userId, agentInstanceId } = event;
     if (event.type === "message") rows.push({ userId, agentInstanceId, kind: "message", messageId: event.messageId });
     if (event.type === "instance") rows.push({ userId, agentInstanceId, kind: "instance" });
+    if (event.type === "access") rows.push({ userId, agentInstanceId, kind: "access" });
   }
   if (rows.length > 0) await tx.insert(schema.feedEvents).values(rows);
 }

@@ -1,4 +1,4 @@
-import type { Bus, BusTopic } from "@omnara/db";
+import type { Bus, BusEvent, BusTopic } from "@omnara/db";
 
 /** More distinct instances than this beating between two flushes is a stream that fell behind. */
 const MAX_PENDING_HEARTBEATS = 5_000;
@@ -13,27 +13,20 @@ export class StreamSignals {
   #dirty = true;
   #overflowed = false;
   #beats = new Map<string, string>();
+  #accessChanged = false;
   #wake: (() => void) | undefined;
   readonly #stops: (() => void)[];
+  readonly #bus: Bus;
+  #followed: (() => void)[] = [];
 
   constructor(bus: Bus, topic: BusTopic, userId: string, signal: AbortSignal | undefined) {
-    const poke = () => {
-      this.#dirty = true;
-      this.#wake?.();
-    };
+    this.#bus = bus;
+    const poke = () => this.#poke();
     this.#stops = [
       bus.subscribe(topic, (event) => {
-        // A revoked credential is the procedure's business (it ends the call), not the feed's.
-        if (event.userId !== userId || event.type === "credentialRevoked") return;
-        if (event.type !== "heartbeat") return poke();
-        this.#beats.delete(event.agentInstanceId);
-        this.#beats.set(event.agentInstanceId, event.at);
-        if (this.#beats.size > MAX_PENDING_HEARTBEATS) {
-          this.#beats.clear();
-          this.#overflowed = true;
-          poke();
-        }
-        this.#wake?.();
+        if (event.userId !== userId) return;
+        if (event.type === "access") this.#accessChanged = true;
+        this.#hear(event);
       }),
       // Events published while the bus was reconnecting may never arrive: re-read the feed.
       bus.onReconnect(poke),
@@ -43,6 +36,48 @@ export class StreamSignals {
       signal.addEventListener("abort", abort, { once: true });
       this.#stops.push(() => signal.removeEventListener("abort", abort));
     }
+  }
+
+  #poke(): void {
+    this.#dirty = true;
+    this.#wake?.();
+  }
+
+  #hear(event: BusEvent): void {
+    // A revoked credential is the procedure's business (it ends the call), not the feed's.
+    if (event.type === "credentialRevoked") return;
+    if (event.type !== "heartbeat") {
+      this.#poke();
+      return;
+    }
+    this.#beats.delete(event.agentInstanceId);
+    this.#beats.set(event.agentInstanceId, event.at);
+    if (this.#beats.size > MAX_PENDING_HEARTBEATS) {
+      this.#beats.clear();
+      this.#overflowed = true;
+      this.#poke();
+    }
+    this.#wake?.();
+  }
+
+  /**
+   * Also hears these instances (shared with the user: their events name their owner), instead of
+   * those followed before. Call it before reading the feed, so nothing falls in between.
+   */
+  follow(instanceIds: readonly string[]): void {
+    for (const stop of this.#followed) stop();
+    this.#followed = instanceIds.map((agentInstanceId) =>
+      this.#bus.subscribe({ agentInstanceId }, (event) => {
+        if (event.type !== "access") this.#hear(event);
+      }),
+    );
+  }
+
+  /** Whether the user gained or lost a shared instance since the last call (follow again). */
+  takeAccessChanged(): boolean {
+    const changed = this.#accessChanged;
+    this.#accessChanged = false;
+    return changed;
   }
 
   /** Whether the feed may have moved since the last call. */
@@ -88,7 +123,7 @@ export class StreamSignals {
   }
 
   close(): void {
-    for (const stop of this.#stops) stop();
+    for (const stop of [...this.#stops, ...this.#followed]) stop();
     this.#wake?.();
   }
 }

@@ -2,6 +2,7 @@ import type { OperationArgs, UserEvent, userOperations } from "@omnara/contracts
 import type { Caller, CoreDeps } from "../deps.ts";
 import type { InstanceAccess } from "../instances/instance-access.ts";
 import { liveCounts } from "../instances/listings.ts";
+import { instancesSharedWith } from "../instances/shared-with.ts";
 import { SAFETY_RECHECK_MS } from "../wait-for-event.ts";
 import { type FeedPosition, formatPosition, parsePosition } from "./feed.ts";
 import { checkResume, type FeedItem, type FeedScope, feedHead, readFeed } from "./feed-reads.ts";
@@ -40,6 +41,8 @@ export function events(
 
 function toEvent(item: FeedItem): UserEvent | undefined {
   if (item.kind === "instance") return { type: "instance", instance: item.instance };
+  if (item.kind === "access")
+    return { type: "access", agent_instance_id: item.agentInstanceId, instance: item.instance ?? null };
   // A message deleted with its instance: the instance's DELETED event follows.
   return item.message && { type: "message", message: item.message, instance: item.instance };
 }
@@ -53,6 +56,12 @@ async function* stream(
   const scope: FeedScope = { userId: caller.userId, agentInstanceId: input.agent_instance_id };
   const topic = scope.agentInstanceId ? { agentInstanceId: scope.agentInstanceId } : { userId: caller.userId };
   const signals = new StreamSignals(deps.bus, topic, caller.userId, signal);
+  /** A user's stream also follows the instances shared with the user, as they come and go. */
+  const follow = async () => {
+    if (scope.agentInstanceId) return;
+    const shared = await instancesSharedWith(deps.db, caller.userId);
+    signals.follow(shared.map((row) => row.id));
+  };
   let position: FeedPosition = { xid: "0", id: "0" };
   /** Jumps to the head; the client refetches what it shows and follows from there. */
   async function* resync(reason: "too_far_behind" | "unknown_position"): AsyncGenerator<StreamedEvent> {
@@ -60,6 +69,7 @@ async function* stream(
     yield { id: formatPosition(position), event: { type: "resync", reason } };
   }
   try {
+    await follow();
     if (input.lastEventId) {
       position = parsePosition(input.lastEventId);
       yield { id: input.lastEventId, event: { type: "connected", resumed: true } };
@@ -78,6 +88,7 @@ async function* stream(
       if (signals.takeOverflow()) yield* resync("too_far_behind");
       // Dirty: the bus said the feed moved. The slow re-read bounds what an event lost in a way
       // nobody foresaw can cost: seconds, not the rest of the session.
+      if (signals.takeAccessChanged()) await follow();
       if (signals.takeDirty() || heldBack || Date.now() - lastRead >= SAFETY_RECHECK_MS) {
         lastRead = Date.now();
         let statusChanged = false;

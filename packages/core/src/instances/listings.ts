@@ -1,9 +1,10 @@
 import type { AgentInstance, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { toInstance } from "../serialize.ts";
+import { instancesSharedWith, markShared, shareMarks } from "./shared-with.ts";
 
 const { agentInstances, agentTypes } = schema;
 type Op = typeof userOperations;
@@ -23,12 +24,17 @@ export async function listInstances(
   caller: Caller,
   input: OperationArgs<Op["listInstances"]>,
 ): Promise<OperationOutput<Op["listInstances"]>> {
+  // The caller's own instances and those shared with the caller (marked shared).
+  const visible = or(
+    eq(agentInstances.userId, caller.userId),
+    inArray(agentInstances.id, instancesSharedWith(deps.db, caller.userId)),
+  );
   let after: { startedAt: Date; id: string } | undefined;
   if (input.cursor) {
     const [row] = await deps.db
       .select({ startedAt: agentInstances.startedAt, id: agentInstances.id })
       .from(agentInstances)
-      .where(and(eq(agentInstances.id, input.cursor), eq(agentInstances.userId, caller.userId)));
+      .where(and(eq(agentInstances.id, input.cursor), visible));
     if (!row) throw notFound(`Cursor instance ${input.cursor}`);
     after = row;
   }
@@ -38,7 +44,7 @@ export async function listInstances(
     .innerJoin(agentTypes, eq(agentTypes.id, agentInstances.agentTypeId))
     .where(
       and(
-        eq(agentInstances.userId, caller.userId),
+        visible,
         input.status?.length ? inArray(agentInstances.status, input.status) : notDeleted,
         input.agent_type_id ? eq(agentInstances.agentTypeId, input.agent_type_id) : undefined,
         after
@@ -50,8 +56,13 @@ export async function listInstances(
     .limit(input.limit + 1);
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
+  const marks = await shareMarks(
+    deps.db,
+    caller.userId,
+    page.filter((row) => row.instance.userId !== caller.userId).map((row) => row.instance.id),
+  );
   return {
-    instances: page.map((row) => toInstance(row.instance, row.typeName)),
+    instances: page.map((row) => markShared(toInstance(row.instance, row.typeName), marks.get(row.instance.id))),
     next_cursor: rows.length > input.limit && last ? last.instance.id : null,
   };
 }

@@ -7,6 +7,7 @@ import { messagePage } from "../messages/list-messages.ts";
 import { toInstance } from "../serialize.ts";
 import type { InstanceAccess } from "./instance-access.ts";
 import { agentTypeName, loadOwnedInstance } from "./owned-instance.ts";
+import { markShared, shareMarks } from "./shared-with.ts";
 import { applyInstanceEvent } from "./status-machine.ts";
 
 const { agentInstances, messages } = schema;
@@ -22,8 +23,9 @@ export async function getInstance(
     agentTypeName(deps.db, instance.agentTypeId),
     messagePage(deps.db, instance.id, 50),
   ]);
+  const marks = access.role === "owner" ? new Map() : await shareMarks(deps.db, access.userId, [instance.id]);
   return {
-    ...toInstance(instance, typeName),
+    ...markShared(toInstance(instance, typeName), marks.get(instance.id)),
     git_diff: instance.gitDiff,
     last_read_message_id: instance.lastReadMessageId,
     messages: page.messages,

@@ -1,5 +1,6 @@
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { firstLine } from "./first-line.ts";
 
 /** What happened, as the write paths know it. */
@@ -27,10 +28,23 @@ export type NotificationCause =
 export async function enqueueNotification(tx: Db, cause: NotificationCause, now: Date): Promise<void> {
   const job = jobFor(cause);
   if (!job) return;
-  await tx
-    .insert(schema.notificationJobs)
-    .values({ ...job, userId: cause.userId, agentInstanceId: cause.agentInstanceId, runAt: now, createdAt: now })
-    .onConflictDoNothing();
+  // The owner, and everyone the instance is shared with (each by their own preferences).
+  const recipients = await tx
+    .select({ userId: schema.instanceShares.userId })
+    .from(schema.instanceShares)
+    .where(
+      and(eq(schema.instanceShares.agentInstanceId, cause.agentInstanceId), isNotNull(schema.instanceShares.userId)),
+    );
+  const values = [cause.userId, ...recipients.flatMap((row) => (row.userId ? [row.userId] : []))].map((userId) => ({
+    ...job,
+    userId,
+    // The owner's key as it always was; a recipient's is theirs alone.
+    dedupeKey: job.dedupeKey && userId !== cause.userId ? `${job.dedupeKey}:${userId}` : job.dedupeKey,
+    agentInstanceId: cause.agentInstanceId,
+    runAt: now,
+    createdAt: now,
+  }));
+  await tx.insert(schema.notificationJobs).values(values).onConflictDoNothing();
 }
 
 type JobValues = Pick<

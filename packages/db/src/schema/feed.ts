@@ -5,7 +5,8 @@ import { users } from "./users.ts";
 /** A top-level transaction id (Postgres xid8), read as its decimal text. */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
 
-export const feedEventKind = pgEnum("feed_event_kind", ["message", "instance"]);
+/** "access": an instance was shared with the row's user, or no longer is. */
+export const feedEventKind = pgEnum("feed_event_kind", ["message", "instance", "access"]);
 
 /**
  * The change feed the dashboards resume from: one row per change a user's screens must hear (a

@@ -4,5 +4,6 @@ export * from "./billing.ts";
 export * from "./cli-logins.ts";
 export * from "./feed.ts";
 export * from "./notifications.ts";
+export * from "./shares.ts";
 export * from "./users.ts";
 export * from "./webhooks.ts";

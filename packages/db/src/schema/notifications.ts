@@ -141,13 +141,23 @@ export const notificationJobs = pgTable(
   ],
 );
 
-/** When each instance last notified its user: the rate-limit window starts there. */
-export const notificationThrottle = pgTable("notification_throttle", {
-  agentInstanceId: uuid()
-    .primaryKey()
-    .references(() => agentInstances.id, { onDelete: "cascade" }),
-  lastSentAt: timestamp({ withTimezone: true }),
-});
+/**
+ * When each instance last notified each of its users (its owner, the people it is shared with):
+ * the rate-limit window starts there.
+ */
+export const notificationThrottle = pgTable(
+  "notification_throttle",
+  {
+    agentInstanceId: uuid()
+      .notNull()
+      .references(() => agentInstances.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    lastSentAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.agentInstanceId, t.userId] })],
+);
 
 /** What a provider receives, fixed when the job is planned so retries send the same thing. */
 export interface NotificationContent {

@@ -12,7 +12,7 @@ export interface RoleSetup {
   instanceId: string;
 }
 
-export type RoleName = "owner" | "stranger";
+export type RoleName = "owner" | "write share" | "read share" | "stranger";
 
 /** A relation a user can have to an instance, how to set it up, and the role it gives. */
 export interface MatrixRole {
@@ -24,5 +24,19 @@ export interface MatrixRole {
 
 export const matrixRoles: readonly MatrixRole[] = [
   { name: "owner", holds: "owner", grant: async () => {} },
+  {
+    name: "write share",
+    holds: "write",
+    grant: async ({ owner, member, instanceId }) => {
+      await owner.user.shareInstance.mutate({ agent_instance_id: instanceId, email: member.email, role: "WRITE" });
+    },
+  },
+  {
+    name: "read share",
+    holds: "read",
+    grant: async ({ owner, member, instanceId }) => {
+      await owner.user.shareInstance.mutate({ agent_instance_id: instanceId, email: member.email, role: "READ" });
+    },
+  },
   { name: "stranger", holds: undefined, grant: async () => {} },
 ];

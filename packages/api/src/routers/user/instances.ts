@@ -9,4 +9,7 @@ export const userInstanceHandlers = {
   markCompleted: ({ ctx, input }) => core.markCompleted(ctx.deps, ctx.access, input),
   renameInstance: ({ ctx, input }) => core.renameInstance(ctx.deps, ctx.access, input),
   deleteInstance: ({ ctx, input }) => core.deleteInstance(ctx.deps, ctx.access, input),
+  shareInstance: ({ ctx, input }) => core.shareInstance(ctx.deps, ctx.access, input),
+  listShares: ({ ctx, input }) => core.listShares(ctx.deps, ctx.access, input),
+  revokeShare: ({ ctx, input }) => core.revokeShare(ctx.deps, ctx.access, input),
 } satisfies Partial<UserHandlers>;
