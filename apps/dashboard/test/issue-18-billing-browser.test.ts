@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { join, resolve } from "node:path";
 import { plans } from "@omnara/contracts";
 import {
   deliverStripeEvent,
@@ -9,7 +10,10 @@ import {
   TEST_STRIPE_PRICE_PRO,
 } from "@omnara/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { dashboardDir } from "../scripts/ensure-built.ts";
 import { type DashboardSession, openDashboard, skipBrowser } from "./support/browser.ts";
+
+const screenshots = resolve(dashboardDir, "../../docs/screenshots");
 
 const WAIT = { timeout: 10_000 };
 const LIMIT = plans.free.instancesPerMonth;
@@ -25,6 +29,19 @@ const startInstances = async (url: string, user: User, count: number) => {
     expect(sent.status).toBe(200);
   }
 };
+
+/** Desktop and phone shots for the README (taken once, on PGlite). */
+async function shoot(page: DashboardSession["page"], name: string) {
+  for (const [label, viewport] of [
+    ["desktop", { width: 1280, height: 800 }],
+    ["mobile", { width: 390, height: 844 }],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await page.screenshot({ path: join(screenshots, `${name}-${label}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
 
 describe.skipIf(skipBrowser)("billing in the dashboard (Chromium)", () => {
   describeEachDatabase("billing on", (kind) => {
@@ -65,7 +82,10 @@ describe.skipIf(skipBrowser)("billing in the dashboard (Chromium)", () => {
 
       // Live: the agent starts three more while the page is open.
       await startInstances(server.url, alice, 3);
-      await banner.getByText(`${LIMIT} of ${LIMIT} agent instances this month: new ones are refused`).waitFor(WAIT);
+      await banner
+        .getByText(`${LIMIT} of ${LIMIT} agent instances this month. Running ones keep working; new ones need Pro.`)
+        .waitFor(WAIT);
+      if (kind === "pglite") await shoot(page, "billing-limit");
       const before = stripe.requests.length;
       await banner.getByRole("button", { name: "Upgrade to Pro" }).click();
       await page.waitForURL(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/, WAIT);
@@ -106,6 +126,7 @@ describe.skipIf(skipBrowser)("billing in the dashboard (Chromium)", () => {
       await page.getByTestId("billing-subscription").getByText("Cancels at the end of the period").waitFor(WAIT);
       expect(await page.getByTestId("usage-banner").count()).toBe(0);
       await page.getByRole("button", { name: "Manage billing" }).waitFor(WAIT);
+      if (kind === "pglite") await shoot(page, "billing-pro");
     });
   });
 

@@ -31,9 +31,7 @@ export function UsageBanner() {
       <Gauge aria-hidden="true" />
       <span>
         {Math.min(data.used, data.limit)} of {data.limit} agent instances this month
-        {atLimit
-          ? ": new ones are refused until next month or an upgrade. Running ones keep working."
-          : " on the Free plan."}
+        {atLimit ? ". Running ones keep working; new ones need Pro." : " on the Free plan."}
       </span>
       <span className="spacer" />
       {checkout.isError ? <span role="alert">{errorMessage(checkout.error)}</span> : null}
