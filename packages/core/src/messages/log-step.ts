@@ -1,11 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
-import { schema } from "@omnara/db";
-import { and, count, eq } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
-import { sendMessage } from "./send-message.ts";
+import { storeAgentMessage } from "./send-message.ts";
 
-const { messages } = schema;
 type Op = typeof agentOperations.logStep;
 
 /**
@@ -17,27 +14,16 @@ export async function logStep(
   caller: AgentCaller,
   input: OperationArgs<Op>,
 ): Promise<OperationOutput<Op>> {
-  const sent = await sendMessage(deps, caller, {
+  const { output: sent, stepNumber } = await storeAgentMessage(deps, caller, {
     agent_instance_id: input.agent_instance_id ?? randomUUID(),
     agent_type: input.agent_type,
     content: input.step_description,
     requires_user_input: false,
   });
-  // Steps are the agent's messages that are not questions, as Omnara numbers them.
-  const [steps] = await deps.db
-    .select({ n: count() })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.agentInstanceId, sent.agent_instance_id),
-        eq(messages.senderType, "AGENT"),
-        eq(messages.requiresUserInput, false),
-      ),
-    );
   return {
     success: true,
     agent_instance_id: sent.agent_instance_id,
-    step_number: steps?.n ?? 1,
+    step_number: stepNumber,
     user_feedback: sent.queued_user_messages.map((message) => message.content),
   };
 }

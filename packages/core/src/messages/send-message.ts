@@ -1,7 +1,7 @@
 import { type agentOperations, OmnaraError, type OperationArgs, type OperationOutput } from "@omnara/contracts";
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { and, eq, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { createInstance } from "../instances/create-instance.ts";
@@ -82,7 +82,32 @@ const messageEvent = (caller: AgentCaller, message: MessageRow): BusEvent => ({
   requiresUserInput: message.requiresUserInput,
 });
 
+/** The steps up to and including `message` (for a retried send, whose count has moved on). */
+async function stepNumberAt(tx: Db, message: MessageRow): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.agentInstanceId, message.agentInstanceId),
+        eq(messages.senderType, "AGENT"),
+        eq(messages.requiresUserInput, false),
+        sql`${messages.seq} <= ${message.seq}`,
+      ),
+    );
+  return row?.n ?? 0;
+}
+
 export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
+  return (await storeAgentMessage(deps, caller, input)).output;
+}
+
+/** sendMessage, and the instance's step count once the message is stored (log_step's number). */
+export async function storeAgentMessage(
+  deps: CoreDeps,
+  caller: AgentCaller,
+  input: Input,
+): Promise<{ output: Output; stepNumber: number }> {
   const events: BusEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
     const { instance, created } = await lockOrCreateInstance(tx, deps, caller, input.agent_instance_id, {
@@ -97,7 +122,11 @@ export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: In
       if (earlier) {
         // Published again: the first try's event may be the one that was lost.
         events.push(messageEvent(caller, earlier));
-        return { message: earlier, queued: await queuedBefore(tx, earlier) };
+        return {
+          message: earlier,
+          queued: await queuedBefore(tx, earlier),
+          stepNumber: await stepNumberAt(tx, earlier),
+        };
       }
     }
     const now = deps.now();
@@ -129,6 +158,7 @@ export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: In
           latestMessage: preview(input.content),
           latestMessageAt: now,
           chatLength: sql`${agentInstances.chatLength} + 1`,
+          ...(input.requires_user_input ? {} : { stepCount: sql`${agentInstances.stepCount} + 1` }),
           ...(input.git_diff !== undefined ? { gitDiff: normalizeGitDiff(input.git_diff) } : {}),
           ...(input.name && !instance.name ? { name: input.name } : {}),
         }),
@@ -159,13 +189,16 @@ export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: In
     const stored = [messageEvent(caller, message), ...born];
     await recordFeed(tx, stored);
     events.push(...stored, ...applied.events);
-    return { message, queued };
+    return { message, queued, stepNumber: applied.after.stepCount };
   });
   await deps.bus.publish(events);
   return {
-    success: true,
-    agent_instance_id: result.message.agentInstanceId,
-    message_id: result.message.id,
-    queued_user_messages: result.queued.map(toMessage),
+    output: {
+      success: true,
+      agent_instance_id: result.message.agentInstanceId,
+      message_id: result.message.id,
+      queued_user_messages: result.queued.map(toMessage),
+    },
+    stepNumber: result.stepNumber,
   };
 }

@@ -62,6 +62,12 @@ export const agentInstances = pgTable(
     latestMessage: text(),
     latestMessageAt: timestamp({ withTimezone: true }),
     chatLength: integer().notNull().default(0),
+    /**
+     * The agent's steps (messages sent as not questions; one turned into a question later keeps
+     * its number, so numbers never repeat), counted in the writer's locked
+     * transaction: log_step's step_number, with no count over messages and no two steps the same.
+     */
+    stepCount: integer().notNull().default(0),
   },
   (t) => [
     index().on(t.userId, t.status),
