@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, startChildServer } from "@omnara/testing";
+import { type CapacityResult, capacity } from "./capacity.ts";
 import { sdkAskLatency } from "./sdk-ask-latency.ts";
 import { ms } from "./stats.ts";
 import { agentMessageRate, bareHttpRate, rawInsertRate } from "./throughput.ts";
@@ -12,6 +13,35 @@ import { httpRoundTrip, wakeLatency } from "./wake-latency.ts";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 500);
 const CONCURRENCY = 32;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+/** `BENCH_ONLY=capacity` runs the capacity figures alone. */
+const ONLY = process.env.BENCH_ONLY;
+
+const header = `Omnara bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Postgres on 127.0.0.1`;
+
+function capacityLines(c: CapacityResult): string[] {
+  const us = (value: number) => `${value.toFixed(2)} µs`;
+  const ratio = (loaded: number, idle: number) => (idle > 0 ? `${(loaded / idle).toFixed(2)}×` : "—");
+  return [
+    `Capacity: ${c.waits} agents blocked in waitForReply + ${c.streams} dashboard streams, one server process (core over Postgres, bus by LISTEN/NOTIFY)`,
+    "",
+    "| measure | loaded | idle baseline (same run) | loaded / idle |",
+    "|---|---|---|---|",
+    `| reply stored → waiting agent woken, p50 / p99 | ${ms(c.wakeLoaded.p50)} / ${ms(c.wakeLoaded.p99)} | ${ms(c.wakeIdle.p50)} / ${ms(c.wakeIdle.p99)} | p99 ${ratio(c.wakeLoaded.p99, c.wakeIdle.p99)} |`,
+    `| reply stored → on all of the user's open streams, p50 / p99 | ${ms(c.streamLoaded.p50)} / ${ms(c.streamLoaded.p99)} | ${ms(c.streamIdle.p50)} / ${ms(c.streamIdle.p99)} | p99 ${ratio(c.streamLoaded.p99, c.streamIdle.p99)} |`,
+    `| in-process fan-out of one event, p50 / p99 | ${us(c.fanoutLoadedUs.p50)} / ${us(c.fanoutLoadedUs.p99)} | empty: ${us(c.fanoutEmptyUs.p50)} / ${us(c.fanoutEmptyUs.p99)} | p99 ${ratio(c.fanoutLoadedUs.p99, c.fanoutEmptyUs.p99)} |`,
+    `| fan-out subscribe / unsubscribe, per subscriber | ${us(c.subscribeUs)} / ${us(c.unsubscribeUs)} | | |`,
+    `| RSS | ${c.rssLoadedMiB.toFixed(0)} MiB | ${c.rssBaseMiB.toFixed(0)} MiB before the waits and streams | ${(c.bytesPerSubscriber / 1024).toFixed(1)} KiB per wait or stream |`,
+    `| opening all waits / all streams (with their first reads) | ${c.openWaitsMs.toFixed(0)} ms / ${c.openStreamsMs.toFixed(0)} ms | | |`,
+    `| aborting every wait and stream, until all returned | ${c.closeAllMs.toFixed(0)} ms | | |`,
+    `| bus subscriptions left afterwards | ${c.leftSubscribed} | | ${c.leftSubscribed === 0 ? "✔" : "✘"} none leaked |`,
+  ];
+}
+
+if (ONLY === "capacity") {
+  const result = await capacity({ users: 100, instancesPerUser: 100, streamsPerUser: 10, rounds: 100 });
+  console.log([header, "", ...capacityLines(result)].join("\n"));
+  process.exit(0);
+}
 
 const database = await createTestDatabase("postgres");
 const server = await startChildServer({
@@ -28,8 +58,9 @@ try {
   const raw = await rawInsertRate(database.url ?? "", CONCURRENCY, DURATION_MS);
   const bare = await bareHttpRate(server.url, CONCURRENCY, DURATION_MS);
   const ratio = api / raw;
+  const cap = await capacity({ users: 100, instancesPerUser: 100, streamsPerUser: 10, rounds: 100 });
   const lines = [
-    `Omnara bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} cores, Postgres on 127.0.0.1`,
+    header,
     "",
     "| measure | value | baseline (same run) | target |",
     "|---|---|---|---|",
@@ -41,6 +72,8 @@ try {
     `| (c) raw single-row INSERT/s, postgres.js, ${CONCURRENCY} concurrent | ${raw.toFixed(0)} /s | | |`,
     `| (b)/(c) | ${ratio.toFixed(2)} | | ≥ 0.4 ${ratio >= 0.4 ? "✔" : "✘"} |`,
     `| (d) ceiling: bare HTTP GET /healthz/s, ${CONCURRENCY} concurrent, same server | ${bare.toFixed(0)} /s | (d)/(c) = ${(bare / raw).toFixed(2)} | |`,
+    "",
+    ...capacityLines(cap),
   ];
   console.log(lines.join("\n"));
 } finally {
