@@ -375,6 +375,19 @@ describeEachDatabase("billing with Stripe", (kind) => {
       }
     });
 
+    test("an event about a subscription Stripe does not have is acknowledged and changes nothing", async () => {
+      const before = await alice.user.getBilling.query({});
+      const event = stripe.signedEvent("customer.subscription.updated", {
+        id: "sub_unknown",
+        object: "subscription",
+        customer,
+        status: "active",
+      });
+      expect(await deliverStripeEvent(server.url, event)).toMatchObject({ status: 200, body: { outcome: "ignored" } });
+      expect(await alice.user.getBilling.query({})).toEqual(before);
+      expect(server.loggedErrors).toEqual([]);
+    });
+
     test("a slow, stale retrieval does not win over a later deletion (the account row serializes them)", async () => {
       newSubscription();
       setSubscription("active");

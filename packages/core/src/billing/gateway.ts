@@ -37,7 +37,8 @@ export interface BillingGateway {
     cancelUrl: string;
   }): Promise<{ url: string }>;
   createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
-  retrieveSubscription(id: string): Promise<SubscriptionState>;
+  /** undefined when Stripe has no such subscription (another account's, or a test object). */
+  retrieveSubscription(id: string): Promise<SubscriptionState | undefined>;
   /** Verifies the signature over the raw body; throws when it does not match. */
   verifyWebhook(rawBody: Buffer, signature: string): BillingEvent;
 }

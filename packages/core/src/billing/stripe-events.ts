@@ -81,6 +81,8 @@ export async function applyBillingEvent(deps: CoreDeps, event: BillingEvent): Pr
     if (!handledEventTypes.has(event.type) || !event.subscriptionId) return "ignored";
     const hinted = await lockAccountFor(tx, event.customerId, [event.userId]);
     const state = await billing.gateway.retrieveSubscription(event.subscriptionId);
+    // Acknowledged (Stripe would otherwise retry for days); nothing to apply.
+    if (!state) return "ignored";
     const account = hinted ?? (await lockAccountFor(tx, state.customerId, [state.userId]));
     if (!account) return "ignored";
     await tx.update(billingEvents).set({ userId: account.userId }).where(eq(billingEvents.id, event.id));

@@ -113,7 +113,17 @@ export function createStripeGateway(config: BillingConfig): BillingGateway {
         const session = await stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl });
         return { url: session.url };
       }),
-    retrieveSubscription: (id) => callStripe(async () => subscriptionState(await stripe.subscriptions.retrieve(id))),
+    retrieveSubscription: (id) =>
+      callStripe(async () => {
+        try {
+          return subscriptionState(await stripe.subscriptions.retrieve(id));
+        } catch (error) {
+          if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === "resource_missing") {
+            return undefined;
+          }
+          throw error;
+        }
+      }),
     verifyWebhook: (rawBody, signature) =>
       billingEventOf(stripe.webhooks.constructEvent(rawBody, signature, config.webhookSecret)),
   };
