@@ -1,8 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, startChildServer } from "@omnara/testing";
+import { createTestDatabase, FakeStripe, startChildServer } from "@omnara/testing";
 import { type CapacityResult, capacity } from "./capacity.ts";
+import { instanceCreationRate } from "./instance-creation.ts";
 import { sdkAskLatency } from "./sdk-ask-latency.ts";
 import { ms } from "./stats.ts";
 import { agentMessageRate, bareHttpRate, rawInsertRate } from "./throughput.ts";
@@ -35,6 +36,56 @@ function capacityLines(c: CapacityResult): string[] {
     `| aborting every wait and stream, until all returned | ${c.closeAllMs.toFixed(0)} ms | | |`,
     `| bus subscriptions left afterwards | ${c.leftSubscribed} | | ${c.leftSubscribed === 0 ? "✔" : "✘"} none leaked |`,
   ];
+}
+
+/**
+ * What the plan limit costs where instances are created: the same load on a server without
+ * billing (baseline) and with it (users on Pro), each on its own fresh database.
+ */
+async function creationLines(): Promise<string[]> {
+  const stripe = await FakeStripe.start();
+  const run = async (env: Record<string, string>, usersOnPro: boolean, oneUser = false) => {
+    const database = await createTestDatabase("postgres");
+    const child = await startChildServer({
+      DATABASE_URL: database.url ?? "",
+      OMNARA_DATA_DIR: mkdtempSync(join(tmpdir(), "omnara-bench-")),
+      OMNARA_RATE_LIMIT_PER_MINUTE: "0",
+      OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: "0",
+      ...env,
+    });
+    try {
+      return await instanceCreationRate(child.url, database.url ?? "", {
+        concurrency: CONCURRENCY,
+        durationMs: DURATION_MS,
+        usersOnPro,
+        oneUser,
+      });
+    } finally {
+      await child.stop();
+      await database.drop();
+    }
+  };
+  try {
+    const off = await run({}, false);
+    const on = await run(stripe.env(), true);
+    const oneUser = await run(stripe.env(), true, true);
+    const offOneUser = await run({}, false, true);
+    return [
+      `Instance creation (first message of a new instance), ${CONCURRENCY} concurrent, REST`,
+      "",
+      "| measure | value | baseline (same run) | ratio |",
+      "|---|---|---|---|",
+      `| new instances/s with the plan limit (billing on), one user per lane | ${on.toFixed(0)} /s | billing off ${off.toFixed(0)} /s | ${(on / off).toFixed(2)} |`,
+      `| new instances/s with the plan limit, all lanes one user (its row lock serializes) | ${oneUser.toFixed(0)} /s | billing off ${offOneUser.toFixed(0)} /s | ${(oneUser / offOneUser).toFixed(2)} |`,
+    ];
+  } finally {
+    await stripe.close();
+  }
+}
+
+if (ONLY === "creation") {
+  console.log([header, "", ...(await creationLines())].join("\n"));
+  process.exit(0);
 }
 
 if (ONLY === "capacity") {
@@ -74,6 +125,8 @@ try {
     `| (d) ceiling: bare HTTP GET /healthz/s, ${CONCURRENCY} concurrent, same server | ${bare.toFixed(0)} /s | (d)/(c) = ${(bare / raw).toFixed(2)} | |`,
     "",
     ...capacityLines(cap),
+    "",
+    ...(await creationLines()),
   ];
   console.log(lines.join("\n"));
 } finally {
