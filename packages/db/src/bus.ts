@@ -12,6 +12,11 @@ export type BusEvent =
       messageId: string;
       senderType: "AGENT" | "USER";
       requiresUserInput: boolean;
+      /**
+       * False when the writer queued no notification job and no webhook delivery with it: the
+       * notification dispatchers need not wake (most agent steps). Absent means it may have.
+       */
+      queuedJobs?: boolean;
     }
   | { type: "instance"; userId: string; agentInstanceId: string; status: string }
   /** `at` is the new last_heartbeat_at (ISO), so screens update without a query. */

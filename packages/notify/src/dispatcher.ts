@@ -62,7 +62,7 @@ const PRUNE_EVERY_MS = 3600_000;
 
 /** Events after whose commit a notification job or a webhook delivery may be waiting. */
 const announcesJob = (event: BusEvent): boolean =>
-  event.type === "message" ||
+  (event.type === "message" && event.queuedJobs !== false) ||
   (event.type === "instance" && (event.status === "COMPLETED" || event.status === "FAILED"));
 
 /**

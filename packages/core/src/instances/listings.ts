@@ -1,6 +1,6 @@
 import type { AgentInstance, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, asc, count, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { toInstance } from "../serialize.ts";

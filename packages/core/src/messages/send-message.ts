@@ -73,13 +73,14 @@ function queuedBefore(tx: Db, message: MessageRow): Promise<MessageRow[]> {
     .orderBy(messages.seq);
 }
 
-const messageEvent = (caller: AgentCaller, message: MessageRow): BusEvent => ({
+const messageEvent = (caller: AgentCaller, message: MessageRow, queuedJobs?: boolean): BusEvent => ({
   type: "message",
   userId: caller.userId,
   agentInstanceId: message.agentInstanceId,
   messageId: message.id,
   senderType: "AGENT",
   requiresUserInput: message.requiresUserInput,
+  ...(queuedJobs === false ? { queuedJobs } : {}),
 });
 
 /** The steps up to and including `message` (for a retried send, whose count has moved on). */
@@ -164,7 +165,7 @@ export async function storeAgentMessage(
         }),
       },
     );
-    await enqueueNotification(
+    const queuedJob = await enqueueNotification(
       tx,
       {
         kind: "agent_message",
@@ -186,7 +187,8 @@ export async function storeAgentMessage(
       created && applied.events.length === 0
         ? [{ type: "instance", userId: caller.userId, agentInstanceId: instance.id, status: applied.after.status }]
         : [];
-    const stored = [messageEvent(caller, message), ...born];
+    // Questions queue webhook deliveries too; a plain step usually queues nothing at all.
+    const stored = [messageEvent(caller, message, queuedJob || input.requires_user_input), ...born];
     await recordFeed(tx, stored);
     events.push(...stored, ...applied.events);
     return { message, queued, stepNumber: applied.after.stepCount };

@@ -25,9 +25,10 @@ export type NotificationCause =
  * asks; sessions notify once when they complete or fail. Preferences, quiet hours, watching and
  * the rate limit are applied when the dispatcher plans the job.
  */
-export async function enqueueNotification(tx: Db, cause: NotificationCause, now: Date): Promise<void> {
+/** Returns false when the cause queues no job at all (nothing was written). */
+export async function enqueueNotification(tx: Db, cause: NotificationCause, now: Date): Promise<boolean> {
   const job = jobFor(cause);
-  if (!job) return;
+  if (!job) return false;
   // The owner, and everyone the instance is shared with (each by their own preferences).
   const recipients = await tx
     .select({ userId: schema.instanceShares.userId })
@@ -45,6 +46,7 @@ export async function enqueueNotification(tx: Db, cause: NotificationCause, now:
     createdAt: now,
   }));
   await tx.insert(schema.notificationJobs).values(values).onConflictDoNothing();
+  return true;
 }
 
 type JobValues = Pick<
