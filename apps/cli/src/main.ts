@@ -95,6 +95,8 @@ program
     "agent type shown on the dashboard (default: OMNARA_CLIENT_TYPE, then the client's name)",
   )
   .option("--wait-round-seconds <n>", "how often a waiting tool sends progress (default 25)")
+  .option("--git-diff", "attach the working tree's changes since the server started to each step and question")
+  .option("--disable-tools", "offer no tools but approve (with --permission-tool), as Omnara's own --disable-tools")
   .configureHelp({ showGlobalOptions: true })
   .action(
     run(

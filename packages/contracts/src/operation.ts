@@ -21,7 +21,9 @@ export type McpContextField =
   /** The client's agent type (from its X-Client-Type header or MCP client info). */
   | "agent_type"
   /** How long one call may wait on a person before it answers `status: "waiting"`. */
-  | "wait_seconds";
+  | "wait_seconds"
+  /** The working tree's diff, when the server was started to attach it (`omnara mcp --git-diff`). */
+  | "git_diff";
 
 /** How an operation appears as an MCP tool; the tool is generated, with no code of its own. */
 export interface McpBinding {

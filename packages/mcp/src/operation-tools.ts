@@ -1,5 +1,5 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { hasInputField, type McpContextField } from "@omnara/contracts";
+import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { hasInputField, limits, type McpContextField } from "@omnara/contracts";
 import { callInRounds } from "./call-in-rounds.ts";
 import { mcpOperations, modelInputSchema } from "./mcp-operations.ts";
 import { toolErrorResult } from "./operation-error.ts";
@@ -8,8 +8,14 @@ import type { ToolCall, ToolExtra } from "./tool-context.ts";
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const contextValue = (field: McpContextField, call: ToolCall): string | number =>
-  field === "agent_type" ? call.agentType : call.waitRoundSeconds;
+async function contextValue(field: McpContextField, call: ToolCall): Promise<string | number | undefined> {
+  if (field === "agent_type") return call.agentType;
+  if (field === "wait_seconds") return call.waitRoundSeconds;
+  const diff = await call.gitDiff();
+  if (diff === undefined || diff.length <= limits.gitDiffChars) return diff;
+  const note = "\n… diff cut at Omnara's size limit\n";
+  return diff.slice(0, limits.gitDiffChars - note.length) + note;
+}
 
 /**
  * One tool per agent operation marked `mcp`, generated from its contract: name, description,
@@ -17,15 +23,18 @@ const contextValue = (field: McpContextField, call: ToolCall): string | number =
  * context fields, defaults agent_instance_id to the session's, calls the operation (in rounds
  * when it waits) and answers with the output as JSON text and as structured content.
  */
-export function registerOperationTools(server: McpServer, start: (extra: ToolExtra) => ToolCall): void {
-  for (const { key, op, binding } of mcpOperations) {
+export function registerOperationTools(server: McpServer, start: (extra: ToolExtra) => ToolCall): RegisteredTool[] {
+  return mcpOperations.map(({ key, op, binding }) =>
     server.registerTool(
       binding.tool,
       { description: op.description, inputSchema: modelInputSchema(op, binding), outputSchema: op.output },
       async (args, extra) => {
         const call = start(extra);
         const input: Record<string, unknown> = { ...(isRecord(args) ? args : {}) };
-        for (const field of binding.context ?? []) input[field] = contextValue(field, call);
+        for (const field of binding.context ?? []) {
+          const value = await contextValue(field, call);
+          if (value !== undefined) input[field] = value;
+        }
         if (
           input.agent_instance_id === undefined &&
           call.session.instanceId &&
@@ -45,6 +54,6 @@ export function registerOperationTools(server: McpServer, start: (extra: ToolExt
           return toolErrorResult(error);
         }
       },
-    );
-  }
+    ),
+  );
 }

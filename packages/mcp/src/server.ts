@@ -17,6 +17,13 @@ export interface McpServerOptions {
    * each round. Keep it under clients' request timeouts (60 s in the official SDKs).
    */
   waitRoundSeconds?: number;
+  /**
+   * Omnara v1's `--disable-tools`: no log_step, ask_question or end_session, only `approve`
+   * (with permissionTool), for Claude Code runs that report by other means.
+   */
+  disableTools?: boolean;
+  /** The working tree's diff, attached to every log_step and ask_question (`--git-diff`). */
+  gitDiff?: (() => Promise<string | undefined>) | undefined;
 }
 
 export const DEFAULT_WAIT_ROUND_SECONDS = 25;
@@ -52,9 +59,13 @@ export function createMcpServer(
     apiSource,
     agentType: options.agentType,
     waitRoundSeconds: options.waitRoundSeconds ?? DEFAULT_WAIT_ROUND_SECONDS,
+    gitDiff: options.gitDiff,
   };
   const start = (extra: ToolExtra) => toolCall(server, settings, session, extra);
-  registerOperationTools(server, start);
+  const tools = registerOperationTools(server, start);
+  // Registered and then disabled, as v1's FastMCP server did: tools/list leaves them out and a
+  // call is refused.
+  if (options.disableTools) for (const tool of tools) tool.disable();
   if (options.permissionTool) registerApproveTool(server, start);
   return server;
 }

@@ -12,6 +12,10 @@ export interface StdioFlags {
   clientType?: string | undefined;
   /** As typed: checked here, so the flag and the HTTP `wait_round_seconds` share one rule. */
   waitRoundSeconds?: string | undefined;
+  /** `--git-diff`: attach the working tree's diff to each step and question (the CLI reads git). */
+  gitDiff?: boolean | undefined;
+  /** `--disable-tools`: only the approve tool (with --permission-tool), as Omnara v1. */
+  disableTools?: boolean | undefined;
 }
 
 export class UsageError extends Error {
@@ -28,6 +32,7 @@ export function stdioServerOptions(flags: StdioFlags): McpServerOptions {
     permissionTool: flags.permissionTool ?? false,
     agentInstanceId: flags.agentInstanceId,
     agentType: flags.clientType,
+    disableTools: flags.disableTools ?? false,
     ...(seconds === undefined ? {} : { waitRoundSeconds: seconds }),
   };
 }

@@ -26,6 +26,7 @@ export interface ServerSettings {
   agentType: string | undefined;
   /** Longest wait of one round of a waiting tool, in seconds. */
   waitRoundSeconds: number;
+  gitDiff?: (() => Promise<string | undefined>) | undefined;
 }
 
 /** Everything a tool handler needs for one call. */
@@ -35,6 +36,8 @@ export interface ToolCall {
   signal: AbortSignal;
   session: SessionState;
   waitRoundSeconds: number;
+  /** The working tree's diff now, when the server attaches one. */
+  gitDiff(): Promise<string | undefined>;
   /** Sends a progress notification if the client asked for them (sent a progressToken). */
   progress(step: number, message: string): Promise<void>;
 }
@@ -59,6 +62,7 @@ export function toolCall(
     signal: extra.signal,
     session,
     waitRoundSeconds: settings.waitRoundSeconds,
+    gitDiff: async () => settings.gitDiff?.(),
     progress: async (step, message) => {
       const progressToken = extra._meta?.progressToken;
       if (progressToken === undefined) return;

@@ -1,6 +1,7 @@
 import { runStdioServer, type StdioFlags, stdioServerOptions, UsageError } from "@omnara/mcp";
 import { Omnara } from "@omnara/sdk";
 import { resolveAgentAuth, type ServerOptions } from "../agent-auth.ts";
+import { gitDiffSinceStart } from "../claude/git-diff.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliEnv } from "../env.ts";
 
@@ -13,8 +14,10 @@ export type McpOptions = ServerOptions & StdioFlags;
 export async function mcp(options: McpOptions, env: CliEnv): Promise<number> {
   const serverOptions = checkedFlags({ ...options, clientType: options.clientType ?? env.clientType });
   const auth = resolveAgentAuth(options, env);
+  const gitDiff = options.gitDiff ? await gitDiffSinceStart(process.cwd()) : undefined;
   const running = await runStdioServer({
     ...serverOptions,
+    gitDiff,
     api: new Omnara({ apiKey: auth.apiKey, baseUrl: auth.baseUrl }).api,
   });
   // Editors end the server by closing stdin, or with SIGTERM when they quit.

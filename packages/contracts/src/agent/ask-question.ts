@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { limits } from "../limits.ts";
 import { defineOperation } from "../operation.ts";
-import { MessageText, Name, Uuid } from "../schemas.ts";
+import { GitDiff, MessageText, Name, Uuid } from "../schemas.ts";
 
 export const askQuestion = defineOperation({
   id: "askQuestion",
@@ -14,6 +14,7 @@ export const askQuestion = defineOperation({
     question_text: MessageText,
     question_id: Uuid.optional(),
     agent_type: Name.optional(),
+    git_diff: GitDiff.optional(),
     wait_seconds: z.coerce.number().int().min(0).max(limits.maxWaitSeconds).default(limits.defaultWaitSeconds),
   }),
   output: z.object({
@@ -27,7 +28,7 @@ export const askQuestion = defineOperation({
     /** The user's reply (several replies joined by blank lines); null while waiting. */
     answer: z.string().nullable(),
   }),
-  mcp: { tool: "ask_question", context: ["agent_type", "wait_seconds"], resume: ["question_id"] },
+  mcp: { tool: "ask_question", context: ["agent_type", "wait_seconds", "git_diff"], resume: ["question_id"] },
   // A repeat without question_id could ask twice; with it, it only resumes the wait.
   retry: { safeWith: "question_id" },
   waits: { seconds: "wait_seconds" },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOperation } from "../operation.ts";
-import { MessageText, Name, Uuid } from "../schemas.ts";
+import { GitDiff, MessageText, Name, Uuid } from "../schemas.ts";
 
 export const logStep = defineOperation({
   id: "logStep",
@@ -12,6 +12,7 @@ export const logStep = defineOperation({
     agent_instance_id: Uuid.optional(),
     step_description: MessageText,
     agent_type: Name.optional(),
+    git_diff: GitDiff.optional(),
   }),
   output: z.object({
     success: z.literal(true),
@@ -19,7 +20,7 @@ export const logStep = defineOperation({
     step_number: z.number().int(),
     user_feedback: z.array(z.string()),
   }),
-  mcp: { tool: "log_step", context: ["agent_type"] },
+  mcp: { tool: "log_step", context: ["agent_type", "git_diff"] },
   // No idempotency key: a repeat could store a second step.
   retry: "unsafe",
 });

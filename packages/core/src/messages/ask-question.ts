@@ -15,6 +15,7 @@ async function questionId(deps: CoreDeps, caller: AgentCaller, input: OperationA
       agent_type: input.agent_type,
       content: input.question_text,
       requires_user_input: true,
+      ...(input.git_diff !== undefined ? { git_diff: input.git_diff } : {}),
     });
     return sent.message_id;
   }

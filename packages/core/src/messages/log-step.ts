@@ -19,6 +19,7 @@ export async function logStep(
     agent_type: input.agent_type,
     content: input.step_description,
     requires_user_input: false,
+    ...(input.git_diff !== undefined ? { git_diff: input.git_diff } : {}),
   });
   return {
     success: true,
