@@ -143,7 +143,11 @@ async function planInstance(tx: Db, options: PlanOptions, job: JobRow, group: Jo
     return say("suppressed", "the user is watching this instance in the dashboard");
   }
   const [instance] = await tx
-    .select({ name: schema.agentInstances.name, agentType: schema.agentTypes.name })
+    .select({
+      name: schema.agentInstances.name,
+      agentType: schema.agentTypes.name,
+      agentTypeId: schema.agentTypes.id,
+    })
     .from(schema.agentInstances)
     .innerJoin(schema.agentTypes, eq(schema.agentTypes.id, schema.agentInstances.agentTypeId))
     .where(and(eq(schema.agentInstances.id, instanceId), ne(schema.agentInstances.status, "DELETED")));
@@ -159,28 +163,69 @@ async function planInstance(tx: Db, options: PlanOptions, job: JobRow, group: Jo
     publicUrl: options.publicUrl,
   });
   const plan: Plan = { logs: [], deliveries: [] };
-  const push = pushBlocked(settings, considered, now);
+  const agent = {
+    ...(await agentDefaults(tx, job.userId, instance.agentTypeId)),
+    name: displayAgentName(instance.agentType),
+  };
+  const push = pushBlocked(settings, considered, agent, now);
   if (push) plan.logs.push({ ...base, outcome: "suppressed", reason: push, channel: null });
   else merge(plan, await pushPlan(tx, options, base, content, now));
   if (settings.emailEnabled) {
-    if (!considered.some((member) => member.allowEmail)) {
-      plan.logs.push({
-        ...base,
-        outcome: "suppressed",
-        reason: "the agent's message turned email off",
-        channel: "email",
-      });
-    } else {
-      merge(plan, await emailPlan(tx, options, base, content, now));
-    }
+    const email = unwanted(considered, "email", agent);
+    if (email) plan.logs.push({ ...base, outcome: "suppressed", reason: email, channel: "email" });
+    else merge(plan, await emailPlan(tx, options, base, content, now));
   }
   return plan;
 }
 
+interface AgentDefaults {
+  name: string;
+  push: boolean;
+  email: boolean;
+}
+
+/** The agent type's defaults (both on without a row). */
+async function agentDefaults(tx: Db, userId: string, agentTypeId: string): Promise<Omit<AgentDefaults, "name">> {
+  const prefs = schema.notificationAgentPreferences;
+  const [row] = await tx
+    .select()
+    .from(prefs)
+    .where(and(eq(prefs.userId, userId), eq(prefs.agentTypeId, agentTypeId)));
+  return { push: row?.pushEnabled ?? true, email: row?.emailEnabled ?? true };
+}
+
+/**
+ * Omnara v1's rule for one event: the message's send_push / send_email when given, else the
+ * default (the agent type's preference; a step without a flag queued nothing). The global
+ * switches are applied by the caller, so a flag never gets past one that is off.
+ * https://github.com/omnara-ai/omnara/blob/500a82ad/src/servers/shared/notification_utils.py#L47
+ */
+function wanted(job: JobRow, channel: "push" | "email", agent: AgentDefaults): boolean {
+  const given = flagOf(job, channel);
+  if (given !== null) return given;
+  return allowOf(job, channel) && agent[channel];
+}
+
+const flagOf = (job: JobRow, channel: "push" | "email") => (channel === "push" ? job.pushFlag : job.emailFlag);
+const allowOf = (job: JobRow, channel: "push" | "email") => (channel === "push" ? job.allowPush : job.allowEmail);
+
+/** Why no event of the group wants the channel, or undefined when one does. */
+function unwanted(considered: JobRow[], channel: "push" | "email", agent: AgentDefaults): string | undefined {
+  if (considered.some((member) => wanted(member, channel, agent))) return undefined;
+  const byMessage = considered.every(
+    (member) => flagOf(member, channel) === false || (flagOf(member, channel) === null && !allowOf(member, channel)),
+  );
+  if (!byMessage) return `${channel} is off for ${agent.name} in notification settings`;
+  return considered.some((member) => flagOf(member, channel) === false)
+    ? `the agent's message turned ${channel} off`
+    : `a step notifies by ${channel} only when its message asks (send_${channel})`;
+}
+
 /** Why push must not go out, or undefined when it may. */
-function pushBlocked(settings: Settings, considered: JobRow[], now: Date): string | undefined {
+function pushBlocked(settings: Settings, considered: JobRow[], agent: AgentDefaults, now: Date): string | undefined {
   if (!settings.pushEnabled) return "push is turned off in notification settings";
-  if (!considered.some((member) => member.allowPush)) return "the agent's message turned push off";
+  const unwantedReason = unwanted(considered, "push", agent);
+  if (unwantedReason) return unwantedReason;
   const quiet = {
     enabled: settings.quietHoursEnabled,
     start: settings.quietHoursStart,

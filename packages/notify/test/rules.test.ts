@@ -132,6 +132,84 @@ describeEachDatabase("notification rules", (kind) => {
     expect(await carol.waitForPushes(1)).toEqual([expect.objectContaining({ body: "Force-push?" })]);
   });
 
+  test("a message's send_push / send_email override its agent type's default, never a global switch", async () => {
+    const dave = await userWithBrowser("dave");
+    await dave.user.updateNotificationSettings.mutate({ email_enabled: true });
+    const first = randomUUID();
+    await dave.agent.sendMessage.mutate({ agent_instance_id: first, agent_type: "codex", content: "Reading" });
+    const codex = (await dave.user.getNotificationSettings.query({})).agents.find((a) => a.agent_type_name === "codex");
+    if (!codex) throw new Error("codex is not listed");
+    expect(codex).toMatchObject({ push_enabled: true, email_enabled: true });
+    const muted = await dave.user.updateNotificationSettings.mutate({
+      agents: [{ agent_type_id: codex.agent_type_id, push_enabled: false, email_enabled: false }],
+    });
+    expect(muted.agents).toContainEqual({ ...codex, push_enabled: false, email_enabled: false });
+    const outcomes = (entries: { channel: string | null; outcome: string; reason?: string | null }[]) =>
+      entries.map((e) => `${e.channel} ${e.outcome}${e.outcome === "suppressed" ? `: ${e.reason}` : ""}`).sort();
+
+    // No flag: the agent type's default (off) decides.
+    const plainCodex = randomUUID();
+    await dave.agent.sendMessage.mutate({
+      agent_instance_id: plainCodex,
+      agent_type: "codex",
+      content: "Plain?",
+      requires_user_input: true,
+    });
+    expect(outcomes(await dave.logOf(plainCodex, (e) => e.length >= 2))).toEqual([
+      "email suppressed: email is off for Codex in notification settings",
+      "null suppressed: push is off for Codex in notification settings",
+    ]);
+    // A flag overrides the default for its message: push on a question, email on a step.
+    const pushed = randomUUID();
+    await dave.agent.sendMessage.mutate({
+      agent_instance_id: pushed,
+      agent_type: "codex",
+      content: "Deploy?",
+      requires_user_input: true,
+      send_push: true,
+    });
+    expect(outcomes(await dave.logOf(pushed, (e) => e.length >= 2))).toEqual([
+      "email suppressed: email is off for Codex in notification settings",
+      "web_push sent",
+    ]);
+    expect(await dave.waitForPushes(1)).toEqual([expect.objectContaining({ body: "Deploy?" })]);
+    const mailed = randomUUID();
+    await dave.agent.sendMessage.mutate({
+      agent_instance_id: mailed,
+      agent_type: "codex",
+      content: "Report ready",
+      send_email: true,
+    });
+    const mailLog = await dave.logOf(mailed, (e) => e.length >= 2);
+    expect(outcomes(mailLog)).toEqual([
+      "email sent",
+      "null suppressed: a step notifies by push only when its message asks (send_push)",
+    ]);
+    // The global switch bounds every flag.
+    await dave.user.updateNotificationSettings.mutate({ push_enabled: false });
+    const bounded = randomUUID();
+    await dave.agent.sendMessage.mutate({
+      agent_instance_id: bounded,
+      agent_type: "codex",
+      content: "Now?",
+      requires_user_input: true,
+      send_push: true,
+      send_email: true,
+    });
+    expect(outcomes(await dave.logOf(bounded, (e) => e.length >= 2))).toEqual([
+      "email sent",
+      "null suppressed: push is turned off in notification settings",
+    ]);
+    expect(dave.received()).toHaveLength(1);
+
+    const eve = await newUserWithKey(server.url, "eve");
+    await expect(
+      eve.user.updateNotificationSettings.mutate({
+        agents: [{ agent_type_id: codex.agent_type_id, push_enabled: true }],
+      }),
+    ).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+  });
+
   test("no notification while the user watches the instance; notifications resume when the tab is hidden", async () => {
     const dave = await userWithBrowser("dave");
     const id = randomUUID();

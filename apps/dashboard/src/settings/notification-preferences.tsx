@@ -132,6 +132,32 @@ export function NotificationPreferences() {
             </dd>
           </div>
         ) : null}
+        {s.agents.map((agent) => (
+          <div key={agent.agent_type_id} data-testid="agent-notification-preference">
+            <dt>
+              {agent.agent_type_name}
+              <div className="subtle">Its questions and session endings; a message's own flags override this</div>
+            </dt>
+            <dd className="row">
+              {(["push", "email"] as const).map((channel) => (
+                <label key={channel} className="row subtle">
+                  <input
+                    type="checkbox"
+                    checked={channel === "push" ? agent.push_enabled : agent.email_enabled}
+                    disabled={channel === "push" ? !s.push_enabled : !s.email_enabled}
+                    onChange={(e) =>
+                      update.mutate({
+                        agents: [{ agent_type_id: agent.agent_type_id, [`${channel}_enabled`]: e.target.checked }],
+                      })
+                    }
+                    style={{ accentColor: "var(--accent)" }}
+                  />
+                  {channel === "push" ? "Push" : "Email"}
+                </label>
+              ))}
+            </dd>
+          </div>
+        ))}
         <div>
           <dt>Test</dt>
           <dd className="row">

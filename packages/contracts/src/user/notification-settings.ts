@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { NotificationChannel, QuietHours } from "../notifications.ts";
 import { defineOperation } from "../operation.ts";
+import { Uuid } from "../schemas.ts";
+
+/** One agent type's defaults: whether its questions and session endings notify on each channel. */
+export const AgentNotificationPreference = z.object({
+  agent_type_id: Uuid,
+  agent_type_name: z.string(),
+  push_enabled: z.boolean(),
+  email_enabled: z.boolean(),
+});
 
 export const NotificationSettings = z.object({
   /** Push to every registered phone and browser (APNs, FCM, Web Push). */
@@ -18,6 +27,8 @@ export const NotificationSettings = z.object({
   available_channels: z.array(NotificationChannel),
   /** The VAPID public key to pass to PushManager.subscribe as applicationServerKey; null if Web Push is off. */
   web_push_public_key: z.string().nullable(),
+  /** Per agent type (all of the account's): the default for its messages; see the README's rule. */
+  agents: z.array(AgentNotificationPreference),
 });
 export type NotificationSettings = z.infer<typeof NotificationSettings>;
 
@@ -39,12 +50,22 @@ export const updateNotificationSettings = defineOperation({
   access: "account",
   kind: "mutation",
   description:
-    "Change notification preferences; fields left out keep their value. Per-message flags sent by agents can only narrow these, never widen them.",
+    "Change notification preferences; fields left out keep their value. push_enabled/email_enabled are the global switches; agents sets an agent type's defaults, which a message's send_push/send_email override for that message (never past a global switch that is off).",
   input: z.object({
     push_enabled: z.boolean().optional(),
     email_enabled: z.boolean().optional(),
     session_end_enabled: z.boolean().optional(),
     quiet_hours: QuietHours.partial().optional(),
+    agents: z
+      .array(
+        z.object({
+          agent_type_id: Uuid,
+          push_enabled: z.boolean().optional(),
+          email_enabled: z.boolean().optional(),
+        }),
+      )
+      .max(100)
+      .optional(),
   }),
   output: NotificationSettings,
   rest: { method: "PATCH", path: "/api/v1/notifications/settings" },

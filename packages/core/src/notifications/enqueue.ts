@@ -12,7 +12,7 @@ export type NotificationCause =
       messageId: string;
       content: string;
       requiresUserInput: boolean;
-      /** The message's own flags: undefined leaves the user's choice, false turns a channel off. */
+      /** The message's own flags: undefined leaves the agent type's default, true/false decide (within the global switches). */
       sendPush?: boolean | undefined;
       sendEmail?: boolean | undefined;
     }
@@ -51,7 +51,7 @@ export async function enqueueNotification(tx: Db, cause: NotificationCause, now:
 
 type JobValues = Pick<
   typeof schema.notificationJobs.$inferInsert,
-  "event" | "messageId" | "preview" | "allowPush" | "allowEmail" | "dedupeKey"
+  "event" | "messageId" | "preview" | "allowPush" | "allowEmail" | "pushFlag" | "emailFlag" | "dedupeKey"
 >;
 
 function jobFor(cause: NotificationCause): JobValues | undefined {
@@ -76,6 +76,9 @@ function jobFor(cause: NotificationCause): JobValues | undefined {
     preview: firstLine(cause.content),
     allowPush,
     allowEmail,
+    // As given: the planner lets a given flag override the agent type's default (Omnara v1's rule).
+    pushFlag: cause.sendPush ?? null,
+    emailFlag: cause.sendEmail ?? null,
     // A step later turned into a question notifies again, as a question.
     dedupeKey: `${question ? "question" : "step"}:${cause.messageId}`,
   };

@@ -7,10 +7,11 @@ import {
 } from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 
-const { notificationSettings, notificationCapabilities, users } = schema;
+const { notificationSettings, notificationCapabilities, users, agentTypes } = schema;
+const agentPreferencesTable = schema.notificationAgentPreferences;
 type Op = typeof userOperations;
 type SettingsValues = Omit<typeof notificationSettings.$inferSelect, "userId" | "updatedAt">;
 
@@ -50,7 +51,67 @@ async function present(
     dedupe_window_seconds: dedupe,
     available_channels: caps.channels,
     web_push_public_key: caps.webPushPublicKey,
+    agents: await agentPreferences(deps.db, caller.userId),
   };
+}
+
+/** Every agent type of the account with its defaults (both on without a row). */
+async function agentPreferences(db: Db, userId: string): Promise<NotificationSettings["agents"]> {
+  const rows = await db
+    .select({
+      id: agentTypes.id,
+      name: agentTypes.name,
+      push: agentPreferencesTable.pushEnabled,
+      email: agentPreferencesTable.emailEnabled,
+    })
+    .from(agentTypes)
+    .leftJoin(
+      agentPreferencesTable,
+      and(eq(agentPreferencesTable.agentTypeId, agentTypes.id), eq(agentPreferencesTable.userId, userId)),
+    )
+    .where(eq(agentTypes.userId, userId))
+    .orderBy(asc(agentTypes.name));
+  return rows.map((row) => ({
+    agent_type_id: row.id,
+    agent_type_name: row.name,
+    push_enabled: row.push ?? true,
+    email_enabled: row.email ?? true,
+  }));
+}
+
+async function updateAgentPreferences(
+  tx: Db,
+  userId: string,
+  changes: NonNullable<OperationArgs<Op["updateNotificationSettings"]>["agents"]>,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const ids = [...new Set(changes.map((change) => change.agent_type_id))];
+  const owned = await tx
+    .select({ id: agentTypes.id })
+    .from(agentTypes)
+    .where(and(eq(agentTypes.userId, userId), inArray(agentTypes.id, ids)));
+  const mine = new Set(owned.map((row) => row.id));
+  const foreign = changes.findIndex((change) => !mine.has(change.agent_type_id));
+  if (foreign >= 0) {
+    throw new OmnaraError("NOT_FOUND", "No such agent type in this account.", {
+      issues: [{ path: `agents.${foreign}.agent_type_id`, message: "not an agent type of yours" }],
+    });
+  }
+  const table = agentPreferencesTable;
+  for (const change of changes) {
+    const [current] = await tx
+      .select()
+      .from(table)
+      .where(and(eq(table.userId, userId), eq(table.agentTypeId, change.agent_type_id)));
+    const values = {
+      pushEnabled: change.push_enabled ?? current?.pushEnabled ?? true,
+      emailEnabled: change.email_enabled ?? current?.emailEnabled ?? true,
+    };
+    await tx
+      .insert(table)
+      .values({ userId, agentTypeId: change.agent_type_id, ...values })
+      .onConflictDoUpdate({ target: [table.userId, table.agentTypeId], set: values });
+  }
 }
 
 async function dedupeWindow(db: Db): Promise<number> {
@@ -90,6 +151,7 @@ export async function updateNotificationSettings(
       .insert(notificationSettings)
       .values({ userId: caller.userId, ...next, updatedAt })
       .onConflictDoUpdate({ target: notificationSettings.userId, set: { ...next, updatedAt } });
+    await updateAgentPreferences(tx, caller.userId, input.agents ?? []);
     return next;
   });
   return present(deps, caller, values, await dedupeWindow(deps.db));

@@ -14,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { agentInstances } from "./agents.ts";
+import { agentInstances, agentTypes } from "./agents.ts";
 import { users } from "./users.ts";
 
 export const notificationChannel = pgEnum("notification_channel", notificationChannels);
@@ -81,6 +81,22 @@ export const notificationSettings = pgTable("notification_settings", {
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
+/** An agent type's notification defaults; no row: both on. The global switches above still bound them. */
+export const notificationAgentPreferences = pgTable(
+  "notification_agent_preferences",
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    agentTypeId: uuid()
+      .notNull()
+      .references(() => agentTypes.id, { onDelete: "cascade" }),
+    pushEnabled: boolean().notNull().default(true),
+    emailEnabled: boolean().notNull().default(true),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.agentTypeId] })],
+);
+
 /**
  * "This dashboard tab shows that instance and is visible", until expiresAt. Stored so every
  * server process sees it; an expired or missing row means unknown, and unknown notifies.
@@ -121,6 +137,9 @@ export const notificationJobs = pgTable(
     /** The per-message flags after narrowing: a channel the message turned off stays off. */
     allowPush: boolean().notNull(),
     allowEmail: boolean().notNull(),
+    /** The message's send_push / send_email as given (null: not given); a given one overrides the agent's default. */
+    pushFlag: boolean(),
+    emailFlag: boolean(),
     /** Makes enqueueing idempotent, e.g. one "session ended" per instance. */
     dedupeKey: text(),
     state: notificationJobState().notNull().default("pending"),
