@@ -66,7 +66,8 @@ function jobFor(cause: NotificationCause): JobValues | undefined {
     };
   }
   const question = cause.requiresUserInput;
-  // A question uses what the user allowed unless the message narrows it; a step opts in.
+  // A question notifies unless a flag says no; a step only when one asks (the planner then lets a
+  // given flag override the agent type's default, within the global switches).
   const allowPush = question ? cause.sendPush !== false : cause.sendPush === true;
   const allowEmail = question ? cause.sendEmail !== false : cause.sendEmail === true;
   if (!allowPush && !allowEmail) return undefined;

@@ -134,7 +134,7 @@ export const notificationJobs = pgTable(
     event: notificationEvent().notNull(),
     /** The first line of the message, already cut: the only message text that leaves the server. */
     preview: text(),
-    /** The per-message flags after narrowing: a channel the message turned off stays off. */
+    /** Whether the event may notify on each channel: false when the message turned it off (or a step did not ask). */
     allowPush: boolean().notNull(),
     allowEmail: boolean().notNull(),
     /** The message's send_push / send_email as given (null: not given); a given one overrides the agent's default. */
