@@ -1,4 +1,4 @@
-import type { CoreDeps, RateLimiter, UserAuthenticator } from "@omnara/core";
+import type { AgentCaller, CoreDeps, RateLimiter, UserAuthenticator } from "@omnara/core";
 
 /** What every procedure sees; built once per request by the HTTP layer. */
 export interface Context {
@@ -12,6 +12,11 @@ export interface Context {
   allowSignup: boolean;
   /** The bearer token of the request, if any: an API key or a user session token. */
   token: string | undefined;
+  /**
+   * The agent `token` belongs to, when the transport already checked it for this request (MCP
+   * checks the key at the door of every request): agent procedures then do not check it again.
+   */
+  agent?: AgentCaller | undefined;
 }
 
 export const bearerToken = (header: string | undefined): string | undefined => {

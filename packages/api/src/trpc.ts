@@ -58,7 +58,7 @@ export const publicProcedure = base.use(async ({ ctx, next }) => {
 
 /** Agent calls: a live API key (checked against the database on every call). */
 export const agentProcedure = base.use(async ({ ctx, next }) => {
-  const agent = ctx.token ? await authenticateApiKey(ctx.deps, ctx.token) : undefined;
+  const agent = ctx.agent ?? (ctx.token ? await authenticateApiKey(ctx.deps, ctx.token) : undefined);
   if (!agent) {
     throw new TRPCError({
       code: "UNAUTHORIZED",

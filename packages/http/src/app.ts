@@ -1,7 +1,7 @@
 import { agentRouter, bearerToken, type Context, publicRouter, retryAfterSecondsOf, userRouter } from "@omnara/api";
 import type { Role, TrustProxy } from "@omnara/config";
 import { type Audience, allOperations, billingOperationIds, limits, OmnaraError } from "@omnara/contracts";
-import { type CoreDeps, RateLimiter, type UserAuthenticator } from "@omnara/core";
+import { type AgentCaller, type CoreDeps, RateLimiter, type UserAuthenticator } from "@omnara/core";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type Request } from "express";
@@ -115,7 +115,7 @@ export function createApp(options: AppOptions): Express {
   });
   if (audiences.has("agent")) {
     // Tool calls run as the API key of the MCP request that carried them (extra.authInfo).
-    const contextFor = (token: string): Context => ({
+    const contextFor = (token: string, agent: AgentCaller | undefined): Context => ({
       deps: options.deps,
       userAuth: options.userAuth,
       rateLimiter,
@@ -123,6 +123,7 @@ export function createApp(options: AppOptions): Express {
       clientAddress: undefined,
       allowSignup: options.allowSignup,
       token,
+      agent,
     });
     app.all("/mcp", mcpEndpoint(options.deps, contextFor, options.log));
   }

@@ -1,6 +1,6 @@
 import { type Context, callOperation, fieldIssues, planLimitOf, publicMessage, toPublicError } from "@omnara/api";
 import { isErrorCode, OmnaraError } from "@omnara/contracts";
-import { authenticateApiKey, type CoreDeps } from "@omnara/core";
+import { type AgentCaller, authenticateApiKey, type CoreDeps } from "@omnara/core";
 import { agentApiFrom, createMcpHttpHandler } from "@omnara/mcp";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
 import type { RequestHandler } from "express";
@@ -23,18 +23,23 @@ function operationError(thrown: unknown, log: (error: unknown) => void): OmnaraE
  */
 export function mcpEndpoint(
   deps: CoreDeps,
-  contextFor: (token: string) => Context,
+  contextFor: (token: string, agent: AgentCaller | undefined) => Context,
   log: (error: unknown) => void,
 ): RequestHandler {
+  // The agent each request's key was checked as, so its tool call does not check it again.
+  const agents = new WeakMap<object, AgentCaller>();
   const handler = createMcpHttpHandler({
     authenticate: async (token) => {
       const agent = await authenticateApiKey(deps, token);
-      return agent ? { token, clientId: agent.userId, scopes: ["agent"] } : undefined;
+      if (!agent) return undefined;
+      const auth = { token, clientId: agent.userId, scopes: ["agent"] };
+      agents.set(auth, agent);
+      return auth;
     },
     apiFor: (auth) =>
       agentApiFrom(async (op, input, options) => {
         try {
-          return await callOperation(contextFor(auth.token), op, input, options?.signal);
+          return await callOperation(contextFor(auth.token, agents.get(auth)), op, input, options?.signal);
         } catch (error) {
           throw operationError(error, log);
         }
