@@ -118,6 +118,34 @@ describeEachDatabase("plan limit at instance creation", (kind) => {
     console.log(`[${kind}] ${ROUNDS} rounds:`, JSON.stringify(tally));
   }, 240_000);
 
+  test(`a first message retried ${CONCURRENT / 4} times at once for the last free slot creates it once and refuses none, ${ROUNDS} rounds`, async () => {
+    for (let done = 0; done < ROUNDS; done += BATCH * 4) {
+      await Promise.all(
+        Array.from({ length: BATCH * 4 }, async () => {
+          const caller = await userWith(LIMIT - 1);
+          const id = randomUUID();
+          const told = await Promise.all(
+            Array.from({ length: CONCURRENT / 4 }, async () => {
+              try {
+                const sent = await sendMessage(
+                  deps,
+                  caller,
+                  send({ agent_instance_id: id, agent_type: "race", content: "go" }),
+                );
+                return sent.agent_instance_id;
+              } catch (error) {
+                if (error instanceof OmnaraError) return error.code;
+                throw error;
+              }
+            }),
+          );
+          expect(told).toEqual(Array(CONCURRENT / 4).fill(id));
+          expect(await startedThisMonth(caller.userId)).toBe(LIMIT);
+        }),
+      );
+    }
+  }, 240_000);
+
   test("the refusal says the limit, the usage and where to upgrade; last month's instances do not count", async () => {
     const caller = await userWith(LIMIT);
     const error = await sendMessage(

@@ -37,13 +37,20 @@ export async function instancesStarted(db: Db, userId: string, since: Date): Pro
  * other, so 20 at once at the limit create exactly the room that was left. NO KEY UPDATE, not
  * UPDATE: inserts that reference the user (key-share locks) are not held up by it.
  */
-export async function enforceInstanceLimit(tx: Db, deps: CoreDeps, userId: string): Promise<void> {
-  if (!deps.billing) return;
+export async function enforceInstanceLimit(
+  tx: Db,
+  deps: CoreDeps,
+  userId: string,
+  /** Asked again once the lock is held: a concurrent retry may have created this very instance. */
+  alreadyCreated: () => Promise<boolean>,
+): Promise<"created elsewhere" | undefined> {
+  if (!deps.billing) return undefined;
   await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("no key update");
+  if (await alreadyCreated()) return "created elsewhere";
   const limit = plans[await planOf(tx, userId)].instancesPerMonth;
-  if (limit === null) return;
+  if (limit === null) return undefined;
   const used = await instancesStarted(tx, userId, billingPeriod(deps.now()).start);
-  if (used < limit) return;
+  if (used < limit) return undefined;
   const planLimit = { limit, used, upgrade_url: upgradeUrlOf(deps.billing) };
   throw new OmnaraError("PAYMENT_REQUIRED", planLimitMessage(planLimit), { planLimit });
 }

@@ -27,12 +27,11 @@ export async function createInstance(
   caller: AgentCaller,
   values: NewInstance,
 ): Promise<{ row: InstanceRow; agentTypeName: string } | undefined> {
-  const [existing] = await tx
-    .select({ id: agentInstances.id })
-    .from(agentInstances)
-    .where(eq(agentInstances.id, values.id));
-  if (existing) return undefined;
-  await enforceInstanceLimit(tx, deps, caller.userId);
+  const exists = async () =>
+    (await tx.select({ id: agentInstances.id }).from(agentInstances).where(eq(agentInstances.id, values.id))).length >
+    0;
+  if (await exists()) return undefined;
+  if ((await enforceInstanceLimit(tx, deps, caller.userId, exists)) === "created elsewhere") return undefined;
   const agentType = await ensureAgentType(tx, caller.userId, values.agentType);
   const [row] = await tx
     .insert(agentInstances)
