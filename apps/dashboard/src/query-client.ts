@@ -13,7 +13,7 @@ const CLIENT_ERRORS = new Set([
 
 /** A session that expired or was signed out elsewhere sends the user to sign in, from any call. */
 const signOutOnUnauthorized = (error: unknown) => {
-  if (errorCode(error) === "UNAUTHORIZED") session.clear();
+  if (errorCode(error) === "UNAUTHORIZED") session.clear("expired");
 };
 
 export const createQueryClient = () =>

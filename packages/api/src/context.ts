@@ -7,8 +7,10 @@ export interface Context {
   rateLimiter: RateLimiter;
   /** Stricter, per client address: sign-up, sign-in and CLI login are where guessing happens. */
   publicRateLimiter: RateLimiter;
-  /** The client's address, for the public rate limit. */
+  /** The client's address, for the public rate limit and the sessions list. */
   clientAddress: string | undefined;
+  /** The client's User-Agent, kept with a new session to name its device. */
+  userAgent: string | undefined;
   allowSignup: boolean;
   /** The bearer token of the request, if any: an API key or a user session token. */
   token: string | undefined;

@@ -107,12 +107,15 @@ export function fromContract(base: BaseProcedure, op: Operation, unchecked: Loos
   // Refused when the router is built, so an operation without a rule never reaches a server.
   if (op.audience === "user" && !op.access) throw new Error(`${op.id}: a user operation needs an access rule.`);
   const withInput = base.input(op.input);
-  const handler = withAccessRule(op, unchecked);
+  const checked = withAccessRule(op, unchecked);
+  // Only a call that waits on a person stays open long enough to outlive its credential; a short
+  // one (signOut, signOutEverywhere revoke their own) must not race its own announcement.
+  const handler = op.waits ? untilRevoked(checked) : checked;
   switch (op.kind) {
     case "query":
-      return withInput.output(op.output).query(untilRevoked(handler));
+      return withInput.output(op.output).query(handler);
     case "mutation":
-      return withInput.output(op.output).mutation(untilRevoked(handler));
+      return withInput.output(op.output).mutation(handler);
     case "subscription":
       // No output parser: tRPC would parse the stream object, not each event. The events' schema
       // is the contract's documentation and the client's type.

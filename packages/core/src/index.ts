@@ -2,9 +2,11 @@ export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./a
 export { confirmCliLogin, describeCliLogin, pollCliLogin, startCliLogin } from "./auth/cli-login.ts";
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { generateSecrets, loadOrCreateSecrets, type Secrets } from "./auth/secrets.ts";
+export { changePassword, listSessions, revokeSession, signOutEverywhere } from "./auth/session-security.ts";
 export {
   createLocalUserAuthenticator,
   me,
+  type SignInDevice,
   signIn,
   signOut,
   signUp,

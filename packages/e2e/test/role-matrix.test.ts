@@ -8,6 +8,7 @@ import {
   publicClient,
   startTestServer,
   type TestServer,
+  userClient,
 } from "@omnara/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { matrixRoles, type RoleName, type RoleSetup } from "./support/matrix-roles.ts";
@@ -50,6 +51,14 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
   },
   me: async () => ({}),
   signOut: async () => ({}),
+  listSessions: async () => ({}),
+  revokeSession: async ({ url, caller }) => {
+    await publicClient(url).signIn.mutate({ email: caller.email, password: PASSWORD });
+    const { sessions } = await caller.user.listSessions.query({});
+    return { id: sessions.find((session) => !session.current)?.id };
+  },
+  signOutEverywhere: async () => ({}),
+  changePassword: async () => ({ current_password: PASSWORD, new_password: PASSWORD }),
   createApiKey: async () => ({ name: "matrix key" }),
   listApiKeys: async () => ({}),
   revokeApiKey: async ({ caller }) => ({ id: (await caller.user.createApiKey.mutate({ name: "to revoke" })).id }),
@@ -92,6 +101,10 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
 const deadEnd = "http://127.0.0.1:9/matrix";
 const ownWebhook = async (caller: Member): Promise<string> =>
   (await caller.user.createWebhook.mutate({ url: deadEnd, events: ["user_reply"] })).id;
+
+const PASSWORD = "correct horse battery";
+/** Operations that sign sessions out. */
+const endsSessions = new Set(["signOut", "signOutEverywhere", "changePassword"]);
 
 const rank = (role: InstanceRole): number => instanceRoles.indexOf(role);
 
@@ -151,16 +164,22 @@ describeEachDatabase("role matrix: every user procedure × every role, as its co
         });
         const setup: RoleSetup = { url: server.url, owner, member: caller, instanceId };
         await role.grant(setup);
-        // signOut ends the session it is called with: it gets one of its own.
-        const token =
-          op.id === "signOut"
-            ? (await publicClient(server.url).signIn.mutate({ email: caller.email, password: "correct horse battery" }))
-                .token
-            : caller.sessionToken;
+        // These end the session they are called with (or every other one): they get one of their
+        // own, and the member signs in again afterwards.
+        const ends = endsSessions.has(op.id);
+        const token = ends
+          ? (await publicClient(server.url).signIn.mutate({ email: caller.email, password: PASSWORD })).token
+          : caller.sessionToken;
         const fx: Fixture = { url: server.url, instanceId, messageId: question.message_id, owner, caller };
         const input = await (caseOf.get(key) ?? (async () => ({})))(fx);
         outcomes[role.name] = await callUserOperation(server.url, token, op, input);
         wanted[role.name] = expected(op, role.holds);
+        if (ends) {
+          const session = await publicClient(server.url).signIn.mutate({ email: caller.email, password: PASSWORD });
+          const renewed = { ...caller, sessionToken: session.token, user: userClient(server.url, session.token) };
+          members.set(role.name, renewed);
+          if (role.name === "owner") owner = renewed;
+        }
       }
       expect(outcomes).toEqual(wanted);
     });

@@ -47,6 +47,7 @@ export function createApp(options: AppOptions): Express {
     rateLimiter,
     publicRateLimiter,
     clientAddress: req.ip,
+    userAgent: req.get("user-agent"),
     allowSignup: options.allowSignup,
     token: bearerToken(req.headers.authorization ?? connectionParams?.authorization),
   });
@@ -121,6 +122,7 @@ export function createApp(options: AppOptions): Express {
       rateLimiter,
       publicRateLimiter,
       clientAddress: undefined,
+      userAgent: undefined,
       allowSignup: options.allowSignup,
       token,
       agent,

@@ -50,6 +50,11 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
                 : "Sign in to your mission control."}
           </p>
         </div>
+        {!signUp && session.expired() ? (
+          <output className="notice" data-testid="session-expired">
+            Your session expired or was signed out on another device. Sign in again to continue.
+          </output>
+        ) : null}
         <form onSubmit={onSubmit}>
           {signUp ? (
             <label className="field" htmlFor={ids.name}>

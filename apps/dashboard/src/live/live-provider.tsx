@@ -42,7 +42,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           if (change.state === "connecting" && everLive) setState("reconnecting");
         },
         onError: (error) => {
-          if (errorCode(error) === "UNAUTHORIZED") return session.clear();
+          if (errorCode(error) === "UNAUTHORIZED") return session.clear("expired");
           // A position the server does not accept (a server from before the feed): start afresh.
           if (errorCode(error) === "BAD_REQUEST") lastEventId = undefined;
           // An error the link does not retry by itself (it ended the stream): try again soon.

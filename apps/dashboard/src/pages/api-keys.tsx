@@ -18,7 +18,7 @@ const expiries = [
   { days: 365, label: "1 year" },
 ];
 
-function CreateKeyForm({ onCreated }: { onCreated: (key: { api_key: string; name: string }) => void }) {
+function CreateKeyForm({ onCreated }: { onCreated: (key: { id: string; api_key: string; name: string }) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = { name: useId(), expiry: useId() };
@@ -112,12 +112,14 @@ export default function ApiKeys() {
   const queryClient = useQueryClient();
   const now = useNow();
   const keys = useQuery(trpc.listApiKeys.queryOptions({}));
-  const [created, setCreated] = useState<{ api_key: string; name: string }>();
+  const [created, setCreated] = useState<{ id: string; api_key: string; name: string }>();
   const [revoking, setRevoking] = useState<ApiKeyInfo>();
   const [showInactive, setShowInactive] = useState(false);
   const revoke = useMutation(
     trpc.revokeApiKey.mutationOptions({
-      onSuccess: () => {
+      onSuccess: (_result, input) => {
+        // A revoked key's raw value is never offered again, not even from this page's memory.
+        setCreated((shown) => (shown?.id === input.id ? undefined : shown));
         setRevoking(undefined);
         void queryClient.invalidateQueries(trpc.listApiKeys.pathFilter());
       },

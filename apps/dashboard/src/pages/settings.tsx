@@ -6,6 +6,7 @@ import { session } from "../lib/session.ts";
 import { useTRPC } from "../lib/trpc.ts";
 import { NotificationPreferences } from "../settings/notification-preferences.tsx";
 import { PushDevices } from "../settings/push-devices.tsx";
+import { Security } from "../settings/security.tsx";
 import { Webhooks } from "../settings/webhooks.tsx";
 import { applyTheme, storedTheme, type Theme } from "../theme.ts";
 
@@ -64,6 +65,8 @@ export default function SettingsPage() {
           </div>
         </dl>
       </div>
+      <h2 className="section-title">Security</h2>
+      <Security />
       <h2 className="section-title">Appearance</h2>
       <fieldset className="segmented">
         <legend className="visually-hidden">Theme</legend>

@@ -1,4 +1,4 @@
-import { me, signOut } from "./account.ts";
+import { changePassword, listSessions, me, revokeSession, signOut, signOutEverywhere } from "./account.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys.ts";
 import { createCheckoutSession, createPortalSession, getBilling } from "./billing.ts";
 import { confirmCliLogin, describeCliLogin } from "./cli-login.ts";
@@ -50,6 +50,10 @@ export const userOperations = {
   revokeShare,
   me,
   signOut,
+  listSessions,
+  revokeSession,
+  signOutEverywhere,
+  changePassword,
   createApiKey,
   listApiKeys,
   revokeApiKey,

@@ -18,6 +18,8 @@ import { hashToken, signToken, tokenAudiences, verifyToken } from "./tokens.ts";
 const { users, userSessions } = schema;
 const AUDIENCE = tokenAudiences.user;
 const SESSION_TTL_MS = 30 * 86_400_000;
+/** A session's last use is written at most this often. */
+const LAST_USED_STEP_MS = 60_000;
 
 type Session = OperationOutput<typeof publicOperations.signIn>;
 export type UserProfile = OperationOutput<typeof userOperations.me>;
@@ -41,11 +43,26 @@ const decoyHash = (): Promise<string> => {
   return decoy;
 };
 
-async function openSession(deps: CoreDeps, user: typeof users.$inferSelect): Promise<Session> {
+/** Where a sign-in came from, kept with its session for the sessions list. */
+export interface SignInDevice {
+  userAgent?: string | undefined;
+  clientAddress?: string | undefined;
+}
+
+async function openSession(deps: CoreDeps, user: typeof users.$inferSelect, device: SignInDevice): Promise<Session> {
   const id = randomUUID();
-  const expiresAt = new Date(deps.now().getTime() + SESSION_TTL_MS);
+  const now = deps.now();
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   const token = await signToken({ sub: user.id, jti: id }, deps.secrets.sessionSecret, expiresAt, AUDIENCE);
-  await deps.db.insert(userSessions).values({ id, userId: user.id, tokenHash: hashToken(token), expiresAt });
+  await deps.db.insert(userSessions).values({
+    id,
+    userId: user.id,
+    tokenHash: hashToken(token),
+    expiresAt,
+    userAgent: device.userAgent?.slice(0, 500) ?? null,
+    clientAddress: device.clientAddress ?? null,
+    lastUsedAt: now,
+  });
   return { token, user: toUserProfile(user) };
 }
 
@@ -53,6 +70,7 @@ export async function signUp(
   deps: CoreDeps,
   input: OperationArgs<typeof publicOperations.signUp>,
   options: { allowSignup: boolean },
+  device: SignInDevice = {},
 ): Promise<Session> {
   if (!options.allowSignup) {
     throw new OmnaraError("FORBIDDEN", "Sign-up is turned off on this server; ask its admin for an account.");
@@ -66,10 +84,14 @@ export async function signUp(
     .returning();
   if (!user) throw new OmnaraError("CONFLICT", "An account with this email exists; sign in instead.");
   await linkWaitingShares(deps.db, user);
-  return openSession(deps, user);
+  return openSession(deps, user, device);
 }
 
-export async function signIn(deps: CoreDeps, input: OperationArgs<typeof publicOperations.signIn>): Promise<Session> {
+export async function signIn(
+  deps: CoreDeps,
+  input: OperationArgs<typeof publicOperations.signIn>,
+  device: SignInDevice = {},
+): Promise<Session> {
   const [user] = await deps.db.select().from(users).where(eq(users.email, input.email.toLowerCase()));
   // An unknown email (or an account without a password) runs the same KDF against a decoy hash,
   // so the answer's timing does not tell which emails have accounts.
@@ -77,7 +99,7 @@ export async function signIn(deps: CoreDeps, input: OperationArgs<typeof publicO
   const verified = await verifyPassword(input.password, stored);
   const ok = Boolean(user?.passwordHash) && verified;
   if (!user || !ok) throw new OmnaraError("UNAUTHORIZED", "Wrong email or password.");
-  return openSession(deps, user);
+  return openSession(deps, user, device);
 }
 
 export async function signOut(deps: CoreDeps, token: string): Promise<{ success: true }> {
@@ -103,7 +125,7 @@ export function createLocalUserAuthenticator(deps: CoreDeps): UserAuthenticator 
       const claims = await verifyToken(token, deps.secrets.sessionSecret, AUDIENCE);
       if (!claims) return undefined;
       const [row] = await deps.db
-        .select({ userId: userSessions.userId })
+        .select({ id: userSessions.id, userId: userSessions.userId, lastUsedAt: userSessions.lastUsedAt })
         .from(userSessions)
         .where(
           and(
@@ -113,7 +135,12 @@ export function createLocalUserAuthenticator(deps: CoreDeps): UserAuthenticator 
             gt(userSessions.expiresAt, deps.now()),
           ),
         );
-      return row ? { userId: row.userId } : undefined;
+      if (!row) return undefined;
+      const now = deps.now();
+      if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_STEP_MS) {
+        await deps.db.update(userSessions).set({ lastUsedAt: now }).where(eq(userSessions.id, row.id));
+      }
+      return { userId: row.userId };
     },
   };
 }

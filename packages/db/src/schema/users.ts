@@ -22,6 +22,11 @@ export const userSessions = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     revokedAt: timestamp({ withTimezone: true }),
+    /** The browser or device that signed in (its User-Agent), shown in the sessions list. */
+    userAgent: text(),
+    clientAddress: text(),
+    /** Kept to the minute, so a busy dashboard does not write on every call. */
+    lastUsedAt: timestamp({ withTimezone: true }),
   },
   (t) => [index().on(t.userId)],
 );

@@ -74,9 +74,17 @@ export async function openUserStream(url: string, token: string, input: Record<s
     });
   }
 
+  /** Resolves when the server ends the stream; rejects after `ms`. */
+  const endedWithin = (ms: number) =>
+    Promise.race([
+      pump,
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`stream still open after ${ms} ms`)), ms).unref()),
+    ]);
+
   return {
     events,
     until,
+    ended: endedWithin,
     async close() {
       controller.abort();
       await pump;

@@ -1,0 +1,93 @@
+import { OmnaraError, type OperationArgs, type OperationOutput, type userOperations } from "@omnara/contracts";
+import { schema } from "@omnara/db";
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import type { Caller, CoreDeps } from "../deps.ts";
+import { notFound } from "../not-found.ts";
+import { iso, isoOrNull } from "../serialize.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
+import { announceRevoked } from "./revocation.ts";
+import { hashToken } from "./tokens.ts";
+
+const { users, userSessions } = schema;
+type Op = typeof userOperations;
+
+const live = (deps: CoreDeps, userId: string) =>
+  and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, deps.now()));
+
+export async function listSessions(
+  deps: CoreDeps,
+  caller: Caller,
+  token: string,
+): Promise<OperationOutput<Op["listSessions"]>> {
+  const current = hashToken(token);
+  const rows = await deps.db
+    .select()
+    .from(userSessions)
+    .where(live(deps, caller.userId))
+    .orderBy(desc(sql`coalesce(${userSessions.lastUsedAt}, ${userSessions.createdAt})`), desc(userSessions.id));
+  return {
+    sessions: rows.map((row) => ({
+      id: row.id,
+      user_agent: row.userAgent,
+      client_address: row.clientAddress,
+      created_at: iso(row.createdAt),
+      last_used_at: isoOrNull(row.lastUsedAt),
+      expires_at: iso(row.expiresAt),
+      current: row.tokenHash === current,
+    })),
+  };
+}
+
+export async function revokeSession(
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<Op["revokeSession"]>,
+): Promise<{ success: true }> {
+  const rows = await deps.db
+    .update(userSessions)
+    .set({ revokedAt: deps.now() })
+    .where(and(eq(userSessions.id, input.id), live(deps, caller.userId)))
+    .returning({ id: userSessions.id });
+  if (rows.length === 0) throw notFound(`Session ${input.id}`);
+  await announceRevoked(deps, caller.userId);
+  return { success: true };
+}
+
+/** Every live session of the user ends; open streams and waits end with them (announced). */
+export async function signOutEverywhere(deps: CoreDeps, caller: Caller): Promise<{ success: true; revoked: number }> {
+  const rows = await deps.db
+    .update(userSessions)
+    .set({ revokedAt: deps.now() })
+    .where(live(deps, caller.userId))
+    .returning({ id: userSessions.id });
+  await announceRevoked(deps, caller.userId);
+  return { success: true, revoked: rows.length };
+}
+
+/** Re-authenticates with the current password; the new one signs every other session out. */
+export async function changePassword(
+  deps: CoreDeps,
+  caller: Caller,
+  token: string,
+  input: OperationArgs<Op["changePassword"]>,
+): Promise<OperationOutput<Op["changePassword"]>> {
+  const [user] = await deps.db.select().from(users).where(eq(users.id, caller.userId));
+  if (!user) throw new OmnaraError("UNAUTHORIZED", "This account no longer exists.");
+  const verified = user.passwordHash ? await verifyPassword(input.current_password, user.passwordHash) : false;
+  if (!verified) {
+    throw new OmnaraError("FORBIDDEN", "The current password is wrong; nothing was changed.", {
+      issues: [{ path: "current_password", message: "is not this account's password" }],
+    });
+  }
+  const passwordHash = await hashPassword(input.new_password);
+  const signedOut = await deps.db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, updatedAt: deps.now() }).where(eq(users.id, user.id));
+    return tx
+      .update(userSessions)
+      .set({ revokedAt: deps.now() })
+      .where(and(live(deps, user.id), ne(userSessions.tokenHash, hashToken(token))))
+      .returning({ id: userSessions.id });
+  });
+  await announceRevoked(deps, user.id);
+  return { success: true, signed_out_sessions: signedOut.length };
+}
