@@ -22,3 +22,9 @@ export const readCliEnv = (env: NodeJS.ProcessEnv = process.env): CliEnv => ({
 
 /** The server `omnara serve` starts by default, so a local setup needs no flags. */
 export const DEFAULT_BASE_URL = "http://127.0.0.1:8080";
+
+/** This process's environment plus overrides, for the children the CLI starts (Claude Code, the server). */
+export const inheritedEnv = (extra: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({
+  ...process.env,
+  ...extra,
+});

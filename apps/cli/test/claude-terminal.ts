@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { testEnv } from "@omnara/testing";
 import { type CliProcess, omnaraBin, startCli } from "./cli-process.ts";
 
 const require = createRequire(import.meta.url);
@@ -41,7 +42,7 @@ export function claudeHome(): { home: string; project: string } {
 
 export function claudeEnv(home: string, fakeUrl: string, apiKey: string, serverUrl: string): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH ?? "",
+    PATH: testEnv.path,
     HOME: home,
     TERM: "xterm-256color",
     ANTHROPIC_BASE_URL: fakeUrl,

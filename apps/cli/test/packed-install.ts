@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { testEnv } from "@omnara/testing";
 
 export const run = promisify(execFile);
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -19,7 +20,7 @@ export const publishedPackages = [
  * (or the system), never from the monorepo.
  */
 export const systemPath = (): string =>
-  (process.env.PATH ?? "")
+  testEnv.path
     .split(delimiter)
     .filter((entry) => !entry.includes("node_modules"))
     .join(delimiter);
@@ -54,7 +55,7 @@ export async function installProject(dir: string, tarballs: readonly string[], t
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type }));
   await run("npm", ["install", ...tarballs, "--no-audit", "--no-fund", "--prefer-offline"], {
     cwd: dir,
-    env: { PATH: systemPath(), HOME: process.env.HOME ?? tmpdir() },
+    env: { PATH: systemPath(), HOME: testEnv.home ?? tmpdir() },
     maxBuffer: 64 * 1024 * 1024,
   });
 }

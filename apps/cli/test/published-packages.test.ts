@@ -204,7 +204,7 @@ test("npm publish --dry-run of each tarball is clean", { timeout: 60_000 }, asyn
   for (const { name } of publishedPackages) {
     const dryRun = await run("npm", ["publish", "--dry-run", tarballs.get(name) ?? ""], {
       cwd: work,
-      env: { PATH: systemPath(), HOME: process.env.HOME ?? work },
+      env: { PATH: systemPath(), HOME: testEnv.home ?? work },
     });
     // Only the reminder that a real publish needs `npm login`.
     const warnings = dryRun.stderr.split("\n").filter((line) => /npm (warn|error)/i.test(line));

@@ -1,25 +1,15 @@
 import { ConfigError, loadConfig } from "@omnara/config";
 import { DataDirInUseError } from "@omnara/db";
-import { startServer } from "@omnara/http";
+import { bannerLines } from "./banner.ts";
+import { createServer } from "./create-server.ts";
+import { stopOnSignal } from "./stop-on-signal.ts";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const server = await startServer(config);
-  const where = config.databaseUrl ? "Postgres (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`;
-  console.log(`Omnara is running at ${server.url}  (role: ${config.role}, database: ${where})`);
-  console.log(`  dashboard  ${server.url}/`);
-  console.log(`  REST API   ${server.url}/api/v1  (OpenAPI: ${server.url}/openapi.json)`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: draining connections…`);
-    await server.close();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  const server = await createServer(config, { log: (error) => console.error("[omnara]", error) });
+  for (const line of bannerLines(server.url, config)) console.log(line);
+  await stopOnSignal(server, (signal) => console.log(`${signal}: draining connections…`));
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import type { Bus, Db } from "@omnara/db";
 import type { Secrets } from "./auth/secrets.ts";
 import type { BillingDeps } from "./billing/gateway.ts";
+import type { Doorbell } from "./notifications/doorbell.ts";
 
 /** Everything the domain functions need, passed explicitly. */
 export interface CoreDeps {
@@ -10,6 +11,8 @@ export interface CoreDeps {
   now: () => Date;
   /** Stripe billing and plan limits; absent (no limits, no billing) unless configured. */
   billing?: BillingDeps | undefined;
+  /** Rung for notification jobs no bus event announces. */
+  doorbell: Doorbell;
 }
 
 /** Who is calling: resolved from an API key or a user session before any domain call. */

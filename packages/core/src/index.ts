@@ -49,6 +49,30 @@ export { sendMessage } from "./messages/send-message.ts";
 export { reply, sendUserMessage } from "./messages/user-message.ts";
 export { waitForReply } from "./messages/wait-for-reply.ts";
 export { notFound } from "./not-found.ts";
-export * from "./notifications/index.ts";
+export {
+  createDoorbell,
+  type Doorbell,
+  enqueueNotification,
+  firstLine,
+  getNotificationSettings,
+  listNotificationDevices,
+  listNotificationLog,
+  type NotificationCause,
+  registerNotificationDevice,
+  removeNotificationDevice,
+  reportPresence,
+  sendTestNotification,
+  updateNotificationSettings,
+} from "./notifications/index.ts";
 export { RateLimiter } from "./rate-limiter.ts";
-export * from "./webhooks/index.ts";
+export {
+  createWebhook,
+  deleteWebhook,
+  getWebhookSigningSecret,
+  listWebhookDeliveries,
+  listWebhooks,
+  replayWebhookDelivery,
+  rotateWebhookSigningSecret,
+  sendTestWebhook,
+  updateWebhook,
+} from "./webhooks/index.ts";

@@ -31,15 +31,15 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** Connections in the postgres.js pool. */
   poolSize?: number;
-  /** Where the bus reports a NOTIFY that failed after its write committed; defaults to stderr. */
-  log?: (error: unknown) => void;
+  /** Where the bus reports a NOTIFY that failed after its write committed (the app decides where logs go). */
+  log: (error: unknown) => void;
 }
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "..", "migrations");
 
 /** Opens the database, applies committed migrations, and starts the change bus. */
-export async function createDb(options: CreateDbOptions = {}): Promise<Database> {
-  const log = options.log ?? ((error: unknown) => console.error("[omnara db]", error));
+export async function createDb(options: CreateDbOptions): Promise<Database> {
+  const { log } = options;
   return options.url ? openPostgres(options.url, options.poolSize ?? 20, log) : openPglite(options.dataDir);
 }
 

@@ -12,13 +12,13 @@ test("a second process cannot open an embedded database that is in use; a dead h
   const other = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"]);
   try {
     writeFileSync(join(dataDir, "pglite.pid"), String(other.pid));
-    await expect(createDb({ dataDir })).rejects.toThrow(/in use by process/);
+    await expect(createDb({ dataDir, log: console.error })).rejects.toThrow(/in use by process/);
   } finally {
     other.kill();
     await once(other, "exit");
   }
   // That process is gone now: its stale claim no longer blocks.
-  const database = await createDb({ dataDir });
+  const database = await createDb({ dataDir, log: console.error });
   expect(existsSync(join(dataDir, "pglite.pid"))).toBe(true);
   await database.close();
   expect(existsSync(join(dataDir, "pglite.pid"))).toBe(false);

@@ -84,7 +84,10 @@ describe.each(kinds)("kill -9 under idempotent sends [%s]", (kind) => {
       expect(acknowledged.size).toBe(AGENTS * SENDS);
       await server.stop();
 
-      const opened = await createDb(kind === "postgres" ? { url: database.url } : { dataDir });
+      const opened = await createDb({
+        ...(kind === "postgres" ? { url: database.url } : { dataDir }),
+        log: console.error,
+      });
       try {
         const stored = await opened.db
           .select({ id: schema.messages.id, content: schema.messages.content })

@@ -5,6 +5,7 @@ import {
   type AgentCaller,
   billingPeriod,
   type CoreDeps,
+  createDoorbell,
   generateSecrets,
   registerInstance,
   sendMessage,
@@ -36,7 +37,7 @@ describeEachDatabase("plan limit at instance creation", (kind) => {
   beforeAll(async () => {
     fake = await FakeStripe.start();
     testDatabase = await createTestDatabase(kind);
-    database = await createDb({ url: testDatabase.url });
+    database = await createDb({ url: testDatabase.url, log: console.error });
     const billing = loadConfig(fake.env()).billing;
     if (!billing) throw new Error("the fake's variables turn billing on");
     deps = {
@@ -44,6 +45,7 @@ describeEachDatabase("plan limit at instance creation", (kind) => {
       bus: database.bus,
       secrets: generateSecrets(),
       now: () => new Date(),
+      doorbell: createDoorbell(),
       billing: billingDeps(billing),
     };
   });

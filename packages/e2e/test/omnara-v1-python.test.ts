@@ -1,7 +1,14 @@
 import { spawn, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describeEachDatabase, newUserWithKey, startTestServer, type TestServer, testEnv } from "@omnara/testing";
+import {
+  describeEachDatabase,
+  inheritedEnv,
+  newUserWithKey,
+  startTestServer,
+  type TestServer,
+  testEnv,
+} from "@omnara/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 /**
@@ -17,7 +24,7 @@ if (!hasPython) console.warn("SKIPPED: Omnara v1 Python compatibility suite (pyt
 const scenarioNames = hasPython
   ? spawnSync("python3", ["-c", "import scenarios; print('\\n'.join(scenarios.SCENARIOS))"], {
       cwd: compatDir,
-      env: { ...process.env, OMNARA_URL: "-", OMNARA_API_KEY: "-", OMNARA_SESSION: "-", OMNARA_OTHER_API_KEY: "-" },
+      env: inheritedEnv({ OMNARA_URL: "-", OMNARA_API_KEY: "-", OMNARA_SESSION: "-", OMNARA_OTHER_API_KEY: "-" }),
       encoding: "utf8",
     })
       .stdout.trim()
@@ -33,7 +40,7 @@ interface ScenarioResult {
 
 function runScenarios(env: Record<string, string>): Promise<Map<string, ScenarioResult>> {
   return new Promise((resolve, reject) => {
-    const child = spawn("python3", ["scenarios.py"], { cwd: compatDir, env: { ...process.env, ...env } });
+    const child = spawn("python3", ["scenarios.py"], { cwd: compatDir, env: inheritedEnv(env) });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk: Buffer) => {

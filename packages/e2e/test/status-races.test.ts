@@ -3,6 +3,7 @@ import { agentOperations, type InstanceStatus, OmnaraError, userOperations } fro
 import {
   type AgentCaller,
   type CoreDeps,
+  createDoorbell,
   deleteInstance,
   endSession,
   generateSecrets,
@@ -83,8 +84,14 @@ describeEachDatabase("status machine races", (kind) => {
   // The domain on the database, without HTTP or the notification sender: the race is in the writes.
   beforeAll(async () => {
     testDatabase = await createTestDatabase(kind);
-    database = await createDb({ url: testDatabase.url });
-    deps = { db: database.db, bus: database.bus, secrets: generateSecrets(), now: () => new Date() };
+    database = await createDb({ url: testDatabase.url, log: console.error });
+    deps = {
+      db: database.db,
+      bus: database.bus,
+      secrets: generateSecrets(),
+      now: () => new Date(),
+      doorbell: createDoorbell(),
+    };
     const [user] = await database.db
       .insert(schema.users)
       .values({ email: `races-${randomUUID()}@example.com` })

@@ -60,7 +60,7 @@ export function createAgentApi(config: AgentApiConfig): AgentApi {
         },
       );
     }
-    const raw = await attempt(op.id, input, options?.signal, retryClass, timeoutMs, op.kind);
+    const raw = await attempt(op, input, options?.signal, retryClass, timeoutMs);
     const output = z.safeParse<Op["output"]>(op.output, raw);
     if (!output.success) {
       throw new OmnaraError(
@@ -75,13 +75,13 @@ export function createAgentApi(config: AgentApiConfig): AgentApi {
   }
 
   async function attempt(
-    operation: string,
+    op: Operation,
     input: unknown,
     callerSignal: AbortSignal | undefined,
     retryClass: RetryClass,
     timeoutMs: number,
-    kind: Operation["kind"],
   ): Promise<unknown> {
+    const { id: operation, kind } = op;
     const policy = config.retry;
     for (let retry = 0; ; retry += 1) {
       if (callerSignal?.aborted) throw abortReason(callerSignal);

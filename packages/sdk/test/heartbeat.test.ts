@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { newUserWithKey, startTestServer, type TestServer } from "@omnara/testing";
+import { inheritedEnv, newUserWithKey, startTestServer, type TestServer } from "@omnara/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { agentWithSdk, recordingFetch } from "./harness.ts";
 
@@ -86,7 +86,7 @@ test("an open session does not keep the process alive, and its heartbeat stops a
   const human = await newUserWithKey(server.url);
   const script = join(dirname(fileURLToPath(import.meta.url)), "fixtures/exit-with-open-session.ts");
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], {
-    env: { ...process.env, OMNARA_API_KEY: human.apiKey, OMNARA_BASE_URL: server.url },
+    env: inheritedEnv({ OMNARA_API_KEY: human.apiKey, OMNARA_BASE_URL: server.url }),
     timeout: 20_000,
   });
   expect(stdout.trim().split("\n")).toEqual(["open: heartbeating true", "exit: heartbeating false"]);

@@ -1,10 +1,26 @@
-export * from "./child-server.ts";
-export * from "./clients.ts";
-export * from "./databases.ts";
-export { testEnv } from "./env.ts";
-export * from "./fake-stripe.ts";
-export * from "./resetting-proxy.ts";
-export * from "./restartable-server.ts";
-export * from "./server.ts";
-export * from "./throwaway-postgres.ts";
-export * from "./webhook-receiver.ts";
+export type { NotificationOptions } from "@omnara/server";
+export { type ChildServer, startChildServer } from "./child-server.ts";
+export { agentClient, newUserWithKey, publicClient, type RestResponse, rest, userClient } from "./clients.ts";
+export { createTestDatabase, type DatabaseKind, describeEachDatabase, type TestDatabase } from "./databases.ts";
+export { inheritedEnv, testEnv } from "./env.ts";
+export {
+  deliverStripeEvent,
+  FakeStripe,
+  type FakeSubscription,
+  type StripeRequest,
+  subscriptionObject,
+  TEST_STRIPE_PRICE_PRO,
+  TEST_STRIPE_SECRET_KEY,
+  TEST_STRIPE_WEBHOOK_SECRET,
+} from "./fake-stripe.ts";
+export { type ResettingProxy, startResettingProxy } from "./resetting-proxy.ts";
+export { type RestartableTestServer, startRestartableTestServer } from "./restartable-server.ts";
+export { startTestServer, type TestServer, type TestServerOptions } from "./server.ts";
+export {
+  freePort,
+  postgresBinDir,
+  startThrowawayPostgres,
+  type ThrowawayPostgres,
+  throwawayPostgresUnavailable,
+} from "./throwaway-postgres.ts";
+export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";

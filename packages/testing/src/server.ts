@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@omnara/config";
-import { type RunningServer, type StartOptions, startServer } from "@omnara/http";
+import { createServer, type NotificationOptions, type RunningServer } from "@omnara/server";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./databases.ts";
 
 export interface TestServer extends RunningServer {
@@ -17,7 +17,8 @@ export interface TestServerOptions {
   /** Reuse a database (for several servers on one Postgres). */
   database?: TestDatabase;
   dataDir?: string;
-  notifications?: StartOptions["notifications"];
+  /** Notification providers and dispatch (notify tests route providers to local servers). */
+  notifications?: NotificationOptions;
 }
 
 /** A real server on a free port over a fresh database; close() drops the database. */
@@ -35,7 +36,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     ...options.env,
   });
   const errors: unknown[] = [];
-  const server = await startServer(config, {
+  const server = await createServer(config, {
     log: (error) => errors.push(error),
     ...(options.notifications ? { notifications: options.notifications } : {}),
   });

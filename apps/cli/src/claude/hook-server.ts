@@ -41,7 +41,7 @@ export async function startHookServer(
         }
         return handle(event, body, aborter.signal);
       };
-      answer()
+      void answer()
         .catch((error: unknown) => {
           log(`${event} hook: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
           return proceed;

@@ -11,6 +11,7 @@ import { headlessArgs, isPrintMode } from "../claude/headless.ts";
 import { startHookServer } from "../claude/hook-server.ts";
 import { mergeUserSettings } from "../claude/settings.ts";
 import type { CliEnv } from "../env.ts";
+import { inheritedEnv } from "../env.ts";
 import { say } from "../output.ts";
 
 /** Claude Code owns the terminal, so the wrapper writes what it has to say to a log file. */
@@ -63,7 +64,7 @@ export async function claude(userArgs: string[], options: ServerOptions, env: Cl
 
   const child = spawn(claudePath, ["--settings", settingsPath, ...headlessArgs(args, runtime, auth)], {
     stdio: "inherit",
-    env: { ...process.env, OMNARA_HOOK_SOCKET: socketPath },
+    env: inheritedEnv({ OMNARA_HOOK_SOCKET: socketPath }),
   });
   // Ctrl+C reaches Claude Code from the terminal itself; it decides whether that means exit.
   const ignoreInterrupt = () => {};

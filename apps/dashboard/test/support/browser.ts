@@ -3,12 +3,12 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { distDir, ensureDashboardBuilt } from "../../scripts/ensure-built.ts";
 
 /** Set by tooling/scripts/test.mjs when Chromium is missing; honoured off CI only. */
-export const skipBrowser = process.env.OMNARA_TEST_BROWSER === "skip" && !testEnv.ci;
+export const skipBrowser = testEnv.browser === "skip" && !testEnv.ci;
 
 /** Debian's Chromium, with the flags that work offline in a container. */
 export const launchChromium = (): Promise<Browser> =>
   chromium.launch({
-    executablePath: process.env.OMNARA_CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: testEnv.chromiumPath,
     args: [
       "--headless",
       "--no-sandbox",

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testEnv } from "@omnara/testing";
 import { dashboardDir } from "../../scripts/ensure-built.ts";
 
 /** The real `omnara` entry point, run as a user runs it (tsx, no build step). */
@@ -11,7 +12,7 @@ export const omnaraBin = join(dashboardDir, "../cli/bin/omnara.js");
 /** A clean environment with its own HOME, so the test never touches the developer's ~/.omnara. */
 export function isolatedHome(): { env: NodeJS.ProcessEnv; home: string } {
   const home = mkdtempSync(join(tmpdir(), "omnara-dashboard-cli-"));
-  return { env: { PATH: process.env.PATH ?? "", HOME: home }, home };
+  return { env: { PATH: testEnv.path, HOME: home }, home };
 }
 
 export interface OmnaraProcess {

@@ -1,18 +1,23 @@
-import { EventEmitter } from "node:events";
-
 /**
  * Wakes this process's dispatcher for jobs that no bus event announces (test notifications).
  * Jobs caused by messages and status changes are announced by the bus after their commit.
+ * One per server (in CoreDeps), so two servers in one process never ring each other.
  */
-const emitter = new EventEmitter();
-emitter.setMaxListeners(0);
+export interface Doorbell {
+  ring(): void;
+  /** Returns the function that stops listening. */
+  listen(listener: () => void): () => void;
+}
 
-export const ringNotificationDoorbell = (): void => {
-  emitter.emit("ring");
-};
-
-/** Returns the function that stops listening. */
-export function onNotificationDoorbell(listener: () => void): () => void {
-  emitter.on("ring", listener);
-  return () => emitter.off("ring", listener);
+export function createDoorbell(): Doorbell {
+  const listeners = new Set<() => void>();
+  return {
+    ring: () => {
+      for (const listener of listeners) listener();
+    },
+    listen: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 export { listNotificationDevices, registerNotificationDevice, removeNotificationDevice } from "./devices.ts";
-export { onNotificationDoorbell } from "./doorbell.ts";
+export { createDoorbell, type Doorbell } from "./doorbell.ts";
 export { enqueueNotification, type NotificationCause } from "./enqueue.ts";
 export { firstLine } from "./first-line.ts";
 export { listNotificationLog } from "./log.ts";

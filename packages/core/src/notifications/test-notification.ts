@@ -2,7 +2,6 @@ import type { NotificationChannel, OperationOutput, userOperations } from "@omna
 import { schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
-import { ringNotificationDoorbell } from "./doorbell.ts";
 
 const { notificationJobs, notificationDevices, notificationCapabilities, notificationSettings } = schema;
 type Op = typeof userOperations;
@@ -40,6 +39,6 @@ export async function sendTestNotification(
     })
     .returning({ id: notificationJobs.id });
   if (!job) throw new Error("test notification insert returned no row");
-  ringNotificationDoorbell();
+  deps.doorbell.ring();
   return { notification_id: job.id, channels: [...channels] };
 }

@@ -3,7 +3,6 @@ import { schema } from "@omnara/db";
 import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
-import { ringNotificationDoorbell } from "../notifications/doorbell.ts";
 import { iso, isoOrNull } from "../serialize.ts";
 
 const { webhookDeliveries: deliveries, webhookAttempts: attempts } = schema;
@@ -99,6 +98,6 @@ export async function replayWebhookDelivery(
     })
     .returning();
   if (!row) throw new Error("replay insert returned no row");
-  ringNotificationDoorbell();
+  deps.doorbell.ring();
   return toDelivery(row, []);
 }

@@ -10,7 +10,6 @@ import { type Db, schema } from "@omnara/db";
 import { and, asc, eq } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
-import { ringNotificationDoorbell } from "../notifications/doorbell.ts";
 import { iso } from "../serialize.ts";
 import { toDelivery } from "./deliveries.ts";
 import { eventBody } from "./enqueue.ts";
@@ -134,6 +133,6 @@ export async function sendTestWebhook(
     })
     .returning();
   if (!row) throw new Error("test delivery insert returned no row");
-  ringNotificationDoorbell();
+  deps.doorbell.ring();
   return toDelivery(row, []);
 }

@@ -1,9 +1,34 @@
-export * from "./agents.ts";
-export * from "./api-keys.ts";
-export * from "./billing.ts";
-export * from "./cli-logins.ts";
-export * from "./feed.ts";
-export * from "./notifications.ts";
-export * from "./shares.ts";
-export * from "./users.ts";
-export * from "./webhooks.ts";
+export { agentInstances, agentTypes, instanceStatus, messages, senderType } from "./agents.ts";
+export { apiKeys } from "./api-keys.ts";
+export { billingAccounts, billingEvents, plan } from "./billing.ts";
+export { cliLogins } from "./cli-logins.ts";
+export { feedEventKind, feedEvents } from "./feed.ts";
+export {
+  defaultNotificationSettings,
+  type NotificationContent,
+  notificationCapabilities,
+  notificationChannel,
+  notificationDeliveries,
+  notificationDevices,
+  notificationEvent,
+  notificationJobState,
+  notificationJobs,
+  notificationLog,
+  notificationOutcome,
+  notificationPresence,
+  notificationSettings,
+  notificationThrottle,
+  pushChannel,
+  type WebPushKeys,
+} from "./notifications.ts";
+export { instanceShares, shareRole } from "./shares.ts";
+export { userSessions, users } from "./users.ts";
+export {
+  type WebhookHeaders,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookDeliveryEvent,
+  webhookDeliveryState,
+  webhookEndpoints,
+  webhookSecrets,
+} from "./webhooks.ts";

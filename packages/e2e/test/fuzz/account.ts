@@ -10,20 +10,36 @@ const PASSWORD = "correct horse battery";
  * complete or delete its instance: `refresh` puts back whatever such a probe took away.
  */
 export class FuzzAccount {
+  private readonly base: string;
+  readonly email: string;
+  sessionToken: string;
+  apiKey: string;
+  world: World;
+  mcp: McpSession;
+
   private constructor(
-    private readonly base: string,
-    readonly email: string,
-    public sessionToken: string,
-    public apiKey: string,
-    public world: World,
-    public mcp: McpSession,
-  ) {}
+    init: Pick<FuzzAccount, "email" | "sessionToken" | "apiKey" | "world" | "mcp"> & { base: string },
+  ) {
+    this.base = init.base;
+    this.email = init.email;
+    this.sessionToken = init.sessionToken;
+    this.apiKey = init.apiKey;
+    this.world = init.world;
+    this.mcp = init.mcp;
+  }
 
   static async create(base: string): Promise<FuzzAccount> {
     const user = await newUserWithKey(base, "fuzz");
     const world = await FuzzAccount.newInstance(base, user.apiKey);
     const mcp = await openMcpSession(base, user.apiKey);
-    return new FuzzAccount(base, user.email, user.sessionToken, user.apiKey, world, mcp);
+    return new FuzzAccount({
+      base,
+      email: user.email,
+      sessionToken: user.sessionToken,
+      apiKey: user.apiKey,
+      world,
+      mcp,
+    });
   }
 
   private static async newInstance(base: string, apiKey: string): Promise<World> {

@@ -1,13 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadConfig } from "@omnara/config";
-import { type NotificationOptions, type RunningServer, startServer } from "@omnara/http";
-import { createTestDatabase, type DatabaseKind, type TestDatabase } from "@omnara/testing";
+import { type DatabaseKind, type NotificationOptions, startTestServer, type TestServer } from "@omnara/testing";
 
-export interface NotifyServer extends RunningServer {
-  testDatabase: TestDatabase;
-  dataDir: string;
+export interface NotifyServer extends TestServer {
   errors: unknown[];
   /** Resolves once `check` holds, re-checking after each dispatcher pass; fails after the deadline. */
   until<T>(check: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
@@ -17,41 +10,28 @@ export interface NotifyServerOptions {
   env?: Record<string, string>;
   notifications?: NotificationOptions;
   /** Reuse a database and data dir (a restart); the first server's close() keeps them. */
-  database?: TestDatabase;
+  database?: TestServer["testDatabase"];
   dataDir?: string;
   /** Keep PGlite on disk under dataDir, so a second server on the same dataDir finds the queue. */
   persistent?: boolean;
 }
 
 /**
- * startTestServer with the notification options of startServer: tests give providers that
+ * startTestServer with notifications sent at once to a public URL: tests give providers that
  * trust the local gateways' certificate.
  */
 export async function startNotifyServer(kind: DatabaseKind, options: NotifyServerOptions = {}): Promise<NotifyServer> {
-  const testDatabase = options.database ?? (await createTestDatabase(kind));
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "omnara-notify-"));
-  const config = loadConfig({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    OMNARA_DATA_DIR: dataDir,
-    OMNARA_PGLITE_MEMORY: options.persistent ? "false" : "true",
-    OMNARA_RATE_LIMIT_PER_MINUTE: "0",
-    OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: "0",
-    OMNARA_NOTIFY_DEDUPE_SECONDS: "0",
-    OMNARA_PUBLIC_URL: "https://omnara.example.com",
-    ...(testDatabase.url ? { DATABASE_URL: testDatabase.url } : {}),
-    ...options.env,
-  });
-  const errors: unknown[] = [];
-  const server = await startServer(config, {
-    log: (error) => errors.push(error),
+  const server = await startTestServer(kind, {
+    env: {
+      OMNARA_PGLITE_MEMORY: options.persistent ? "false" : "true",
+      OMNARA_NOTIFY_DEDUPE_SECONDS: "0",
+      OMNARA_PUBLIC_URL: "https://omnara.example.com",
+      ...options.env,
+    },
+    ...(options.database ? { database: options.database } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.notifications ? { notifications: options.notifications } : {}),
   });
-  const close = async () => {
-    await server.close();
-    if (!options.database) await testDatabase.drop();
-    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
-  };
   const until = async <T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
     const dispatcher = server.notifications;
     if (!dispatcher) throw new Error("this server does not dispatch notifications");
@@ -72,5 +52,5 @@ export async function startNotifyServer(kind: DatabaseKind, options: NotifyServe
       });
     }
   };
-  return { ...server, testDatabase, dataDir, errors, until, close, [Symbol.asyncDispose]: close };
+  return { ...server, errors: server.loggedErrors, until };
 }

@@ -2,19 +2,16 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "@omnara/config";
 import {
   type CoreDeps,
+  createDoorbell,
   createLocalUserAuthenticator,
   FEED_PRUNE_EVERY_MS,
   loadOrCreateSecrets,
-  onNotificationDoorbell,
   pruneFeed,
 } from "@omnara/core";
 import { createDb, type Database } from "@omnara/db";
+import { billingDeps, createApp, createHttpServer, redactForLog } from "@omnara/http";
 import { createProviders, type Dispatcher, type Providers, startDispatcher } from "@omnara/notify";
-import { createApp } from "./app.ts";
-import { billingDeps } from "./billing/stripe-gateway.ts";
-import { defaultDashboardDir } from "./dashboard.ts";
-import { createHttpServer } from "./http-server.ts";
-import { redactForLog } from "./redact-for-log.ts";
+import { repositoryDashboardDir } from "./repository-dashboard.ts";
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -28,9 +25,9 @@ export interface RunningServer {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export interface StartOptions {
-  /** Where unexpected errors go; defaults to stderr. */
-  log?: (error: unknown) => void;
+export interface ServerOptions {
+  /** Where unexpected errors go (already redacted): the entry that starts the server decides. */
+  log: (error: unknown) => void;
   notifications?: NotificationOptions;
 }
 
@@ -44,17 +41,13 @@ export interface NotificationOptions {
   webhookRetryDelaysMs?: readonly number[];
 }
 
-const defaultLog = (error: unknown) => {
-  console.error("[omnara]", error);
-};
-
 /**
- * The whole platform in one process: database (migrated), HTTP API, dashboard.
- * `npm start`, `omnara serve` and the tests all start it through here.
+ * The composition root: the whole platform in one process — database (migrated), bus, secrets,
+ * notification dispatcher, HTTP API, dashboard — wired from the configuration. `npm start`,
+ * `omnara serve` and the tests all start it through here.
  */
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const sink = options.log ?? defaultLog;
-  const log = (error: unknown) => sink(redactForLog(error));
+export async function createServer(config: Config, options: ServerOptions): Promise<RunningServer> {
+  const log = (error: unknown) => options.log(redactForLog(error));
   const database = await createDb({
     url: config.databaseUrl,
     dataDir: config.pgliteInMemory ? undefined : config.dataDir,
@@ -66,6 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     secrets: loadOrCreateSecrets(config.dataDir),
     now: () => new Date(),
     billing: config.billing ? billingDeps(config.billing) : undefined,
+    doorbell: createDoorbell(),
   };
   const notifications =
     options.notifications?.dispatch === false
@@ -87,7 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
               : {}),
           },
         });
-  const stopDoorbell = onNotificationDoorbell(() => notifications?.wake());
+  const stopDoorbell = deps.doorbell.listen(() => notifications?.wake());
   // The change feed only serves resuming streams: each user's oldest rows are pruned.
   const feedPruning = setInterval(() => void pruneFeed(deps.db).catch(log), FEED_PRUNE_EVERY_MS);
   feedPruning.unref();
@@ -101,7 +95,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     databaseKind: database.kind,
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
-    dashboardDir: config.dashboardDir ?? defaultDashboardDir(),
+    dashboardDir: config.dashboardDir ?? repositoryDashboardDir(),
     log,
   });
   const trusted: unknown = app.get("trust proxy fn");
