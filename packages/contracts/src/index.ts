@@ -80,6 +80,7 @@ export {
   PageLimit,
   PendingStatus,
   SenderType,
+  ShareRole,
   Uuid,
 } from "./schemas.ts";
 export { User } from "./user/account.ts";
