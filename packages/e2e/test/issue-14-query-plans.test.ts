@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { userOperations } from "@omnara/contracts";
 import {
   type CoreDeps,
+  createDoorbell,
   events,
   generateSecrets,
   getInstance,
@@ -65,7 +66,7 @@ suite("issue 14: hot reads use indexes at 100k instances / 1M messages [postgres
   beforeAll(async () => {
     database = await createTestDatabase("postgres");
     const url = database.url ?? "";
-    const migrated = await createDb({ url });
+    const migrated = await createDb({ url, log: console.error });
     await migrated.close();
     admin = postgres(url, { max: 1, onnotice: () => {} });
     await admin`insert into users (id, email) values (${user}, 'heavy@example.com')`;
@@ -104,7 +105,13 @@ suite("issue 14: hot reads use indexes at 100k instances / 1M messages [postgres
       debug: (_connection, query, parameters) => captured.push({ query, parameters }),
     });
     const db: Db = drizzle({ client: traced, schema, casing: "snake_case" });
-    deps = { db, bus: createMemoryBus(), secrets: generateSecrets(), now: () => new Date() };
+    deps = {
+      db,
+      bus: createMemoryBus(),
+      secrets: generateSecrets(),
+      now: () => new Date(),
+      doorbell: createDoorbell(),
+    };
   }, 600_000);
 
   afterAll(async () => {
