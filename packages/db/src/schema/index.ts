@@ -6,6 +6,7 @@ export { feedEventKind, feedEvents } from "./feed.ts";
 export {
   defaultNotificationSettings,
   type NotificationContent,
+  notificationAgentPreferences,
   notificationCapabilities,
   notificationChannel,
   notificationDeliveries,
