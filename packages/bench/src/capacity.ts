@@ -123,10 +123,9 @@ async function deliveryRounds(
   deps: CoreDeps,
   user: Seeded,
   streams: ReturnType<typeof openStreams>,
-  rounds: number,
-  waiting: Map<string, Promise<unknown>>,
-  signal: AbortSignal,
+  load: { rounds: number; waiting: Map<string, Promise<unknown>>; signal: AbortSignal },
 ) {
+  const { rounds, waiting, signal } = load;
   const wake: number[] = [];
   const shown: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -214,7 +213,11 @@ export async function capacity(options: CapacityOptions): Promise<CapacityResult
     // Idle: one user's tabs and one wait at a time, nothing else subscribed.
     const idleStreams = openStreams(deps, probe.userId, options.streamsPerUser, abort.signal);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const idle = await deliveryRounds(deps, probe, idleStreams, options.rounds, new Map(), abort.signal);
+    const idle = await deliveryRounds(deps, probe, idleStreams, {
+      rounds: options.rounds,
+      waiting: new Map(),
+      signal: abort.signal,
+    });
 
     const rssBase = process.memoryUsage().rss;
     const waiting = new Map<string, Promise<unknown>>();
@@ -244,7 +247,11 @@ export async function capacity(options: CapacityOptions): Promise<CapacityResult
     const openStreamsMs = performance.now() - openStreamsStarted;
     const rssLoaded = process.memoryUsage().rss;
 
-    const loaded = await deliveryRounds(deps, probe, idleStreams, options.rounds, waiting, abort.signal);
+    const loaded = await deliveryRounds(deps, probe, idleStreams, {
+      rounds: options.rounds,
+      waiting,
+      signal: abort.signal,
+    });
 
     const closeStarted = performance.now();
     abort.abort();
