@@ -1,12 +1,14 @@
-import type { AgentCaller, CoreDeps, RateLimiter, UserAuthenticator } from "@omnara/core";
+import type { AgentCaller, CoreDeps, RateDecision, RateLimit, UserAuthenticator } from "@omnara/core";
 
 /** What every procedure sees; built once per request by the HTTP layer. */
 export interface Context {
   deps: CoreDeps;
   userAuth: UserAuthenticator;
-  rateLimiter: RateLimiter;
+  rateLimiter: RateLimit;
   /** Stricter, per client address: sign-up, sign-in and CLI login are where guessing happens. */
-  publicRateLimiter: RateLimiter;
+  publicRateLimiter: RateLimit;
+  /** The call's last rate-limit take, for the REST layer's X-RateLimit-* headers. */
+  rateLimitSeen: { decision?: RateDecision };
   /** The client's address, for the public rate limit and the sessions list. */
   clientAddress: string | undefined;
   /** The client's User-Agent, kept with a new session to name its device. */

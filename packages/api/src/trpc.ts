@@ -1,5 +1,5 @@
 import { type ErrorData, OmnaraError } from "@omnara/contracts";
-import { authenticateApiKey, type RateLimiter } from "@omnara/core";
+import { authenticateApiKey, type RateLimit } from "@omnara/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context.ts";
 import { fieldIssues, planLimitOf, publicMessage, retryAfterSecondsOf, toPublicError } from "./errors.ts";
@@ -41,8 +41,11 @@ const base = t.procedure.use(async ({ next, getRawInput }) => {
   return result;
 });
 
-const limitRate = (ctx: Context, key: string, limiter: RateLimiter = ctx.rateLimiter): void => {
-  const wait = limiter.take(key);
+/** One take from the caller's bucket, shared by every server on the database. */
+const limitRate = async (ctx: Context, key: string, limiter: RateLimit = ctx.rateLimiter): Promise<void> => {
+  const decision = await limiter.take(key);
+  if (decision.limit > 0) ctx.rateLimitSeen.decision = decision;
+  const wait = decision.retryAfterSeconds;
   if (wait > 0) {
     throw new OmnaraError("TOO_MANY_REQUESTS", `Rate limit reached; retry in ${wait} s.`, {
       retryAfterMs: wait * 1000,
@@ -52,7 +55,7 @@ const limitRate = (ctx: Context, key: string, limiter: RateLimiter = ctx.rateLim
 
 /** Anyone: limited per client address, since there is no identity to limit by. */
 export const publicProcedure = base.use(async ({ ctx, next }) => {
-  limitRate(ctx, `ip:${ctx.clientAddress ?? "unknown"}`, ctx.publicRateLimiter);
+  await limitRate(ctx, `ip:${ctx.clientAddress ?? "unknown"}`, ctx.publicRateLimiter);
   return next();
 });
 
@@ -65,7 +68,7 @@ export const agentProcedure = base.use(async ({ ctx, next }) => {
       message: "Missing, invalid, expired or revoked API key. Send it as 'Authorization: Bearer <key>'.",
     });
   }
-  limitRate(ctx, `key:${agent.apiKeyId}`);
+  await limitRate(ctx, `key:${agent.apiKeyId}`);
   return next({ ctx: { agent } });
 });
 
@@ -75,6 +78,6 @@ export const userProcedure = base.use(async ({ ctx, next }) => {
   if (!user || !ctx.token) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first: missing or expired session." });
   }
-  limitRate(ctx, `user:${user.userId}`);
+  await limitRate(ctx, `user:${user.userId}`);
   return next({ ctx: { user, sessionToken: ctx.token } });
 });

@@ -65,6 +65,7 @@ export {
   updateNotificationSettings,
 } from "./notifications/index.ts";
 export { RateLimiter } from "./rate-limiter.ts";
+export { createRateLimit, type RateDecision, type RateLimit } from "./shared-rate-limit.ts";
 export {
   createWebhook,
   deleteWebhook,

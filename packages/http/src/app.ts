@@ -1,7 +1,7 @@
 import { agentRouter, bearerToken, type Context, publicRouter, retryAfterSecondsOf, userRouter } from "@omnara/api";
 import type { Role, TrustProxy } from "@omnara/config";
 import { type Audience, allOperations, billingOperationIds, limits, OmnaraError } from "@omnara/contracts";
-import { type AgentCaller, type CoreDeps, RateLimiter, type UserAuthenticator } from "@omnara/core";
+import { type AgentCaller, type CoreDeps, createRateLimit, type UserAuthenticator } from "@omnara/core";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type Request } from "express";
@@ -37,8 +37,9 @@ const audiencesFor = (role: Role): ReadonlySet<Audience> =>
 const MAX_BODY_BYTES = limits.gitDiffChars * 2 + 256 * 1024;
 
 export function createApp(options: AppOptions): Express {
-  const rateLimiter = new RateLimiter(options.rateLimitPerMinute);
-  const publicRateLimiter = new RateLimiter(options.publicRateLimitPerMinute);
+  // Buckets in the database: every server on it enforces one limit together.
+  const rateLimiter = createRateLimit(options.deps.db, options.rateLimitPerMinute, "api");
+  const publicRateLimiter = createRateLimit(options.deps.db, options.publicRateLimitPerMinute, "public");
   // An EventSource (the dashboard's live stream) cannot send headers; tRPC's SSE link sends the
   // same "Bearer <token>" as a connection parameter instead.
   const createContext = (req: Request, connectionParams?: Record<string, string | undefined> | null): Context => ({
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): Express {
     publicRateLimiter,
     clientAddress: req.ip,
     userAgent: req.get("user-agent"),
+    rateLimitSeen: {},
     allowSignup: options.allowSignup,
     token: bearerToken(req.headers.authorization ?? connectionParams?.authorization),
   });
@@ -123,6 +125,7 @@ export function createApp(options: AppOptions): Express {
       publicRateLimiter,
       clientAddress: undefined,
       userAgent: undefined,
+      rateLimitSeen: {},
       allowSignup: options.allowSignup,
       token,
       agent,

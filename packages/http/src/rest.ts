@@ -45,6 +45,15 @@ function pick(candidates: readonly Operation[], req: Request): Operation | undef
  * The REST API, generated from the contracts: one route per operation with a `rest` binding,
  * each running the operation's tRPC procedure so auth, limits and validation are the same.
  */
+/** The caller's bucket after this call: its size, whole tokens left, seconds until it is full. */
+function setRateLimitHeaders(res: Response, ctx: Context): void {
+  const decision = ctx.rateLimitSeen.decision;
+  if (!decision || res.headersSent) return;
+  res.setHeader("X-RateLimit-Limit", String(decision.limit));
+  res.setHeader("X-RateLimit-Remaining", String(decision.remaining));
+  res.setHeader("X-RateLimit-Reset", String(decision.resetSeconds));
+}
+
 export function createRestRouter(
   operations: readonly Operation[],
   createContext: (req: Request) => Context,
@@ -61,11 +70,15 @@ export function createRestRouter(
       // A long wait ends when the client goes away, instead of holding a listener.
       const abort = new AbortController();
       res.on("close", () => abort.abort());
+      const ctx = createContext(req);
       try {
-        const output = await callOperation(createContext(req), op, restInput(req), abort.signal);
+        const output = await callOperation(ctx, op, restInput(req), abort.signal);
+        setRateLimitHeaders(res, ctx);
         res.status(op.rest?.status ?? 200).json(output);
       } catch (error) {
-        if (!res.headersSent && !res.destroyed) sendThrown(res, error, log);
+        if (res.headersSent || res.destroyed) return;
+        setRateLimitHeaders(res, ctx);
+        sendThrown(res, error, log);
       }
     });
   }

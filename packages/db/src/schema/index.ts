@@ -22,6 +22,7 @@ export {
   pushChannel,
   type WebPushKeys,
 } from "./notifications.ts";
+export { rateLimitBuckets } from "./rate-limits.ts";
 export { instanceShares, shareRole } from "./shares.ts";
 export { userSessions, users } from "./users.ts";
 export {
