@@ -149,8 +149,13 @@ describeEachDatabase("sharing an instance by email", (kind) => {
       );
       expect(heard.instance.shared?.owner_email).toBe(owner.email);
 
+      // The friend also watches the instance's own stream; it ends with the share.
+      const watching = await openUserStream(server.url, friend.sessionToken, { agent_instance_id: id });
+      await watching.until("connected", (e) => e.type === "connected");
       await owner.user.revokeShare.mutate({ agent_instance_id: id, share_id: share.id });
       await stream.until("access revoked", (e) => e.type === "access" && e.instance === null);
+      await watching.ended(5_000);
+      await watching.close();
       const after = await owner.agent.sendMessage.mutate({ agent_instance_id: id, content: "Done" });
       await expect(friend.user.getInstance.query({ agent_instance_id: id })).rejects.toMatchObject({
         data: { code: "NOT_FOUND" },

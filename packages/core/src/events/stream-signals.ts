@@ -24,8 +24,13 @@ export class StreamSignals {
     const poke = () => this.#poke();
     this.#stops = [
       bus.subscribe(topic, (event) => {
+        // Any share of an instance's stream changing makes that stream check its own access.
+        if (event.type === "access") {
+          this.#accessChanged = true;
+          this.#poke();
+          return;
+        }
         if (event.userId !== userId) return;
-        if (event.type === "access") this.#accessChanged = true;
         this.#hear(event);
       }),
       // Events published while the bus was reconnecting may never arrive: re-read the feed.

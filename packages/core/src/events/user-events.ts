@@ -1,8 +1,9 @@
 import type { OperationArgs, UserEvent, userOperations } from "@omnara/contracts";
 import type { Caller, CoreDeps } from "../deps.ts";
-import type { InstanceAccess } from "../instances/instance-access.ts";
+import { type InstanceAccess, instanceRoleOf } from "../instances/instance-access.ts";
 import { liveCounts } from "../instances/listings.ts";
 import { instancesSharedWith } from "../instances/shared-with.ts";
+import { notFound } from "../not-found.ts";
 import { SAFETY_RECHECK_MS } from "../wait-for-event.ts";
 import { type FeedPosition, formatPosition, parsePosition } from "./feed.ts";
 import { checkResume, type FeedItem, type FeedScope, feedHead, readFeed } from "./feed-reads.ts";
@@ -36,7 +37,7 @@ export function events(
   input: OperationArgs<typeof userOperations.events>,
   signal?: AbortSignal,
 ): AsyncGenerator<StreamedEvent> {
-  return stream(deps, instance ? { userId: instance.ownerId } : caller, input, signal);
+  return stream(deps, instance ? { userId: instance.ownerId } : caller, input, signal, instance);
 }
 
 function toEvent(item: FeedItem): UserEvent | undefined {
@@ -52,6 +53,7 @@ async function* stream(
   caller: Caller,
   input: OperationArgs<typeof userOperations.events>,
   signal: AbortSignal | undefined,
+  instance?: InstanceAccess,
 ): AsyncGenerator<StreamedEvent> {
   const scope: FeedScope = { userId: caller.userId, agentInstanceId: input.agent_instance_id };
   const topic = scope.agentInstanceId ? { agentInstanceId: scope.agentInstanceId } : { userId: caller.userId };
@@ -88,7 +90,16 @@ async function* stream(
       if (signals.takeOverflow()) yield* resync("too_far_behind");
       // Dirty: the bus said the feed moved. The slow re-read bounds what an event lost in a way
       // nobody foresaw can cost: seconds, not the rest of the session.
-      if (signals.takeAccessChanged()) await follow();
+      if (signals.takeAccessChanged()) {
+        await follow();
+        // A share's recipient watching one instance: the stream ends the moment the share does.
+        if (
+          instance &&
+          instance.role !== "owner" &&
+          !(await instanceRoleOf(deps.db, instance.userId, instance.instanceId))
+        )
+          throw notFound(`Agent instance ${instance.instanceId}`);
+      }
       if (signals.takeDirty() || heldBack || Date.now() - lastRead >= SAFETY_RECHECK_MS) {
         lastRead = Date.now();
         let statusChanged = false;
