@@ -1,7 +1,7 @@
-import { newUserWithKey, startTestServer } from "@omnara/testing";
+import { eventually, newUserWithKey, startTestServer } from "@omnara/testing";
 import { expect, test } from "vitest";
 import { bash, claudeEnv, claudeHome, startClaudeTerminal } from "./claude-terminal.ts";
-import { waitFor } from "./cli-process.ts";
+
 import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
 
 /**
@@ -35,11 +35,11 @@ test("omnara claude mirrors a real Claude Code session and answers it from the d
   type("check node please\r");
 
   // The session shows up, named after the first prompt, with the prompt and the tool use mirrored.
-  const instanceId = await waitFor("the instance", async () => {
+  const instanceId = await eventually("the instance", async () => {
     const list = await alice.user.listInstances.query({});
     return list.instances.find((i) => i.name === "check node please")?.id;
   });
-  const question = await waitFor("the permission question", async () => {
+  const question = await eventually("the permission question", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return detail.status === "AWAITING_INPUT" ? detail.messages.at(-1) : undefined;
   });
@@ -54,7 +54,7 @@ test("omnara claude mirrors a real Claude Code session and answers it from the d
   expect(denied).toContain('"is_error":true');
 
   // Allow for this session: the command runs, and the same command later runs without asking.
-  await waitFor("the second permission question", async () => {
+  await eventually("the second permission question", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     const last = detail.messages.at(-1);
     return detail.status === "AWAITING_INPUT" && last?.content.includes("console.log(7)") ? last : undefined;
@@ -72,27 +72,27 @@ test("omnara claude mirrors a real Claude Code session and answers it from the d
   expect(questions).toHaveLength(2);
 
   // End of turn: the instance waits; a dashboard reply reaches Claude as its next input.
-  await waitFor("the end-of-turn wait", async () => {
+  await eventually("the end-of-turn wait", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return detail.status === "AWAITING_INPUT" && detail.messages.at(-1)?.content === "All done." ? true : undefined;
   });
   await alice.user.reply.mutate({ agent_instance_id: instanceId, content: "Please also add tests" });
   const fifth = await fake.mainRequest(5);
   expect(fifth.messagesText).toContain("Please also add tests");
-  await waitFor("the reply's answer mirrored", async () => {
+  await eventually("the reply's answer mirrored", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return detail.messages.some((m) => m.content === "Added the tests.") ? true : undefined;
   });
 
   // While it waits, the user types at the terminal instead: that ends the wait and is mirrored.
-  await waitFor("the second end-of-turn wait", async () => {
+  await eventually("the second end-of-turn wait", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return detail.status === "AWAITING_INPUT" ? true : undefined;
   });
   type("rename it too\r");
   const sixth = await fake.mainRequest(6);
   expect(sixth.messagesText).toContain("rename it too");
-  await waitFor("the terminal turn mirrored", async () => {
+  await eventually("the terminal turn mirrored", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return detail.messages.some((m) => m.content === "Sure, renamed.") ? true : undefined;
   });

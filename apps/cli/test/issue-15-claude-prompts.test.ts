@@ -1,7 +1,7 @@
-import { newUserWithKey, startTestServer } from "@omnara/testing";
+import { eventually, newUserWithKey, startTestServer } from "@omnara/testing";
 import { expect, onTestFailed, test } from "vitest";
 import { bash, claudeEnv, claudeHome, screenText, startClaudeTerminal } from "./claude-terminal.ts";
-import { startCli, waitFor } from "./cli-process.ts";
+import { startCli } from "./cli-process.ts";
 import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
 
 const questions = [
@@ -64,19 +64,19 @@ test("AskUserQuestion and plan approval answered from the dashboard reach Claude
   }, 500);
   onTestFailed(() => clearInterval(keepShown));
   const question = (id: string, text: string) =>
-    waitFor(`the question "${text}"`, async () => {
+    eventually(`the question "${text}"`, async () => {
       const d = await detail(id);
       const last = d.messages.at(-1);
       return d.status === "AWAITING_INPUT" && last?.content.includes(text) ? last : undefined;
     });
 
-  await waitFor(
+  await eventually(
     "the prompt",
     async () => (screenText(terminal.stdout()).includes("foragents") ? true : undefined),
     30_000,
   );
   terminal.type("plan the storage work\r");
-  const instanceId = await waitFor("the instance", async () => {
+  const instanceId = await eventually("the instance", async () => {
     const list = await alice.user.listInstances.query({});
     return list.instances.find((i) => i.name === "plan the storage work")?.id;
   });
@@ -105,7 +105,7 @@ test("AskUserQuestion and plan approval answered from the dashboard reach Claude
   const approved = toolResult(afterPlan, "toolu_p") ?? "";
   expect(approved).not.toContain('"is_error":true');
   expect(approved.toLowerCase()).toContain("approved");
-  await waitFor("the turn mirrored", async () =>
+  await eventually("the turn mirrored", async () =>
     (await detail(instanceId)).messages.some((m) => m.content === "Starting on the plan.") ? true : undefined,
   );
 
@@ -130,11 +130,11 @@ test("a headless claude -p run asks its permission prompt on the dashboard", asy
   onTestFailed(() => {
     console.log(`claude -p output:\n${run.stdout()}\n${run.stderr()}`);
   });
-  const instanceId = await waitFor("the instance", async () => {
+  const instanceId = await eventually("the instance", async () => {
     const list = await alice.user.listInstances.query({});
     return list.instances[0]?.id;
   });
-  const asked = await waitFor("the permission question", async () => {
+  const asked = await eventually("the permission question", async () => {
     const d = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return d.status === "AWAITING_INPUT" ? d.messages.at(-1) : undefined;
   });

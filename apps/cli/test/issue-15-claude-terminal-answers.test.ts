@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { newUserWithKey, startTestServer } from "@omnara/testing";
+import { eventually, newUserWithKey, startTestServer } from "@omnara/testing";
 import { expect, onTestFailed, test } from "vitest";
 import { bash, claudeEnv, claudeHome, screenText, startClaudeTerminal } from "./claude-terminal.ts";
-import { waitFor } from "./cli-process.ts";
+
 import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
 
 /**
@@ -37,7 +37,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   const terminal = startClaudeTerminal(project, claudeEnv(home, fake.url, alice.apiKey, server.url));
   const screen = (mark: number) => screenText(terminal.stdout().slice(mark));
   const since = (mark: number, pattern: RegExp) =>
-    waitFor(`terminal output ${pattern}`, async () => (pattern.test(screen(mark)) ? true : undefined));
+    eventually(`terminal output ${pattern}`, async () => (pattern.test(screen(mark)) ? true : undefined));
   const detail = (id: string) => alice.user.getInstance.query({ agent_instance_id: id });
   let shown = "";
   onTestFailed(() => {
@@ -47,7 +47,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   await terminal.waitForOutput(/shortcuts/, 30_000);
   let mark = terminal.stdout().length;
   terminal.type("check node please\r");
-  const instanceId = await waitFor("the instance", async () => {
+  const instanceId = await eventually("the instance", async () => {
     const list = await alice.user.listInstances.query({});
     return list.instances.find((i) => i.name === "check node please")?.id;
   });
@@ -59,14 +59,14 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   onTestFailed(() => clearInterval(keepShown));
 
   // 1. The permission prompt is answered "No" in the terminal.
-  await waitFor("the first permission question", async () => {
+  await eventually("the first permission question", async () => {
     const d = await detail(instanceId);
     return d.status === "AWAITING_INPUT" && d.messages.at(-1)?.content.includes("41+1") ? true : undefined;
   });
   await since(mark, /Doyouwanttoproceed/);
   terminal.type("3");
   mark = terminal.stdout().length;
-  const waiting = await waitFor("waiting for you after the terminal No", async () => {
+  const waiting = await eventually("waiting for you after the terminal No", async () => {
     const d = await detail(instanceId);
     const last = d.messages.at(-1);
     return d.status === "AWAITING_INPUT" && last?.content.startsWith("Answered in the terminal: denied")
@@ -83,7 +83,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
 
   // 2. The next prompt is answered "Yes" in the terminal: the dashboard question is closed as
   //    answered there, and the command's output is mirrored.
-  await waitFor("the second permission question", async () => {
+  await eventually("the second permission question", async () => {
     const d = await detail(instanceId);
     return d.status === "AWAITING_INPUT" && d.messages.at(-1)?.content.includes("6*7") ? true : undefined;
   });
@@ -91,7 +91,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   terminal.type("1");
   const third = await fake.mainRequest(3);
   expect(toolResult(third, "toolu_2")).toContain("42");
-  const afterYes = await waitFor("the terminal Yes and the output mirrored", async () => {
+  const afterYes = await eventually("the terminal Yes and the output mirrored", async () => {
     const d = await detail(instanceId);
     const output = d.messages.find(
       (m) => m.message_metadata?.tool_use_id === "toolu_2" && m.message_metadata?.kind === "tool_result",
@@ -106,7 +106,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   //    without the diff of what was never written.
   const fourth = await fake.mainRequest(4);
   expect(toolResult(fourth, "toolu_3")).toContain('"is_error":true');
-  const failedWrite = await waitFor("the failed Write mirrored", async () =>
+  const failedWrite = await eventually("the failed Write mirrored", async () =>
     (await detail(instanceId)).messages.find((m) => m.message_metadata?.tool_use_id === "toolu_3"),
   );
   expect(failedWrite.content).toMatch(/^Write `.*inner\.txt` failed, nothing was written/);
@@ -114,7 +114,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   expect(failedWrite.message_metadata).toMatchObject({ kind: "tool_result", is_error: true });
 
   // 4. A long command allowed from the dashboard is interrupted with Esc in the terminal.
-  await waitFor("the long command's permission question", async () => {
+  await eventually("the long command's permission question", async () => {
     const d = await detail(instanceId);
     return d.status === "AWAITING_INPUT" && d.messages.at(-1)?.content.includes("30000") ? true : undefined;
   });
@@ -122,7 +122,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   await alice.user.reply.mutate({ agent_instance_id: instanceId, content: "Allow" });
   await since(mark, /esctointerrupt/i);
   terminal.type("\x1b");
-  const interrupted = await waitFor("waiting for you after Esc", async () => {
+  const interrupted = await eventually("waiting for you after Esc", async () => {
     const d = await detail(instanceId);
     const last = d.messages.at(-1);
     return d.status === "AWAITING_INPUT" && last?.content.startsWith("Interrupted in the terminal") ? last : undefined;
@@ -131,7 +131,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   await alice.user.reply.mutate({ agent_instance_id: instanceId, content: "stop sleeping, just report" });
   const fifth = await fake.mainRequest(5);
   expect(fifth.messagesText).toContain("stop sleeping, just report");
-  await waitFor("the answer mirrored", async () =>
+  await eventually("the answer mirrored", async () =>
     (await detail(instanceId)).messages.some((m) => m.content === "Fine, stopped.") ? true : undefined,
   );
 

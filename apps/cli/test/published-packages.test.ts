@@ -6,11 +6,11 @@ import { createInterface } from "node:readline";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { mcpOperations } from "@omnara/mcp";
-import { createTestDatabase, rest, testEnv, userClient } from "@omnara/testing";
+import { createTestDatabase, eventually, rest, testEnv, userClient } from "@omnara/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { z } from "zod";
 import { claudeEnv, claudeHome, screenText } from "./claude-terminal.ts";
-import { type CliProcess, startCli, waitFor } from "./cli-process.ts";
+import { type CliProcess, startCli } from "./cli-process.ts";
 import { FakeAnthropic } from "./fake-anthropic.ts";
 import {
   installProject,
@@ -419,12 +419,12 @@ test(
     await terminal.waitForOutput(/shortcuts/, 60_000);
     type("say hello\r");
 
-    const instanceId = await waitFor(
+    const instanceId = await eventually(
       "the instance",
       async () => (await alice.user.listInstances.query({})).instances.find((i) => i.name === "say hello")?.id,
       60_000,
     );
-    const texts = await waitFor(
+    const texts = await eventually(
       "the turn mirrored",
       async () => {
         const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
@@ -437,11 +437,11 @@ test(
 
     // Quit as a user does once the turn is over: the instance waits for input, and the footer last
     // drawn is the idle one, not "esc to interrupt".
-    await waitFor("the end-of-turn wait", async () => {
+    await eventually("the end-of-turn wait", async () => {
       const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
       return detail.status === "AWAITING_INPUT" ? true : undefined;
     });
-    await waitFor("the idle prompt", async () => {
+    await eventually("the idle prompt", async () => {
       const screen = screenText(terminal.stdout());
       return screen.lastIndexOf("forshortcuts") > screen.lastIndexOf("esctointerrupt") ? true : undefined;
     });

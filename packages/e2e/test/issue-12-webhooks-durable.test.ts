@@ -6,6 +6,7 @@ import { createDb, schema } from "@omnara/db";
 import {
   createTestDatabase,
   describeEachDatabase,
+  eventually,
   newUserWithKey,
   rest,
   startChildServer,
@@ -71,14 +72,7 @@ suite("a server killed (SIGKILL) between enqueue and delivery [postgres]", () =>
     const env = { DATABASE_URL: database.url ?? "", OMNARA_DATA_DIR: dataDir, OMNARA_WEBHOOK_ALLOW_PRIVATE: "true" };
     const observer = await createDb({ url: database.url, dataDir: undefined, log: () => {} });
     const { db } = observer;
-    /** Polls the shared database until `done` holds, with a deadline. */
-    const until = async (what: string, done: () => Promise<boolean>, timeoutMs = 30_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await done())) {
-        if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const until = (what: string, done: () => Promise<boolean>) => eventually(what, done, 30_000);
     const attempts = () => db.select().from(schema.webhookAttempts).orderBy(asc(schema.webhookAttempts.attempt));
     try {
       const first = await startChildServer(env);

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { agentOperations } from "@omnara/contracts";
-import { describeEachDatabase, newUserWithKey, startTestServer, type TestServer } from "@omnara/testing";
+import { describeEachDatabase, eventually, newUserWithKey, startTestServer, type TestServer } from "@omnara/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { connectMcp, transportNames } from "./support/mcp-clients.ts";
-import { eventually, instanceIdOf, progressWatcher, textOf } from "./support/tool-results.ts";
+import { instanceIdOf, progressWatcher, textOf } from "./support/tool-results.ts";
 
 /** Straight from the registry, not from the MCP package: the list must follow the contracts. */
 const contractTools = Object.values(agentOperations).flatMap((op) => (op.mcp ? [op.mcp.tool] : []));
@@ -95,8 +95,8 @@ describeEachDatabase("MCP server", (kind) => {
         { onprogress: progress.onprogress, resetTimeoutOnProgress: true },
       );
       await eventually(
-        async () => (await alice.user.getInstance.query({ agent_instance_id: id })).status === "AWAITING_INPUT",
         "the question",
+        async () => (await alice.user.getInstance.query({ agent_instance_id: id })).status === "AWAITING_INPUT",
       );
       const started = Date.now();
       await alice.user.markCompleted.mutate({ agent_instance_id: id });
@@ -133,10 +133,10 @@ describeEachDatabase("MCP server", (kind) => {
           { signal: abort.signal, onprogress: progress.onprogress },
         );
         await progress.first;
-        await eventually(() => waiting > 0, "the server-side wait");
+        await eventually("the server-side wait", () => waiting > 0);
         abort.abort("changed my mind");
         await expect(asking).rejects.toThrow();
-        await eventually(() => waiting === 0, "the server-side wait to end");
+        await eventually("the server-side wait to end", () => waiting === 0);
       } finally {
         bus.subscribe = subscribe;
       }

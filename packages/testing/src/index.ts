@@ -3,6 +3,7 @@ export { type ChildServer, startChildServer } from "./child-server.ts";
 export { agentClient, newUserWithKey, publicClient, type RestResponse, rest, userClient } from "./clients.ts";
 export { createTestDatabase, type DatabaseKind, describeEachDatabase, type TestDatabase } from "./databases.ts";
 export { inheritedEnv, testEnv } from "./env.ts";
+export { eventually } from "./eventually.ts";
 export {
   deliverStripeEvent,
   FakeStripe,

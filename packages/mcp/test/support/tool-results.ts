@@ -29,19 +29,6 @@ export function progressWatcher() {
   };
 }
 
-/** Waits for a condition that another process makes true, with a deadline instead of a sleep. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** The agent_instance_id a tool answered with. */
 export function instanceIdOf(result: CallResult): string {
   const content: unknown = result.structuredContent;

@@ -1,0 +1,19 @@
+/**
+ * The tests' one polling helper: re-checks state that another process changes (behind an API or
+ * in a database) until `check` returns a value other than undefined or false, or the deadline
+ * passes. Where an event announces the change, await the event instead.
+ */
+export async function eventually<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 20_000,
+): Promise<Exclude<T, undefined | false>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    // Narrowing a generic by value needs the cast: the two excluded values were just ruled out.
+    if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
