@@ -13,11 +13,11 @@ const nonEmpty = (value: string | undefined): string | undefined =>
   value !== undefined && value.trim() !== "" ? value.trim() : undefined;
 
 export const readCliEnv = (env: NodeJS.ProcessEnv = process.env): CliEnv => ({
-  apiKey: nonEmpty(env.OMNARA_API_KEY),
-  baseUrl: nonEmpty(env.OMNARA_BASE_URL),
-  clientType: nonEmpty(env.OMNARA_CLIENT_TYPE),
-  claudePath: nonEmpty(env.OMNARA_CLAUDE_PATH),
-  path: env.PATH ?? "",
+  apiKey: nonEmpty(env["OMNARA_API_KEY"]),
+  baseUrl: nonEmpty(env["OMNARA_BASE_URL"]),
+  clientType: nonEmpty(env["OMNARA_CLIENT_TYPE"]),
+  claudePath: nonEmpty(env["OMNARA_CLAUDE_PATH"]),
+  path: env["PATH"] ?? "",
 });
 
 /** The server `omnara serve` starts by default, so a local setup needs no flags. */

@@ -21,7 +21,7 @@ export interface RecordedRequest {
 
 /** The tool_result block Claude Code sent back for a tool use, as JSON text (or undefined). */
 export function toolResult(request: RecordedRequest, toolUseId: string): string | undefined {
-  const messages = request.body.messages;
+  const messages = request.body["messages"];
   if (!Array.isArray(messages)) return undefined;
   for (const message of messages) {
     const content: unknown = message && typeof message === "object" ? Reflect.get(message, "content") : undefined;
@@ -119,13 +119,13 @@ export class FakeAnthropic {
       response.writeHead(200, { "content-type": "application/json" }).end("{}");
       return;
     }
-    const tools = body.tools;
+    const tools = body["tools"];
     const isMain = Array.isArray(tools) && tools.length > 0;
     if (!isMain) {
-      this.#respond(response, body.stream === true, { blocks: [{ type: "text", text: "ok" }], stop: "end_turn" });
+      this.#respond(response, body["stream"] === true, { blocks: [{ type: "text", text: "ok" }], stop: "end_turn" });
       return;
     }
-    this.requests.push({ body, messagesText: JSON.stringify(body.messages ?? []) });
+    this.requests.push({ body, messagesText: JSON.stringify(body["messages"] ?? []) });
     const turn = this.#turns.shift() ?? {
       blocks: [{ type: "text", text: "(the script has no more turns)" }],
       stop: "end_turn",

@@ -94,7 +94,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   const afterYes = await eventually("the terminal Yes and the output mirrored", async () => {
     const d = await detail(instanceId);
     const output = d.messages.find(
-      (m) => m.message_metadata?.tool_use_id === "toolu_2" && m.message_metadata?.kind === "tool_result",
+      (m) => m.message_metadata?.["tool_use_id"] === "toolu_2" && m.message_metadata?.["kind"] === "tool_result",
     );
     const note = d.messages.find((m) => m.content === "Answered in the terminal: allowed.");
     return output && note ? { output, note } : undefined;
@@ -107,7 +107,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   const fourth = await fake.mainRequest(4);
   expect(toolResult(fourth, "toolu_3")).toContain('"is_error":true');
   const failedWrite = await eventually("the failed Write mirrored", async () =>
-    (await detail(instanceId)).messages.find((m) => m.message_metadata?.tool_use_id === "toolu_3"),
+    (await detail(instanceId)).messages.find((m) => m.message_metadata?.["tool_use_id"] === "toolu_3"),
   );
   expect(failedWrite.content).toMatch(/^Write `.*inner\.txt` failed, nothing was written/);
   expect(failedWrite.content).not.toContain("+never written");

@@ -143,7 +143,7 @@ const workspaceManifests = (): Record<string, unknown>[] =>
   );
 
 test("each published package depends on pinned registry packages only and ships built JavaScript", () => {
-  const workspaceNames = new Set(workspaceManifests().map((m) => String(m.name)));
+  const workspaceNames = new Set(workspaceManifests().map((m) => String(m["name"])));
   for (const { name } of publishedPackages) {
     const dir = join(project, "node_modules", name);
     const manifest = manifestOf(dir);
@@ -187,8 +187,8 @@ test("each published package depends on pinned registry packages only and ships 
   const cliDependencies: Record<string, string> = manifestOf(join(project, "node_modules/omnara")).dependencies;
   for (const [dep, version] of Object.entries(cliDependencies)) {
     const declared = workspaceManifests()
-      .filter((m) => m.name !== "omnara")
-      .flatMap((m) => Object.entries({ ...(m.dependencies as object) }).filter(([d]) => d === dep))
+      .filter((m) => m["name"] !== "omnara")
+      .flatMap((m) => Object.entries({ ...(m["dependencies"] as object) }).filter(([d]) => d === dep))
       .map(([, v]) => v);
     expect(
       declared.filter((v) => v !== version),
@@ -258,7 +258,7 @@ test(
       body: { email: "packed@example.com", password: "a long password" },
     });
     expect(signup.status).toBe(201);
-    expect(signup.body.token).toEqual(expect.any(String));
+    expect(signup.body["token"]).toEqual(expect.any(String));
 
     // The embedded database lives in the user's home, and the server (only) loaded its stack.
     expect(statSync(join(serveHome, ".omnara", "pgdata")).isDirectory()).toBe(true);
@@ -271,9 +271,9 @@ test(
 async function newUser(name: string) {
   const email = `${name}-${Date.now()}@example.com`;
   const signup = await rest(url, "POST", "/api/v1/auth/signup", { body: { email, password: "a long password" } });
-  const token = z.string().parse(signup.body.token);
+  const token = z.string().parse(signup.body["token"]);
   const key = await rest(url, "POST", "/api/v1/auth/api-keys", { token, body: { name: `${name} key` } });
-  return { email, token, apiKey: z.string().parse(key.body.api_key), user: userClient(url, token) };
+  return { email, token, apiKey: z.string().parse(key.body["api_key"]), user: userClient(url, token) };
 }
 
 /** Runs a compiled SDK consumer with plain node, answering its question from the user API. */

@@ -11,11 +11,11 @@ import { httpRoundTrip, wakeLatency } from "./wake-latency.ts";
 
 // `npm run bench`: the server runs in its own process on the machine's Postgres (a fresh
 // database), the load comes from this process; every figure is beside a baseline of the same run.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 500);
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 500);
 const CONCURRENCY = 32;
-const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+const DURATION_MS = Number(process.env["BENCH_SECONDS"] ?? 10) * 1000;
 /** `BENCH_ONLY=capacity` runs the capacity figures alone. */
-const ONLY = process.env.BENCH_ONLY;
+const ONLY = process.env["BENCH_ONLY"];
 
 const header = `Omnara bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Postgres on 127.0.0.1`;
 

@@ -81,16 +81,16 @@ describeEachDatabase("the agent ↔ human loop", (kind) => {
       body: { email: `rest-${randomUUID()}@example.com`, password: "long enough password" },
     });
     expect(signup.status).toBe(201);
-    const session = String(signup.body.token);
+    const session = String(signup.body["token"]);
     const created = await rest(server.url, "POST", "/api/v1/auth/api-keys", {
       token: session,
       body: { name: "n8n", expires_in_days: 30 },
     });
     expect(created.status).toBe(201);
-    const apiKey = String(created.body.api_key);
+    const apiKey = String(created.body["api_key"]);
 
     const verify = await rest(server.url, "GET", "/api/v1/auth/verify", { token: apiKey });
-    expect(verify.body).toMatchObject({ success: true, user_id: (signup.body.user as { id: string }).id });
+    expect(verify.body).toMatchObject({ success: true, user_id: (signup.body["user"] as { id: string }).id });
 
     const id = randomUUID();
     const sent = await rest(server.url, "POST", "/api/v1/messages/agent", {
@@ -103,14 +103,14 @@ describeEachDatabase("the agent ↔ human loop", (kind) => {
     const waiting = rest(
       server.url,
       "GET",
-      `/api/v1/messages/wait?agent_instance_id=${id}&after_message_id=${sent.body.message_id}&timeout_seconds=20`,
+      `/api/v1/messages/wait?agent_instance_id=${id}&after_message_id=${sent.body["message_id"]}&timeout_seconds=20`,
       { token: apiKey },
     );
 
     const instances = await rest(server.url, "GET", "/api/v1/agent-instances?status=AWAITING_INPUT", {
       token: session,
     });
-    expect((instances.body.instances as { id: string }[]).map((i) => i.id)).toEqual([id]);
+    expect((instances.body["instances"] as { id: string }[]).map((i) => i.id)).toEqual([id]);
     const replied = await rest(server.url, "POST", `/api/v1/agent-instances/${id}/messages`, {
       token: session,
       body: { content: "approved" },

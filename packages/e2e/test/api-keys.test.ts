@@ -72,13 +72,13 @@ describeEachDatabase("agent API keys", (kind) => {
     expect(created.body).toMatchObject({ name: "ci", api_key: expect.any(String), expires_at: null });
     const listed = await rest(server.url, "GET", "/api/v1/auth/api-keys", { token: alice.sessionToken });
     expect(Array.isArray(listed.body)).toBe(true);
-    const revoked = await rest(server.url, "DELETE", `/api/v1/auth/api-keys/${created.body.id}`, {
+    const revoked = await rest(server.url, "DELETE", `/api/v1/auth/api-keys/${created.body["id"]}`, {
       token: alice.sessionToken,
     });
     expect(revoked.body).toEqual({ success: true });
-    expect((await rest(server.url, "GET", "/api/v1/auth/verify", { token: String(created.body.api_key) })).status).toBe(
-      401,
-    );
+    expect(
+      (await rest(server.url, "GET", "/api/v1/auth/verify", { token: String(created.body["api_key"]) })).status,
+    ).toBe(401);
   });
 });
 

@@ -43,7 +43,7 @@ describe("every surface is generated from the contracts", () => {
     test("every REST binding answers (401 without a token, never a route 404) and is in /openapi.json", async () => {
       const doc = await rest(server.url, "GET", "/openapi.json");
       type Documented = { operationId: string; "x-agent-key-operation"?: { operationId: string } };
-      const paths = doc.body.paths as Record<string, Record<string, Documented>>;
+      const paths = doc.body["paths"] as Record<string, Record<string, Documented>>;
       for (const op of allOperations) {
         if (!op.rest) continue;
         const documented = paths[op.rest.path]?.[op.rest.method.toLowerCase()];

@@ -33,7 +33,7 @@ describe.each(kinds)("kill -9 under idempotent sends [%s]", (kind) => {
     const dataDir = mkdtempSync(join(tmpdir(), "omnara-kill9-"));
     const database = await createTestDatabase(kind);
     const env: Record<string, string> = { OMNARA_DATA_DIR: dataDir, OMNARA_RATE_LIMIT_PER_MINUTE: "0" };
-    if (database.url) env.DATABASE_URL = database.url;
+    if (database.url) env["DATABASE_URL"] = database.url;
     let server: ChildServer = await startChildServer(env);
     const port = new URL(server.url).port;
     try {

@@ -46,7 +46,7 @@ async function openWait(url: string, apiKey: string) {
     token: apiKey,
     body: { agent_instance_id: id, agent_type: "x", content: "Which?", requires_user_input: true },
   });
-  const path = `/api/v1/messages/wait?agent_instance_id=${id}&after_message_id=${q.body.message_id}&timeout_seconds=60`;
+  const path = `/api/v1/messages/wait?agent_instance_id=${id}&after_message_id=${q.body["message_id"]}&timeout_seconds=60`;
   return rest(url, "GET", path, { token: apiKey }).then((res) => ({ ...res, at: Date.now() }));
 }
 
@@ -56,7 +56,7 @@ function suite(kind: DatabaseKind, second: () => { url: string }, first: () => {
     const other = await rest(first().url, "POST", "/api/v1/auth/login", {
       body: { email: alice.email, password: "correct horse battery" },
     });
-    const otherToken = String(other.body.token);
+    const otherToken = String(other.body["token"]);
     const doomed = await openStream(second().url, alice.sessionToken);
     const kept = await openStream(second().url, otherToken);
     const revokedAt = Date.now();

@@ -31,7 +31,7 @@ describeEachDatabase("the v1 calls marked safe answer a retry as the first time"
       rest(server.url, method, path, { token: a.apiKey, body });
     const beat = `/api/v1/agents/instances/${id}/heartbeat`;
     const beats = [await call("POST", beat, {}), await call("POST", beat, {})];
-    expect(beats.map((r) => [r.status, r.body.agent_instance_id])).toEqual([
+    expect(beats.map((r) => [r.status, r.body["agent_instance_id"]])).toEqual([
       [200, id],
       [200, id],
     ]);
@@ -45,6 +45,6 @@ describeEachDatabase("the v1 calls marked safe answer a retry as the first time"
     ];
     expect(ends.map((r) => r.status)).toEqual([200, 200]);
     expect(ends[1]?.body).toEqual(ends[0]?.body);
-    expect(ends[0]?.body.final_status).toBe("COMPLETED");
+    expect(ends[0]?.body["final_status"]).toBe("COMPLETED");
   });
 });

@@ -49,7 +49,7 @@ async function askLikeN8n(
     },
   });
   expect(sent.status).toBe(200);
-  return { id, messageId: String(sent.body.message_id) };
+  return { id, messageId: String(sent.body["message_id"]) };
 }
 
 const deliveriesOf = async (a: Account) => (await a.user.listWebhookDeliveries.query({})).deliveries;
@@ -115,7 +115,7 @@ describeEachDatabase("outbound webhooks: n8n resume and event webhooks", (kind) 
       agent_instance_id: q.id,
     });
     // Python's isoformat() of an aware UTC datetime, as v1 sent it.
-    expect(String(body.timestamp)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+    expect(String(body["timestamp"])).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
     expectSigned(call, secret);
 
     await a.user.reply.mutate({ agent_instance_id: q.id, content: "and again" });
@@ -210,7 +210,7 @@ describeEachDatabase("outbound webhooks: n8n resume and event webhooks", (kind) 
     await a.agent.endSession.mutate({ agent_instance_id: id, status: "COMPLETED" });
     const calls = await receiver.waitFor(4);
     const bodies = calls.slice(1).map((call) => JSON.parse(call.body) as Record<string, unknown>);
-    expect(bodies.map((body) => body.event)).toEqual(["question_asked", "user_reply", "session_ended"]);
+    expect(bodies.map((body) => body["event"])).toEqual(["question_asked", "user_reply", "session_ended"]);
     expect(bodies[0]).toMatchObject({
       agent_instance_id: id,
       data: { message_id: q.message_id, content: "Which branch?" },

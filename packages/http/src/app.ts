@@ -51,7 +51,7 @@ export function createApp(options: AppOptions): Express {
     userAgent: req.get("user-agent"),
     rateLimitSeen: {},
     allowSignup: options.allowSignup,
-    token: bearerToken(req.headers.authorization ?? connectionParams?.authorization),
+    token: bearerToken(req.headers.authorization ?? connectionParams?.["authorization"]),
   });
   const audiences = audiencesFor(options.role);
   // Without billing configured its routes do not exist (tRPC answers NOT_FOUND for them).

@@ -10,8 +10,8 @@ const pathParams = (path: string): string[] => [...path.matchAll(/\{(\w+)\}/g)].
 
 function operationObject(op: Operation, binding: NonNullable<Operation["rest"]>): JsonSchema {
   const input = schemaOf(op.input, "input");
-  const properties = (input.properties ?? {}) as Record<string, JsonSchema>;
-  const required = new Set((input.required ?? []) as string[]);
+  const properties = (input["properties"] ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((input["required"] ?? []) as string[]);
   const inPath = pathParams(binding.path);
   const inQuery = binding.method === "GET" || binding.method === "DELETE";
   const parameters = Object.entries(properties)

@@ -15,13 +15,13 @@ const SHELL_CONTROL = /[;&|`<>\n]|\$\(/;
  * tool is approved by name.
  */
 export function approvalScope(toolName: string, input: Record<string, unknown>): ApprovalScope {
-  if (toolName !== "Bash" || typeof input.command !== "string") {
+  if (toolName !== "Bash" || typeof input["command"] !== "string") {
     return { key: toolName, label: toolName, reusable: true };
   }
-  const words = input.command.trim().split(/\s+/);
+  const words = input["command"].trim().split(/\s+/);
   const [program = "", sub] = words;
   const prefix = sub && /^[\w.:-]+$/.test(sub) && !sub.startsWith("-") ? `${program} ${sub}` : program;
-  return { key: `Bash:${prefix}`, label: `Bash(${prefix}:*)`, reusable: !SHELL_CONTROL.test(input.command) };
+  return { key: `Bash:${prefix}`, label: `Bash(${prefix}:*)`, reusable: !SHELL_CONTROL.test(input["command"]) };
 }
 
 /** Approvals given "for the rest of the session", kept in memory for one MCP session. */

@@ -28,7 +28,7 @@ const result = (permission: PermissionResult): CallToolResult => ({
 const MAX_DETAIL_CHARS = 4000;
 
 function details(toolName: string, input: Record<string, unknown>): string {
-  if (toolName === "Bash" && typeof input.command === "string") return input.command;
+  if (toolName === "Bash" && typeof input["command"] === "string") return input["command"];
   const json = JSON.stringify(input, null, 2);
   return json.length > MAX_DETAIL_CHARS ? `${json.slice(0, MAX_DETAIL_CHARS)}\n…` : json;
 }

@@ -4,7 +4,7 @@ import type { ToolCall } from "./tool-context.ts";
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const isWaiting = (output: unknown): boolean => isRecord(output) && output.status === "waiting";
+const isWaiting = (output: unknown): boolean => isRecord(output) && output["status"] === "waiting";
 
 /** Copies the binding's resume fields from a "waiting" answer into the next call's input. */
 const resumeFrom = (output: unknown, fields: readonly string[]): Record<string, unknown> =>

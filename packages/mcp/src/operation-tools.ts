@@ -36,17 +36,17 @@ export function registerOperationTools(server: McpServer, start: (extra: ToolExt
           if (value !== undefined) input[field] = value;
         }
         if (
-          input.agent_instance_id === undefined &&
+          input["agent_instance_id"] === undefined &&
           call.session.instanceId &&
           hasInputField(op, "agent_instance_id")
         ) {
-          input.agent_instance_id = call.session.instanceId;
+          input["agent_instance_id"] = call.session.instanceId;
         }
         try {
           const output = await callInRounds(call, key, input);
           if (!isRecord(output)) throw new Error(`${op.id} answered with no object.`);
-          if (typeof output.agent_instance_id === "string") {
-            call.session.instanceId = output.agent_instance_id;
+          if (typeof output["agent_instance_id"] === "string") {
+            call.session.instanceId = output["agent_instance_id"];
             call.session.reported = true;
           }
           return { content: [{ type: "text", text: JSON.stringify(output) }], structuredContent: output };

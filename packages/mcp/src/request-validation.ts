@@ -29,10 +29,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * Returns undefined for anything that is not a known request with bad params.
  */
 export function invalidParams(message: unknown): JsonRpcErrorResponse | undefined {
-  if (!isRecord(message) || typeof message.method !== "string") return undefined;
-  const id = message.id;
+  if (!isRecord(message) || typeof message["method"] !== "string") return undefined;
+  const id = message["id"];
   if (typeof id !== "string" && typeof id !== "number") return undefined;
-  const schema = requestSchemas.get(message.method);
+  const schema = requestSchemas.get(message["method"]);
   const parsed = schema?.safeParse(message);
   if (!parsed || parsed.success) return undefined;
   const issues = parsed.error.issues.map((issue) => ({
@@ -45,7 +45,7 @@ export function invalidParams(message: unknown): JsonRpcErrorResponse | undefine
     id,
     error: {
       code: ErrorCode.InvalidParams,
-      message: `Invalid params for ${message.method}: ${summary}`,
+      message: `Invalid params for ${message["method"]}: ${summary}`,
       data: { issues },
     },
   };

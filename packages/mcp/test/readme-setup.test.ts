@@ -17,8 +17,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /** The one server entry of a Cursor (`mcpServers`), VS Code (`servers`) or `code --add-mcp` config. */
 const entryOf = (config: unknown): Record<string, unknown> => {
   if (!isRecord(config)) throw new Error("config is not an object");
-  const servers = config.mcpServers ?? config.servers;
-  const entry = isRecord(servers) ? servers.omnara : config;
+  const servers = config["mcpServers"] ?? config["servers"];
+  const entry = isRecord(servers) ? servers["omnara"] : config;
   if (!isRecord(entry)) throw new Error(`no omnara entry in ${JSON.stringify(config)}`);
   return entry;
 };

@@ -52,7 +52,7 @@ test("a question is sent by firebase-admin: an OAuth token from the service acco
     "fcm.googleapis.com /v1/projects/omnara-test/messages:send",
   ]);
   const send = requests[1];
-  expect(send?.headers.authorization).toBe("Bearer ya29.test-access-token");
+  expect(send?.headers["authorization"]).toBe("Bearer ya29.test-access-token");
   const { message } = JSON.parse(send?.body ?? "{}");
   expect(message).toMatchObject({
     token: TOKEN,

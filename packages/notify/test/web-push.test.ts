@@ -60,7 +60,7 @@ test("a question reaches the browser through the real web-push library, encrypte
     topic: instanceId.replaceAll("-", ""),
   });
   const origin = new URL(browser.subscription.endpoint).origin;
-  const signed = verifyVapid(String(receipt.headers.authorization), origin);
+  const signed = verifyVapid(String(receipt.headers["authorization"]), origin);
   expect(signed).toEqual({ subject: "mailto:ops@example.com", publicKey: vapid.publicKey });
 
   const plaintext = browser.decrypt(receipt.body);

@@ -120,7 +120,7 @@ export function createAgentApi(config: AgentApiConfig): AgentApi {
   // idempotency_key gets one chosen here, once per call, so every retry of it stores at most one row.
   return agentApiOf((op, input, options) => {
     const given: unknown = input;
-    const keyed = hasInputField(op, "idempotency_key") && isRecord(given) && given.idempotency_key === undefined;
+    const keyed = hasInputField(op, "idempotency_key") && isRecord(given) && given["idempotency_key"] === undefined;
     const sent = keyed ? { ...given, idempotency_key: newId() } : input;
     const waitSeconds = waitSecondsOf(op, input, limits.defaultWaitSeconds);
     const timeoutMs = waitSeconds === undefined ? config.requestTimeoutMs : waitTimeout(waitSeconds);

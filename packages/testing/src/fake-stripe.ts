@@ -105,7 +105,7 @@ export class FakeStripe implements AsyncDisposable {
     if (route === "POST /v1/customers") {
       return {
         status: 200,
-        body: { id: this.#id("cus"), object: "customer", email: form.email ?? null, metadata: {} },
+        body: { id: this.#id("cus"), object: "customer", email: form["email"] ?? null, metadata: {} },
       };
     }
     if (route === "POST /v1/checkout/sessions") {

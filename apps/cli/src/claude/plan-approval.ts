@@ -7,7 +7,7 @@ export const KEEP_PLANNING = "Keep planning";
 export const planChoices = [APPROVE_AUTO_EDITS, APPROVE_ASK_EDITS, KEEP_PLANNING] as const;
 
 export function planQuestion(input: Record<string, unknown>): string {
-  const plan = typeof input.plan === "string" ? input.plan : "";
+  const plan = typeof input["plan"] === "string" ? input["plan"] : "";
   return `Claude has a plan and wants to start:\n\n${plan}\n\nApprove it? Or reply with what to change.`;
 }
 

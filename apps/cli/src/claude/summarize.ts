@@ -17,7 +17,7 @@ export function summarizeToolUse(name: string, input: Record<string, unknown>): 
     case "Edit":
       return `Edit \`${text("file_path")}\`\n${fenced(diff(text("file_path"), [[text("old_string"), text("new_string")]]))}`;
     case "MultiEdit": {
-      const edits = Array.isArray(input.edits) ? input.edits : [];
+      const edits = Array.isArray(input["edits"]) ? input["edits"] : [];
       const pairs = edits.flatMap((edit): [string, string][] =>
         edit && typeof edit === "object"
           ? [[String(Reflect.get(edit, "old_string") ?? ""), String(Reflect.get(edit, "new_string") ?? "")]]
@@ -30,7 +30,7 @@ export function summarizeToolUse(name: string, input: Record<string, unknown>): 
       return `Write \`${text("file_path")}\` (${lines.length} lines)\n${fenced(diff(text("file_path"), [["", text("content")]]))}`;
     }
     case "TodoWrite":
-      return todoList(input.todos);
+      return todoList(input["todos"]);
     case "Read":
       return `Read \`${text("file_path")}\``;
     case "Glob":

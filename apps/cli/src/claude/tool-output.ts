@@ -77,7 +77,7 @@ export function writeMessage(use: ToolUse, result: ToolResult): { content: strin
       metadata: { kind: "tool_use", tool_name: use.name, tool_use_id: use.id, is_error: false } satisfies Metadata,
     };
   }
-  const path = typeof use.input.file_path === "string" ? use.input.file_path : "";
+  const path = typeof use.input["file_path"] === "string" ? use.input["file_path"] : "";
   const text = unwrap(result.text);
   return {
     content: `${use.name} \`${path}\` failed, nothing was written\n${fenced(clipOutput(text))}`,

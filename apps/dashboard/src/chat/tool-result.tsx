@@ -3,7 +3,7 @@ import { Markdown } from "../components/markdown.tsx";
 
 /** A tool's result as the CLI mirrors it (metadata kind "tool_result"): status line, then output. */
 export function isToolResult(message: Message): boolean {
-  return message.sender_type === "AGENT" && message.message_metadata?.kind === "tool_result";
+  return message.sender_type === "AGENT" && message.message_metadata?.["kind"] === "tool_result";
 }
 
 /**
@@ -12,8 +12,8 @@ export function isToolResult(message: Message): boolean {
  */
 export function ToolResult({ message }: { message: Message }) {
   const meta = message.message_metadata ?? {};
-  const failed = meta.is_error === true;
-  const exitCode = typeof meta.exit_code === "number" ? meta.exit_code : undefined;
+  const failed = meta["is_error"] === true;
+  const exitCode = typeof meta["exit_code"] === "number" ? meta["exit_code"] : undefined;
   const [status = "", ...rest] = message.content.split("\n");
   const badge = failed
     ? exitCode !== undefined

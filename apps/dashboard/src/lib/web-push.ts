@@ -27,8 +27,8 @@ export async function subscribeWebPush(publicKey: string): Promise<WebPushKeys |
     (await registration.pushManager.getSubscription()) ??
     (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
   const json = subscription.toJSON();
-  const p256dh = json.keys?.p256dh;
-  const auth = json.keys?.auth;
+  const p256dh = json.keys?.["p256dh"];
+  const auth = json.keys?.["auth"];
   if (!json.endpoint || !p256dh || !auth) throw new Error("The browser returned an incomplete push subscription.");
   return { endpoint: json.endpoint, keys: { p256dh, auth } };
 }

@@ -32,7 +32,7 @@ export async function assertQuestionOpen(tx: Db, instanceId: string, questionId:
     throw new OmnaraError("CONFLICT", "This message is not a question; reply without question_id.");
   }
   if (!next) return;
-  const kind = next.messageMetadata?.kind;
+  const kind = next.messageMetadata?.["kind"];
   const answered =
     next.senderType === "USER"
       ? `Already answered by you (on another device or tab): ${quote(next.content)}`

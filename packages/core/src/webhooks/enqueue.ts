@@ -31,8 +31,8 @@ export async function enqueueResumeWebhook(
     )
     .orderBy(desc(messages.seq))
     .limit(1);
-  const url = question?.metadata?.webhook_url;
-  if (!question || typeof url !== "string" || url === "" || question.metadata?.webhook_triggered === true) return;
+  const url = question?.metadata?.["webhook_url"];
+  if (!question || typeof url !== "string" || url === "" || question.metadata?.["webhook_triggered"] === true) return;
   const body = {
     user_message: reply.content,
     user_id: reply.replierId,

@@ -49,7 +49,7 @@ export class FuzzAccount {
       body: { agent_instance_id: instanceId, agent_type: "fuzz", content: "Which way?", requires_user_input: true },
     });
     if (sent.status !== 200) throw new Error(`could not create the fuzz instance: ${sent.status}`);
-    return { instanceId, messageId: String(sent.body.message_id) };
+    return { instanceId, messageId: String(sent.body["message_id"]) };
   }
 
   tokenFor(audience: "agent" | "user" | "public"): string | undefined {
@@ -66,17 +66,17 @@ export class FuzzAccount {
       const login = await rest(this.base, "POST", "/api/v1/auth/login", {
         body: { email: this.email, password: PASSWORD },
       });
-      this.sessionToken = String(login.body.token);
+      this.sessionToken = String(login.body["token"]);
     }
     if (key.status === 401) {
       const created = await rest(this.base, "POST", "/api/v1/auth/api-keys", {
         token: this.sessionToken,
         body: { name: "fuzz again" },
       });
-      this.apiKey = String(created.body.api_key);
+      this.apiKey = String(created.body["api_key"]);
       this.mcp = await openMcpSession(this.base, this.apiKey);
     }
-    if (me.status === 401 || instance.status !== 200 || instance.body.status !== "AWAITING_INPUT") {
+    if (me.status === 401 || instance.status !== 200 || instance.body["status"] !== "AWAITING_INPUT") {
       this.world = await FuzzAccount.newInstance(this.base, this.apiKey);
     }
   }

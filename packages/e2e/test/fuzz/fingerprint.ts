@@ -18,7 +18,7 @@ export async function tableNames(db: Db): Promise<string[]> {
   const result = await db.execute(
     sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
   );
-  return rowsOf(result).map((row) => String(row.table_name));
+  return rowsOf(result).map((row) => String(row["table_name"]));
 }
 
 /** One hash of every row of every table: equal before and after means nothing was written. */
@@ -30,6 +30,6 @@ export async function fingerprint(db: Db, tables: readonly string[]): Promise<st
   );
   const result = await db.execute(sql.raw(parts.join(" union all ")));
   return rowsOf(result)
-    .map((row) => `${String(row.t)}=${String(row.h)}`)
+    .map((row) => `${String(row["t"])}=${String(row["h"])}`)
     .join(" ");
 }

@@ -26,10 +26,10 @@ export function judge(outcome: Outcome): Judgement {
   let rejected = outcome.status >= 400;
   const rpc = jsonRpcMessage(outcome.body);
   if (rpc && "jsonrpc" in rpc) {
-    const error = isRecord(rpc.error) ? rpc.error : undefined;
-    const result = isRecord(rpc.result) ? rpc.result : undefined;
-    if (error?.code === -32603) problems.push("JSON-RPC internal error -32603");
-    if (error || result?.isError === true) rejected = true;
+    const error = isRecord(rpc["error"]) ? rpc["error"] : undefined;
+    const result = isRecord(rpc["result"]) ? rpc["result"] : undefined;
+    if (error?.["code"] === -32603) problems.push("JSON-RPC internal error -32603");
+    if (error || result?.["isError"] === true) rejected = true;
   }
   if (outcome.body.includes("serialized-error") || /^event: error/m.test(outcome.body)) rejected = true;
   return { verdict: rejected ? "rejected" : "accepted", problems };

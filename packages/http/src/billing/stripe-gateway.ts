@@ -18,7 +18,7 @@ function subscriptionState(subscription: Stripe.Subscription): SubscriptionState
     cancelAtPeriodEnd: subscription.cancel_at_period_end,
     // Since API version 2025-03-31 the billing period is per item.
     currentPeriodEnd: item ? new Date(item.current_period_end * 1000) : null,
-    userId: subscription.metadata.user_id,
+    userId: subscription.metadata["user_id"],
   };
 }
 
