@@ -2,7 +2,7 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 // `npm run dev`: hot reload on :5173, with the API of a server you run (`npm start`) behind it.
-const api = process.env.OMNARA_API_URL ?? "http://127.0.0.1:8080";
+const api = process.env["OMNARA_API_URL"] ?? "http://127.0.0.1:8080";
 
 export default defineConfig({
   plugins: [react()],

@@ -23,7 +23,7 @@ describe.skipIf(skipBrowser)("the dashboard in Chromium, against a real server",
   const agentSays = async (body: Record<string, unknown>) => {
     const response = await rest(server.url, "POST", "/api/v1/messages/agent", { token: apiKey, body });
     expect(response.status).toBe(200);
-    return String(response.body.message_id);
+    return String(response.body["message_id"]);
   };
   const agentWaits = (afterMessageId: string) =>
     rest(
@@ -232,7 +232,7 @@ describe.skipIf(skipBrowser)("the dashboard in Chromium, against a real server",
     const manifest = await rest(server.url, "GET", "/manifest.webmanifest");
     expect(manifest.status).toBe(200);
     expect(manifest.body).toMatchObject({ display: "standalone", start_url: "/" });
-    const sizes = (manifest.body.icons as { sizes: string }[]).map((icon) => icon.sizes);
+    const sizes = (manifest.body["icons"] as { sizes: string }[]).map((icon) => icon.sizes);
     expect(sizes).toEqual(expect.arrayContaining(["192x192", "512x512"]));
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
     expect(scope).toBe("activated");

@@ -97,7 +97,7 @@ describe.skipIf(skipBrowser)(
       await expect.poll(() => page.getByTestId("stat-waiting").textContent()).toContain("1");
       await settled();
       const refetched = listFetchesSince(start);
-      figures.overview = { events, requestsAfterSettled: fetched.length - start, listRefetches: refetched.length };
+      figures["overview"] = { events, requestsAfterSettled: fetched.length - start, listRefetches: refetched.length };
       expect(refetched).toEqual([]);
     });
 
@@ -112,7 +112,7 @@ describe.skipIf(skipBrowser)(
       await expect.poll(() => page.getByText(question).count()).toBeGreaterThan(0);
       await settled();
       const refetched = listFetchesSince(start);
-      figures.instances = { events, requestsAfterSettled: fetched.length - start, listRefetches: refetched.length };
+      figures["instances"] = { events, requestsAfterSettled: fetched.length - start, listRefetches: refetched.length };
       expect(refetched).toEqual([]);
     });
   },

@@ -21,7 +21,7 @@ describe.skipIf(skipBrowser)("tool results and first-answer-wins in Chromium", (
   const agentSays = async (body: Record<string, unknown>) => {
     const response = await rest(server.url, "POST", "/api/v1/messages/agent", { token: owner.apiKey, body });
     expect(response.status).toBe(200);
-    return String(response.body.message_id);
+    return String(response.body["message_id"]);
   };
 
   beforeAll(async () => {

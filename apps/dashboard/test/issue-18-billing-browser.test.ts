@@ -102,7 +102,7 @@ describe.skipIf(skipBrowser)("billing in the dashboard (Chromium)", () => {
       const { page, server } = dashboard;
       await page.goto(`${server.url}/billing?checkout=success`);
       await page.getByTestId("checkout-pending").waitFor(WAIT);
-      const customer = stripe.requests.find((r) => r.path === "/v1/checkout/sessions")?.form.customer ?? "";
+      const customer = stripe.requests.find((r) => r.path === "/v1/checkout/sessions")?.form["customer"] ?? "";
       const periodEnd = Math.floor(Date.now() / 1000) + 20 * 86_400;
       stripe.subscriptions.set("sub_browser", {
         id: "sub_browser",

@@ -73,14 +73,16 @@ describe.skipIf(skipBrowser)("sharing an instance in Chromium", () => {
     const wait = rest(
       server.url,
       "GET",
-      `/api/v1/messages/wait?agent_instance_id=${instanceId}&after_message_id=${question.body.message_id}&timeout_seconds=20`,
+      `/api/v1/messages/wait?agent_instance_id=${instanceId}&after_message_id=${question.body["message_id"]}&timeout_seconds=20`,
       { token: owner.apiKey },
     );
     await row.getByRole("link").click();
     await friendPage.getByPlaceholder("Answer the question…").fill("Yes, after the backup");
     await friendPage.getByRole("button", { name: "Send reply" }).click();
     const answered = await wait;
-    expect(answered.body.messages).toMatchObject([{ content: "Yes, after the backup", sender_user_id: friend.userId }]);
+    expect(answered.body["messages"]).toMatchObject([
+      { content: "Yes, after the backup", sender_user_id: friend.userId },
+    ]);
 
     await friendPage.goto(`${server.url}/instances`);
     await row.waitFor();
