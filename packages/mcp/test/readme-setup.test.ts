@@ -54,6 +54,8 @@ test("every flag and variable of the README's `omnara mcp` table is the real CLI
     "--agent-instance-id",
     "--client-type",
     "--wait-round-seconds",
+    "--git-diff",
+    "--disable-tools",
   ]);
   for (const { flag, env } of table) {
     expect(stdout).toContain(flag);

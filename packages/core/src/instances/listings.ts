@@ -24,11 +24,14 @@ export async function listInstances(
   caller: Caller,
   input: OperationArgs<Op["listInstances"]>,
 ): Promise<OperationOutput<Op["listInstances"]>> {
-  // The caller's own instances and those shared with the caller (marked shared).
-  const visible = or(
-    eq(agentInstances.userId, caller.userId),
-    inArray(agentInstances.id, instancesSharedWith(deps.db, caller.userId)),
-  );
+  // The caller's own instances and those shared with the caller (marked shared). The shared ids
+  // are read first: an `id in (subquery)` beside the owner test made the planner scan every
+  // instance; a short literal list keeps both sides on their indexes.
+  const shared = (await instancesSharedWith(deps.db, caller.userId)).map((row) => row.id);
+  const visible =
+    shared.length === 0
+      ? eq(agentInstances.userId, caller.userId)
+      : or(eq(agentInstances.userId, caller.userId), inArray(agentInstances.id, shared));
   let after: { startedAt: Date; id: string } | undefined;
   if (input.cursor) {
     const [row] = await deps.db
