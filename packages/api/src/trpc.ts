@@ -79,5 +79,6 @@ export const userProcedure = base.use(async ({ ctx, next }) => {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first: missing or expired session." });
   }
   await limitRate(ctx, `user:${user.userId}`);
-  return next({ ctx: { user, sessionToken: ctx.token } });
+  const device = { userAgent: ctx.userAgent, clientAddress: ctx.clientAddress };
+  return next({ ctx: { user: { ...user, device }, sessionToken: ctx.token } });
 });

@@ -85,6 +85,14 @@ export {
 } from "./schemas.ts";
 export { User } from "./user/account.ts";
 export { ApiKeyInfo } from "./user/api-keys.ts";
+export {
+  AuditAction,
+  AuditCursor,
+  AuditDetail,
+  AuditEntry,
+  AuditTargetType,
+  auditActions,
+} from "./user/audit.ts";
 export { BillingOverview, billingOperationIds, Subscription } from "./user/billing.ts";
 export { EventId, UserEvent } from "./user/events.ts";
 export { InstanceDetail } from "./user/get-instance.ts";

@@ -15,9 +15,17 @@ export interface CoreDeps {
   doorbell: Doorbell;
 }
 
+/** Where a call came from: its User-Agent and client address (for sessions and the audit). */
+export interface Device {
+  userAgent?: string | undefined;
+  clientAddress?: string | undefined;
+}
+
 /** Who is calling: resolved from an API key or a user session before any domain call. */
 export interface Caller {
   userId: string;
+  /** The device of the request, when the transport knows it; the audit records it. */
+  device?: Device | undefined;
 }
 
 export interface AgentCaller extends Caller {

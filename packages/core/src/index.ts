@@ -1,3 +1,12 @@
+export {
+  type AuditRecord,
+  auditCsvColumns,
+  auditCsvLine,
+  auditExcerpt,
+  exportAudit,
+  listAudit,
+  recordAudit,
+} from "./audit/audit.ts";
 export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./auth/api-keys.ts";
 export { confirmCliLogin, describeCliLogin, pollCliLogin, startCliLogin } from "./auth/cli-login.ts";
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
@@ -18,7 +27,7 @@ export { createCheckoutSession, createPortalSession, getBilling } from "./billin
 export type { BillingDeps, BillingEvent, BillingGateway, SubscriptionState } from "./billing/gateway.ts";
 export { applyBillingEvent, type BillingEventOutcome, handledEventTypes } from "./billing/stripe-events.ts";
 export { billingPeriod } from "./billing/usage.ts";
-export type { AgentCaller, Caller, CoreDeps } from "./deps.ts";
+export type { AgentCaller, Caller, CoreDeps, Device } from "./deps.ts";
 export { FEED_PRUNE_EVERY_MS, FEED_ROWS_KEPT, pruneFeed } from "./events/feed-retention.ts";
 export { events, REPLAY_BOUND, type StreamedEvent } from "./events/user-events.ts";
 export { endInstance, readInstance } from "./instances/agent-access.ts";

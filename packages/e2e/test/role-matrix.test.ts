@@ -61,6 +61,7 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
   changePassword: async () => ({ current_password: PASSWORD, new_password: PASSWORD }),
   createApiKey: async () => ({ name: "matrix key" }),
   listApiKeys: async () => ({}),
+  listAudit: async () => ({}),
   revokeApiKey: async ({ caller }) => ({ id: (await caller.user.createApiKey.mutate({ name: "to revoke" })).id }),
   describeCliLogin: async ({ url }) => ({ user_code: (await publicClient(url).startCliLogin.mutate({})).user_code }),
   confirmCliLogin: async ({ url }) => ({ user_code: (await publicClient(url).startCliLogin.mutate({})).user_code }),

@@ -5,6 +5,7 @@ import { type AgentCaller, type CoreDeps, createRateLimit, type UserAuthenticato
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type Request } from "express";
+import { auditExportRoute } from "./audit-export.ts";
 import { stripeWebhookRoute } from "./billing/webhook-route.ts";
 import { refuseForeignBodies } from "./body-rules.ts";
 import { serveDashboard } from "./dashboard.ts";
@@ -113,6 +114,9 @@ export function createApp(options: AppOptions): Express {
   if (billing && audiences.has("user")) app.use(stripeWebhookRoute(options.deps, billing, options.log));
   app.use("/api/v1", express.json({ limit: MAX_BODY_BYTES }));
   app.use(createRestRouter(operations, createContext, options.log));
+  if (audiences.has("user")) {
+    app.use(auditExportRoute({ deps: options.deps, userAuth: options.userAuth, rateLimiter, log: options.log }));
+  }
   app.use("/api", (_req, res) => {
     res.status(404).json({ error: { code: "NOT_FOUND", message: "No such API route." }, detail: "Not Found" });
   });

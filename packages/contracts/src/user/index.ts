@@ -1,5 +1,6 @@
 import { changePassword, listSessions, me, revokeSession, signOut, signOutEverywhere } from "./account.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys.ts";
+import { listAudit } from "./audit.ts";
 import { createCheckoutSession, createPortalSession, getBilling } from "./billing.ts";
 import { confirmCliLogin, describeCliLogin } from "./cli-login.ts";
 import { deleteInstance } from "./delete-instance.ts";
@@ -57,6 +58,7 @@ export const userOperations = {
   createApiKey,
   listApiKeys,
   revokeApiKey,
+  listAudit,
   describeCliLogin,
   confirmCliLogin,
   registerNotificationDevice,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { limits, OmnaraError, type OperationArgs, type OperationOutput, type userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
 import { and, count, desc, eq, isNull } from "drizzle-orm";
+import { recordAudit } from "../audit/audit.ts";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { iso, isoOrNull } from "../serialize.ts";
@@ -46,10 +47,21 @@ export async function createApiKey(
   const id = randomUUID();
   const expiresAt = input.expires_in_days ? new Date(now.getTime() + input.expires_in_days * DAY_MS) : null;
   const token = await signToken({ sub: caller.userId, jti: id }, deps.secrets.apiKeySecret, expiresAt, AUDIENCE);
-  const [row] = await deps.db
-    .insert(apiKeys)
-    .values({ id, userId: caller.userId, name: input.name, tokenHash: hashToken(token), createdAt: now, expiresAt })
-    .returning();
+  const [row] = await deps.db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(apiKeys)
+      .values({ id, userId: caller.userId, name: input.name, tokenHash: hashToken(token), createdAt: now, expiresAt })
+      .returning();
+    await recordAudit(tx, {
+      actor: caller,
+      ownerId: caller.userId,
+      action: "api_key.create",
+      target: { type: "api_key", id },
+      detail: { name: input.name, expires_at: expiresAt ? iso(expiresAt) : null },
+      at: now,
+    });
+    return inserted;
+  });
   if (!row) throw new OmnaraError("INTERNAL_SERVER_ERROR", "The API key could not be stored.");
   return { ...toApiKeyInfo(row, now), api_key: token };
 }
@@ -69,11 +81,24 @@ export async function revokeApiKey(
   caller: Caller,
   input: OperationArgs<typeof userOperations.revokeApiKey>,
 ): Promise<{ success: true }> {
-  const rows = await deps.db
-    .update(apiKeys)
-    .set({ revokedAt: deps.now() })
-    .where(and(eq(apiKeys.id, input.id), eq(apiKeys.userId, caller.userId), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
+  const rows = await deps.db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(apiKeys)
+      .set({ revokedAt: deps.now() })
+      .where(and(eq(apiKeys.id, input.id), eq(apiKeys.userId, caller.userId), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id, name: apiKeys.name });
+    for (const key of revoked) {
+      await recordAudit(tx, {
+        actor: caller,
+        ownerId: caller.userId,
+        action: "api_key.revoke",
+        target: { type: "api_key", id: key.id },
+        detail: { name: key.name },
+        at: deps.now(),
+      });
+    }
+    return revoked;
+  });
   if (rows.length > 0) await announceRevoked(deps, caller.userId);
   if (rows.length === 0) {
     const [existing] = await deps.db

@@ -8,6 +8,7 @@ import {
 } from "@omnara/contracts";
 import { type BusEvent, schema } from "@omnara/db";
 import { and, eq, gt } from "drizzle-orm";
+import { recordAudit } from "../audit/audit.ts";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { iso } from "../serialize.ts";
 import { waitForEvent } from "../wait-for-event.ts";
@@ -93,17 +94,30 @@ export async function confirmCliLogin(
   input: OperationArgs<typeof userOperations.confirmCliLogin>,
 ): Promise<CliLoginView> {
   const now = deps.now();
-  const [decided] = await deps.db
-    .update(cliLogins)
-    .set({ status: input.approve ? "APPROVED" : "DENIED", userId: caller.userId, decidedAt: now })
-    .where(
-      and(
-        eq(cliLogins.userCodeHash, hashToken(input.user_code)),
-        eq(cliLogins.status, "PENDING"),
-        gt(cliLogins.expiresAt, now),
-      ),
-    )
-    .returning();
+  const decided = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(cliLogins)
+      .set({ status: input.approve ? "APPROVED" : "DENIED", userId: caller.userId, decidedAt: now })
+      .where(
+        and(
+          eq(cliLogins.userCodeHash, hashToken(input.user_code)),
+          eq(cliLogins.status, "PENDING"),
+          gt(cliLogins.expiresAt, now),
+        ),
+      )
+      .returning();
+    if (row) {
+      await recordAudit(tx, {
+        actor: caller,
+        ownerId: caller.userId,
+        action: input.approve ? "cli_login.approve" : "cli_login.deny",
+        target: { type: "cli_login", id: row.id },
+        detail: { client_name: row.clientName },
+        at: now,
+      });
+    }
+    return row;
+  });
   if (!decided) {
     const existing = await findByUserCode(deps, input.user_code);
     const status = statusOf(existing, now);

@@ -1,6 +1,7 @@
 import { OmnaraError, type OperationArgs, type OperationOutput, type userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { recordAudit } from "../audit/audit.ts";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { iso, isoOrNull } from "../serialize.ts";
@@ -43,11 +44,24 @@ export async function revokeSession(
   caller: Caller,
   input: OperationArgs<Op["revokeSession"]>,
 ): Promise<{ success: true }> {
-  const rows = await deps.db
-    .update(userSessions)
-    .set({ revokedAt: deps.now() })
-    .where(and(eq(userSessions.id, input.id), live(deps, caller.userId)))
-    .returning({ id: userSessions.id });
+  const rows = await deps.db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(userSessions)
+      .set({ revokedAt: deps.now() })
+      .where(and(eq(userSessions.id, input.id), live(deps, caller.userId)))
+      .returning({ id: userSessions.id, userAgent: userSessions.userAgent });
+    for (const session of revoked) {
+      await recordAudit(tx, {
+        actor: caller,
+        ownerId: caller.userId,
+        action: "session.revoke",
+        target: { type: "session", id: session.id },
+        detail: { user_agent: session.userAgent },
+        at: deps.now(),
+      });
+    }
+    return revoked;
+  });
   if (rows.length === 0) throw notFound(`Session ${input.id}`);
   await announceRevoked(deps, caller.userId);
   return { success: true };
@@ -55,11 +69,22 @@ export async function revokeSession(
 
 /** Every live session of the user ends; open streams and waits end with them (announced). */
 export async function signOutEverywhere(deps: CoreDeps, caller: Caller): Promise<{ success: true; revoked: number }> {
-  const rows = await deps.db
-    .update(userSessions)
-    .set({ revokedAt: deps.now() })
-    .where(live(deps, caller.userId))
-    .returning({ id: userSessions.id });
+  const rows = await deps.db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(userSessions)
+      .set({ revokedAt: deps.now() })
+      .where(live(deps, caller.userId))
+      .returning({ id: userSessions.id });
+    await recordAudit(tx, {
+      actor: caller,
+      ownerId: caller.userId,
+      action: "account.sign_out_everywhere",
+      target: { type: "account", id: caller.userId },
+      detail: { revoked: revoked.length },
+      at: deps.now(),
+    });
+    return revoked;
+  });
   await announceRevoked(deps, caller.userId);
   return { success: true, revoked: rows.length };
 }
@@ -82,11 +107,20 @@ export async function changePassword(
   const passwordHash = await hashPassword(input.new_password);
   const signedOut = await deps.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: deps.now() }).where(eq(users.id, user.id));
-    return tx
+    const revoked = await tx
       .update(userSessions)
       .set({ revokedAt: deps.now() })
       .where(and(live(deps, user.id), ne(userSessions.tokenHash, hashToken(token))))
       .returning({ id: userSessions.id });
+    await recordAudit(tx, {
+      actor: caller,
+      ownerId: user.id,
+      action: "account.password_change",
+      target: { type: "account", id: user.id },
+      detail: { signed_out_sessions: revoked.length },
+      at: deps.now(),
+    });
+    return revoked;
   });
   await announceRevoked(deps, user.id);
   return { success: true, signed_out_sessions: signedOut.length };

@@ -8,7 +8,7 @@ import {
 } from "@omnara/contracts";
 import { schema } from "@omnara/db";
 import { and, eq, gt, isNull } from "drizzle-orm";
-import type { Caller, CoreDeps } from "../deps.ts";
+import type { Caller, CoreDeps, Device } from "../deps.ts";
 import { linkWaitingShares } from "../instances/shares.ts";
 import { iso } from "../serialize.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
@@ -44,10 +44,7 @@ const decoyHash = (): Promise<string> => {
 };
 
 /** Where a sign-in came from, kept with its session for the sessions list. */
-export interface SignInDevice {
-  userAgent?: string | undefined;
-  clientAddress?: string | undefined;
-}
+export type SignInDevice = Device;
 
 async function openSession(deps: CoreDeps, user: typeof users.$inferSelect, device: SignInDevice): Promise<Session> {
   const id = randomUUID();

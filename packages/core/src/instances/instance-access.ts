@@ -62,5 +62,5 @@ export async function requireInstanceRole(
       `This instance is shared with you as ${access.role.toUpperCase()}; only ${needed === "owner" ? "its owner" : "a WRITE share or its owner"} may do this.`,
     );
   }
-  return access;
+  return { ...access, device: caller.device };
 }

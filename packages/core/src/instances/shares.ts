@@ -2,6 +2,7 @@ import { type InstanceShare, OmnaraError, type OperationArgs, type userOperation
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { recordAudit } from "../audit/audit.ts";
 import type { CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { notFound } from "../not-found.ts";
@@ -56,6 +57,14 @@ export async function shareInstance(
       })
       .returning();
     if (!row) throw new Error("share upsert returned no row");
+    await recordAudit(tx, {
+      actor: access,
+      ownerId: access.ownerId,
+      action: "instance.share",
+      target: { type: "instance", id: access.instanceId },
+      detail: { share_id: row.id, email: row.email, role: row.role },
+      at: deps.now(),
+    });
     return { row, events: await announceAccess(tx, row) };
   });
   await deps.bus.publish(result.events);
@@ -87,6 +96,14 @@ export async function revokeShare(
       .where(and(eq(instanceShares.id, input.share_id), eq(instanceShares.agentInstanceId, access.instanceId)))
       .returning();
     if (!row) throw notFound(`Share ${input.share_id}`);
+    await recordAudit(tx, {
+      actor: access,
+      ownerId: access.ownerId,
+      action: "instance.unshare",
+      target: { type: "instance", id: access.instanceId },
+      detail: { share_id: row.id, email: row.email, role: row.role },
+      at: deps.now(),
+    });
     return announceAccess(tx, row);
   });
   await deps.bus.publish(events);

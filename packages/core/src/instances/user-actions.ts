@@ -1,6 +1,7 @@
 import type { AgentInstance, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
 import { type BusEvent, schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
+import { recordAudit } from "../audit/audit.ts";
 import type { CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { messagePage } from "../messages/list-messages.ts";
@@ -53,6 +54,14 @@ export async function renameInstance(
         ? []
         : [{ type: "instance", userId: access.ownerId, agentInstanceId: instance.id, status: after.status }];
     await recordFeed(tx, events);
+    await recordAudit(tx, {
+      actor: access,
+      ownerId: access.ownerId,
+      action: "instance.rename",
+      target: { type: "instance", id: instance.id },
+      detail: { from: instance.name, to: after.name },
+      at: deps.now(),
+    });
     return { after, events };
   });
   await deps.bus.publish(row.events);
@@ -65,11 +74,22 @@ export async function markCompleted(
   access: InstanceAccess,
   _input: OperationArgs<Op["markCompleted"]>,
 ): Promise<AgentInstance> {
-  const applied = await deps.db.transaction((tx) =>
-    applyInstanceEvent(tx, { userId: access.ownerId, instanceId: access.instanceId }, "markCompleted", {
-      patch: (before) => ({ endedAt: before.endedAt ?? deps.now() }),
-    }),
-  );
+  const applied = await deps.db.transaction(async (tx) => {
+    const result = await applyInstanceEvent(
+      tx,
+      { userId: access.ownerId, instanceId: access.instanceId },
+      "markCompleted",
+      { patch: (before) => ({ endedAt: before.endedAt ?? deps.now() }) },
+    );
+    await recordAudit(tx, {
+      actor: access,
+      ownerId: access.ownerId,
+      action: "instance.mark_completed",
+      target: { type: "instance", id: access.instanceId },
+      at: deps.now(),
+    });
+    return result;
+  });
   await deps.bus.publish(applied.events);
   return toInstance(applied.after, await agentTypeName(deps.db, applied.after.agentTypeId));
 }
@@ -85,6 +105,14 @@ export async function deleteInstance(
       patch: () => ({ gitDiff: null, latestMessage: null, lastReadMessageId: null, chatLength: 0 }),
     });
     await tx.delete(messages).where(eq(messages.agentInstanceId, result.after.id));
+    await recordAudit(tx, {
+      actor: access,
+      ownerId: access.ownerId,
+      action: "instance.delete",
+      target: { type: "instance", id: access.instanceId },
+      detail: { name: result.after.name },
+      at: deps.now(),
+    });
     return result;
   });
   await deps.bus.publish(applied.events);

@@ -2,6 +2,7 @@ import type { agentOperations, Message, OperationArgs, OperationOutput, userOper
 import type { BusEvent } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, eq, sql } from "drizzle-orm";
+import { auditExcerpt, recordAudit } from "../audit/audit.ts";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { type InstanceAccess, ownerAccess } from "../instances/instance-access.ts";
@@ -32,7 +33,13 @@ async function storeUserMessage(
   deps: CoreDeps,
   access: InstanceAccess,
   content: string,
-  options: { markAsRead: boolean; idempotencyKey: string | undefined; questionId?: string | undefined },
+  options: {
+    markAsRead: boolean;
+    idempotencyKey: string | undefined;
+    questionId?: string | undefined;
+    /** A decision taken on the dashboard or phone (not text mirrored from a terminal). */
+    audited?: boolean;
+  },
 ): Promise<Message> {
   const { markAsRead, idempotencyKey, questionId } = options;
   const events: BusEvent[] = [];
@@ -86,6 +93,16 @@ async function storeUserMessage(
       }),
     });
     await recordFeed(tx, [messageEvent(access, row)]);
+    if (options.audited) {
+      await recordAudit(tx, {
+        actor: access,
+        ownerId: access.ownerId,
+        action: questionId ? "question.answer" : "message.reply",
+        target: { type: "instance", id: instance.id },
+        detail: { message_id: row.id, question_id: questionId ?? null, content: auditExcerpt(content) },
+        at: now,
+      });
+    }
     events.push(messageEvent(access, row), ...applied.events);
     return row;
   });
@@ -103,6 +120,7 @@ export const reply = (
     markAsRead: false,
     idempotencyKey: input.idempotency_key,
     questionId: input.question_id,
+    audited: true,
   });
 
 /** Text the user typed at the agent's terminal, mirrored by the agent. */

@@ -1,5 +1,6 @@
 export { agentInstances, agentTypes, instanceStatus, messages, senderType } from "./agents.ts";
 export { apiKeys } from "./api-keys.ts";
+export { auditEvents } from "./audit.ts";
 export { billingAccounts, billingEvents, plan } from "./billing.ts";
 export { cliLogins } from "./cli-logins.ts";
 export { feedEventKind, feedEvents } from "./feed.ts";
@@ -22,6 +23,7 @@ export {
   pushChannel,
   type WebPushKeys,
 } from "./notifications.ts";
+export { passwordResets } from "./password-resets.ts";
 export { rateLimitBuckets } from "./rate-limits.ts";
 export { instanceShares, shareRole } from "./shares.ts";
 export { userSessions, users } from "./users.ts";

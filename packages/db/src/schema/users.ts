@@ -6,6 +6,8 @@ export const users = pgTable("users", {
   displayName: text(),
   /** scrypt hash; null for accounts that sign in through an external provider. */
   passwordHash: text(),
+  /** The Supabase Auth user (its `sub`) this account signs in as, when Supabase is configured. */
+  supabaseUserId: uuid().unique(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

@@ -11,4 +11,5 @@ export const userAccountHandlers = {
   createApiKey: ({ ctx, input }) => core.createApiKey(ctx.deps, ctx.user, input),
   listApiKeys: ({ ctx }) => core.listApiKeys(ctx.deps, ctx.user),
   revokeApiKey: ({ ctx, input }) => core.revokeApiKey(ctx.deps, ctx.user, input),
+  listAudit: ({ ctx, input }) => core.listAudit(ctx.deps, ctx.user, input),
 } satisfies Partial<UserHandlers>;
