@@ -7,12 +7,15 @@ export const getSummary = defineOperation({
   audience: "user",
   access: "account",
   kind: "query",
-  description: "Counts of the user's instances by state, overall and per agent type.",
+  description:
+    "Counts of the user's instances by state, overall and per agent type. working, awaiting_input (waiting for the user), offline (DISCONNECTED, or open but not heard from for 60 s), completed and failed never overlap and add up to total; active is working + awaiting_input.",
   input: z.object({}),
   output: z.object({
     total_instances: z.number().int(),
     active_instances: z.number().int(),
+    working_instances: z.number().int(),
     awaiting_input_instances: z.number().int(),
+    offline_instances: z.number().int(),
     completed_instances: z.number().int(),
     failed_instances: z.number().int(),
     agent_types: z.array(

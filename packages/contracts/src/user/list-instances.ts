@@ -9,13 +9,14 @@ export const listInstances = defineOperation({
   access: "account",
   kind: "query",
   description:
-    "The user's agent instances, newest first, optionally filtered by status (one or several) and agent type. Pass next_cursor back as cursor for the next page.",
+    "The user's agent instances, newest first, optionally filtered by status (one or several), agent type and a search text (case-insensitive, in the instance's or its agent type's name). Pass next_cursor back as cursor for the next page.",
   input: z.object({
     status: z
       .union([InstanceStatus, z.array(InstanceStatus)])
       .transform((value) => (Array.isArray(value) ? value : [value]))
       .optional(),
     agent_type_id: Uuid.optional(),
+    search: z.string().trim().max(limits.nameChars).optional(),
     limit: PageLimit.default(limits.pageSize),
     cursor: Uuid.optional(),
   }),

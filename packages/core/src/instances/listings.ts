@@ -1,6 +1,12 @@
-import type { AgentInstance, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
+import {
+  type AgentInstance,
+  OFFLINE_AFTER_MS,
+  type OperationArgs,
+  type OperationOutput,
+  type userOperations,
+} from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, asc, count, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { toInstance } from "../serialize.ts";
@@ -50,6 +56,7 @@ export async function listInstances(
         visible,
         input.status?.length ? inArray(agentInstances.status, input.status) : notDeleted,
         input.agent_type_id ? eq(agentInstances.agentTypeId, input.agent_type_id) : undefined,
+        input.search ? searchFor(input.search) : undefined,
         after
           ? sql`(${agentInstances.startedAt}, ${agentInstances.id}) < (${after.startedAt.toISOString()}::timestamptz, ${after.id}::uuid)`
           : undefined,
@@ -70,15 +77,41 @@ export async function listInstances(
   };
 }
 
-async function statusCounts(deps: CoreDeps, userId: string) {
-  return deps.db
-    .select({ agentTypeId: agentInstances.agentTypeId, status: agentInstances.status, n: count() })
-    .from(agentInstances)
-    .where(and(eq(agentInstances.userId, userId), notDeleted))
-    .groupBy(agentInstances.agentTypeId, agentInstances.status);
+/** A case-insensitive substring of the instance's name or its agent type's; % and _ are literal. */
+function searchFor(text: string) {
+  const pattern = `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return or(ilike(agentInstances.name, pattern), ilike(agentTypes.name, pattern));
 }
 
-const isActive = (status: string) => status === "ACTIVE" || status === "AWAITING_INPUT";
+/**
+ * Instance counts by type, status and whether the agent has gone quiet (no heartbeat for
+ * OFFLINE_AFTER_MS: the same rule as the dashboard's "offline" pill; an open wait or MCP ask
+ * keeps beating, so a quiet instance is one nothing is attached to).
+ */
+async function statusCounts(deps: CoreDeps, userId: string) {
+  const cutoff = new Date(deps.now().getTime() - OFFLINE_AFTER_MS).toISOString();
+  const quiet = sql<boolean>`coalesce(${agentInstances.lastHeartbeatAt} < ${cutoff}::timestamptz, false)`;
+  const rows = await deps.db
+    .select({ agentTypeId: agentInstances.agentTypeId, status: agentInstances.status, quiet, n: count() })
+    .from(agentInstances)
+    .where(and(eq(agentInstances.userId, userId), notDeleted))
+    // By position: the same expression written again would bind its cutoff as a second parameter.
+    .groupBy(agentInstances.agentTypeId, agentInstances.status, sql`3`);
+  return rows.map((row) => ({ agentTypeId: row.agentTypeId, n: row.n, state: liveState(row.status, row.quiet) }));
+}
+
+type LiveState = "working" | "waiting" | "offline" | "completed" | "failed";
+
+/** Each open instance is in exactly one of working, waiting and offline: the counters never overlap. */
+function liveState(status: string, quiet: boolean): LiveState {
+  if (status === "COMPLETED") return "completed";
+  if (status === "FAILED") return "failed";
+  if (status === "DISCONNECTED" || quiet) return "offline";
+  return status === "AWAITING_INPUT" ? "waiting" : "working";
+}
+
+/** "Active" is working or waiting for the user, and heard from; offline instances are counted apart. */
+const isActive = (state: LiveState) => state === "working" || state === "waiting";
 
 export async function listAgentTypes(
   deps: CoreDeps,
@@ -98,8 +131,8 @@ export async function listAgentTypes(
         .orderBy(...attentionOrder)
         .limit(input.recent_limit);
       const mine = counts.filter((c) => c.agentTypeId === type.id);
-      const sum = (keep: (status: string) => boolean) =>
-        mine.filter((c) => keep(c.status)).reduce((total, c) => total + c.n, 0);
+      const sum = (keep: (state: LiveState) => boolean) =>
+        mine.filter((c) => keep(c.state)).reduce((total, c) => total + c.n, 0);
       const recent: AgentInstance[] = rows.map((row) => toInstance(row, type.name));
       return {
         id: type.id,
@@ -108,7 +141,7 @@ export async function listAgentTypes(
         recent_instances: recent,
         total_instances: sum(() => true),
         active_instances: sum(isActive),
-        awaiting_input_instances: sum((s) => s === "AWAITING_INPUT"),
+        awaiting_input_instances: sum((s) => s === "waiting"),
       };
     }),
   );
@@ -132,8 +165,7 @@ export async function liveCounts(
   const awaitingByAgentType: Record<string, number> = {};
   for (const type of types) awaitingByAgentType[type.id] = 0;
   for (const c of counts) {
-    if (c.status === "AWAITING_INPUT")
-      awaitingByAgentType[c.agentTypeId] = (awaitingByAgentType[c.agentTypeId] ?? 0) + c.n;
+    if (c.state === "waiting") awaitingByAgentType[c.agentTypeId] = (awaitingByAgentType[c.agentTypeId] ?? 0) + c.n;
   }
   return { summary: summarize(types, counts), awaitingByAgentType };
 }
@@ -146,15 +178,17 @@ function summarize(
     counts.filter(keep).reduce((total, c) => total + c.n, 0);
   return {
     total_instances: sum(() => true),
-    active_instances: sum((c) => isActive(c.status)),
-    awaiting_input_instances: sum((c) => c.status === "AWAITING_INPUT"),
-    completed_instances: sum((c) => c.status === "COMPLETED"),
-    failed_instances: sum((c) => c.status === "FAILED"),
+    active_instances: sum((c) => isActive(c.state)),
+    working_instances: sum((c) => c.state === "working"),
+    awaiting_input_instances: sum((c) => c.state === "waiting"),
+    offline_instances: sum((c) => c.state === "offline"),
+    completed_instances: sum((c) => c.state === "completed"),
+    failed_instances: sum((c) => c.state === "failed"),
     agent_types: types.map((type) => ({
       id: type.id,
       name: type.name,
       total_instances: sum((c) => c.agentTypeId === type.id),
-      active_instances: sum((c) => c.agentTypeId === type.id && isActive(c.status)),
+      active_instances: sum((c) => c.agentTypeId === type.id && isActive(c.state)),
     })),
   };
 }
