@@ -8,7 +8,15 @@ interface Props {
   placeholder: string;
 }
 
-/** Enter sends, Shift+Enter adds a line; the box grows with its text. */
+/** The counter shows from here on; past the limit the text is refused, never cut. */
+const COUNT_FROM = Math.floor(limits.messageChars * 0.8);
+const number = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * Enter sends, Shift+Enter adds a line; the box grows with its text. A paste longer than a
+ * message may be stays whole in the box (no maxLength, which would cut it silently): the counter
+ * says by how much it is over and sending is refused until it fits.
+ */
 export function Composer({ onSend, sending, placeholder }: Props) {
   const [text, setText] = useState("");
   const box = useRef<HTMLTextAreaElement>(null);
@@ -22,9 +30,10 @@ export function Composer({ onSend, sending, placeholder }: Props) {
     area.style.height = `${area.scrollHeight + 2}px`;
   }, [text]);
 
+  const over = text.trim().length - limits.messageChars;
   const send = async () => {
     const content = text.trim();
-    if (!content || sending) return;
+    if (!content || sending || content.length > limits.messageChars) return;
     try {
       await onSend(content);
       setText("");
@@ -58,19 +67,31 @@ export function Composer({ onSend, sending, placeholder }: Props) {
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
           placeholder={placeholder}
-          maxLength={limits.messageChars}
           enterKeyHint="send"
+          aria-invalid={over > 0}
+          aria-describedby={over > 0 ? `${id}-too-long` : undefined}
           data-testid="composer"
         />
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={sending || text.trim() === ""}
+          disabled={sending || text.trim() === "" || over > 0}
           aria-label="Send reply"
         >
           <SendHorizontal aria-hidden="true" />
         </button>
       </form>
+      {over > 0 ? (
+        <p className="form-error composer-too-long" id={`${id}-too-long`} role="alert" data-testid="composer-too-long">
+          Too long to send: {number(text.trim().length)} characters, the limit is {number(limits.messageChars)}. Remove{" "}
+          {number(over)} characters or send it in parts.
+        </p>
+      ) : null}
+      {text.length >= COUNT_FROM ? (
+        <p className={`composer-count ${over > 0 ? "is-over" : ""}`} data-testid="composer-count">
+          {number(text.trim().length)} / {number(limits.messageChars)} characters
+        </p>
+      ) : null}
       <p className="composer-hint">
         <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
       </p>

@@ -1,7 +1,8 @@
 import type { Message } from "@omnara/contracts";
 import { MessageCircleQuestion } from "lucide-react";
-import { memo } from "react";
+import { memo, useState } from "react";
 import { Markdown } from "../components/markdown.tsx";
+import { measureText } from "../lib/long-text.ts";
 import { parseQuestion } from "../lib/question-markers.ts";
 import { isToolResult, ToolResult } from "./tool-result.tsx";
 
@@ -11,6 +12,32 @@ interface Props {
   pending: boolean;
   answering: boolean;
   onChoose: (choice: string) => void;
+}
+
+/**
+ * Markdown for the agent's and the user's words alike. A long message (a log, a 64 KB paste)
+ * shows its head and "Show all"; only the head is rendered until then.
+ */
+function MessageText({ text }: { text: string }) {
+  const [expanded, setExpanded] = useState(false);
+  const measured = measureText(text);
+  if (!measured.long) return <Markdown text={text} />;
+  return (
+    <>
+      <div className={expanded ? "long-text" : "long-text is-collapsed"} data-testid="long-text">
+        <Markdown text={expanded ? text : measured.preview} />
+      </div>
+      <button
+        type="button"
+        className="btn btn-ghost btn-sm show-all"
+        aria-expanded={expanded}
+        onClick={() => setExpanded((open) => !open)}
+        data-testid="show-all"
+      >
+        {expanded ? "Show less" : `Show all · ${measured.lines.toLocaleString()} lines`}
+      </button>
+    </>
+  );
 }
 
 /** Memoized: a long chat re-renders only the bubbles that changed, not every markdown tree. */
@@ -31,15 +58,7 @@ export const MessageBubble = memo(function MessageBubble({ message, pending, ans
           {pending ? "Question · waiting for you" : "Question"}
         </div>
       ) : null}
-      {isToolResult(message) ? (
-        <ToolResult message={message} />
-      ) : message.sender_type === "USER" ? (
-        <div className="markdown" style={{ whiteSpace: "pre-wrap" }}>
-          {text}
-        </div>
-      ) : (
-        <Markdown text={text} />
-      )}
+      {isToolResult(message) ? <ToolResult message={message} /> : <MessageText text={text} />}
       {parsed && parsed.choices.length > 0 && pending ? (
         <fieldset className="choices">
           <legend className="visually-hidden">Answer</legend>

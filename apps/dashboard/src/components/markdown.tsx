@@ -1,5 +1,6 @@
 import { Children, isValidElement, type ReactNode } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
+import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
 import { CodeBlock } from "./code-block.tsx";
 
@@ -25,15 +26,18 @@ const components: Components = {
   img: ({ alt }) => <span>{alt ? `[image: ${alt}]` : "[image]"}</span>,
 };
 
+const plugins = [remarkGfm, remarkBreaks];
+
 /**
- * Agent text as GitHub-flavoured markdown. Raw HTML is never rendered (react-markdown escapes
+ * Agent and user text as GitHub-flavoured markdown, where a single line break stays a line
+ * break (remark-breaks: logs and terminal output keep their lines). Raw HTML is never rendered (react-markdown escapes
  * it without rehype-raw), links are sanitized by its default urlTransform, and images are not
  * loaded: an agent's output must not make the browser fetch arbitrary URLs.
  */
 export function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} components={components}>
+      <ReactMarkdown remarkPlugins={plugins} components={components}>
         {text}
       </ReactMarkdown>
     </div>

@@ -40,3 +40,18 @@ export const isOpen = (instance: Pick<AgentInstance, "status">): boolean =>
 /** The name to show: the one given, else the agent type's. */
 export const instanceTitle = (instance: Pick<AgentInstance, "name" | "agent_type_name">): string =>
   instance.name ?? instance.agent_type_name;
+
+/** The short id shown beside a name that several instances share. */
+export const shortId = (id: string): string => id.replace(/-/g, "").slice(0, 6);
+
+/** The titles that more than one of these instances has: those rows show a short id and start time. */
+export function sharedTitles(instances: readonly Pick<AgentInstance, "name" | "agent_type_name">[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const instance of instances) {
+    const title = instanceTitle(instance);
+    if (seen.has(title)) repeated.add(title);
+    seen.add(title);
+  }
+  return repeated;
+}

@@ -1,11 +1,12 @@
 import type { Message } from "@omnara/contracts";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, FileDiff as FileDiffIcon, MessagesSquare } from "lucide-react";
 import { useCallback, useLayoutEffect, useMemo, useRef } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { Composer } from "../chat/composer.tsx";
 import { Timeline } from "../chat/timeline.tsx";
 import { usePresence } from "../chat/use-presence.ts";
+import { useReply } from "../chat/use-reply.ts";
 import { useTimeline } from "../chat/use-timeline.ts";
 import { ConnectionIndicator } from "../components/connection-indicator.tsx";
 import { InstanceActions } from "../components/instance-actions.tsx";
@@ -13,7 +14,7 @@ import { ErrorState, Loading, NotFound } from "../components/states.tsx";
 import { StatusPill } from "../components/status-pill.tsx";
 import { DiffPanel } from "../diff/diff-panel.tsx";
 import { timeAgo } from "../lib/format-time.ts";
-import { displayStatus, instanceTitle } from "../lib/instance-status.ts";
+import { displayStatus, instanceTitle, shortId } from "../lib/instance-status.ts";
 import { errorCode, errorMessage, useTRPC } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 
@@ -75,22 +76,16 @@ function InstanceDetail({ id }: { id: string }) {
   const scroll = useChatScroll(timeline.messages);
   usePresence(id, detail.data !== undefined && detail.data.status !== "DELETED");
 
-  const reply = useMutation(
-    trpc.reply.mutationOptions({
-      onSuccess: (message) => {
-        timeline.add(message);
-        queryClient.setQueryData(trpc.getInstance.queryKey({ agent_instance_id: id }), (old) =>
-          old && !old.messages.some((m) => m.id === message.id)
-            ? { ...old, messages: [...old.messages, message] }
-            : old,
-        );
-      },
-    }),
-  );
+  const reply = useReply(id, (message) => {
+    timeline.add(message);
+    queryClient.setQueryData(trpc.getInstance.queryKey({ agent_instance_id: id }), (old) =>
+      old && !old.messages.some((m) => m.id === message.id) ? { ...old, messages: [...old.messages, message] } : old,
+    );
+  });
   /** A tapped option names its question: if another tab or the terminal answered first, it is refused. */
   const send = (content: string, questionId?: string) => {
     scroll.stickToBottom();
-    return reply.mutateAsync({ agent_instance_id: id, content, ...(questionId ? { question_id: questionId } : {}) });
+    return reply.send(content, questionId);
   };
   const instance = detail.data;
   const status = instance ? displayStatus(instance, now) : undefined;
@@ -130,7 +125,7 @@ function InstanceDetail({ id }: { id: string }) {
             </span>
             <span className="subtle truncate">
               <span style={{ textTransform: "capitalize" }}>{instance.agent_type_name}</span> · started{" "}
-              {timeAgo(instance.started_at, now)}
+              {timeAgo(instance.started_at, now)} · #{shortId(instance.id)}
               {instance.shared ? ` · shared by ${instance.shared.owner_email}` : ""}
             </span>
           </div>
@@ -180,7 +175,7 @@ function InstanceDetail({ id }: { id: string }) {
                 messages={timeline.messages}
                 agentName={instance.agent_type_name}
                 pendingQuestionId={pendingId}
-                answering={reply.isPending}
+                answering={reply.sending}
                 onChoose={(choice) => void send(choice, pendingId).catch(() => {})}
                 hasOlder={timeline.hasOlder}
                 loadingOlder={timeline.loadingOlder}
@@ -191,7 +186,23 @@ function InstanceDetail({ id }: { id: string }) {
               />
             )}
           </div>
-          {reply.error ? (
+          {reply.queued.length > 0 ? (
+            <div className="form-error reply-queued" role="alert" data-testid="reply-queued">
+              <span>
+                Not sent yet: {errorMessage(reply.error)}{" "}
+                {reply.queued.length === 1 ? "Your reply is" : `${reply.queued.length} replies are`} kept and sent again
+                as soon as the connection is back.
+              </span>
+              <span className="row" style={{ gap: 6 }}>
+                <button type="button" className="btn btn-sm" onClick={() => void reply.retryNow()}>
+                  Retry now
+                </button>
+                <button type="button" className="btn btn-ghost btn-sm" onClick={reply.discard}>
+                  Discard
+                </button>
+              </span>
+            </div>
+          ) : reply.error ? (
             <p className="form-error" role="alert" style={{ margin: "0 12px 8px" }}>
               Not sent: {errorMessage(reply.error)}
             </p>
@@ -203,7 +214,7 @@ function InstanceDetail({ id }: { id: string }) {
           ) : (
             <Composer
               onSend={send}
-              sending={reply.isPending}
+              sending={reply.sending}
               placeholder={
                 pendingId
                   ? "Answer the question…"

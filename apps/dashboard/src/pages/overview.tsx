@@ -4,6 +4,7 @@ import type { CSSProperties } from "react";
 import { Link, useSearchParams } from "react-router";
 import { InstanceItem } from "../components/instance-item.tsx";
 import { ErrorState, Loading } from "../components/states.tsx";
+import { instanceTitle, sharedTitles } from "../lib/instance-status.ts";
 import { useTRPC } from "../lib/trpc.ts";
 import type { AgentTypeOverview } from "../lib/types.ts";
 import { useNow } from "../lib/use-now.ts";
@@ -27,6 +28,9 @@ function AgentTypeCard({ type, onlyWaiting, now }: { type: AgentTypeOverview; on
   const instances = onlyWaiting
     ? type.recent_instances.filter((i) => i.status === "AWAITING_INPUT")
     : type.recent_instances;
+  const repeated = sharedTitles(instances);
+  // Working excludes the waiting ones (counted in the pill), so no instance is counted twice.
+  const working = type.active_instances - type.awaiting_input_instances;
   return (
     <section className="card" aria-labelledby={`type-${type.id}`} data-testid="agent-type-card">
       <header className="agent-card-head">
@@ -38,7 +42,7 @@ function AgentTypeCard({ type, onlyWaiting, now }: { type: AgentTypeOverview; on
             {type.name}
           </h2>
           <span className="subtle">
-            {type.active_instances} active · {type.total_instances} total
+            {working} working · {type.total_instances} {type.total_instances === 1 ? "instance" : "instances"}
           </span>
         </div>
         {type.awaiting_input_instances > 0 ? (
@@ -48,7 +52,12 @@ function AgentTypeCard({ type, onlyWaiting, now }: { type: AgentTypeOverview; on
       {instances.length > 0 ? (
         <ul className="instance-list">
           {instances.map((instance) => (
-            <InstanceItem key={instance.id} instance={instance} now={now} />
+            <InstanceItem
+              key={instance.id}
+              instance={instance}
+              now={now}
+              disambiguate={repeated.has(instanceTitle(instance))}
+            />
           ))}
         </ul>
       ) : (
@@ -79,7 +88,8 @@ export default function Overview() {
   const now = useNow();
   const [params, setParams] = useSearchParams();
   const onlyWaiting = params.get("filter") === "waiting";
-  const summary = useQuery(trpc.getSummary.queryOptions({}));
+  // "Offline" follows the clock (no heartbeat for a minute), not only events: asked again every 30 s.
+  const summary = useQuery(trpc.getSummary.queryOptions({}, { refetchInterval: 30_000 }));
   const types = useQuery(trpc.listAgentTypes.queryOptions({ recent_limit: 5 }));
 
   if (types.isPending || summary.isPending) return <Loading />;
@@ -101,8 +111,8 @@ export default function Overview() {
           <h1>Command center</h1>
           <p className="muted">
             {waiting > 0
-              ? `${waiting} ${waiting === 1 ? "agent is" : "agents are"} waiting for you.`
-              : "All your agents, live."}
+              ? `${waiting} ${waiting === 1 ? "instance is" : "instances are"} waiting for you.`
+              : "All your agents' instances, live."}
           </p>
         </div>
         <Link to="/onboarding" className="btn">
@@ -112,7 +122,8 @@ export default function Overview() {
       </div>
       <div className="stats">
         <Stat label="Waiting for you" value={waiting} tone="waiting" hot={waiting > 0} />
-        <Stat label="Active" value={summary.data.active_instances} tone="active" />
+        <Stat label="Working" value={summary.data.working_instances} tone="active" />
+        <Stat label="Offline" value={summary.data.offline_instances} tone="offline" />
         <Stat label="Completed" value={summary.data.completed_instances} tone="completed" />
         <Stat label="Failed" value={summary.data.failed_instances} tone="failed" />
       </div>
