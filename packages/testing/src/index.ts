@@ -15,6 +15,7 @@ export {
   TEST_STRIPE_WEBHOOK_SECRET,
 } from "./fake-stripe.ts";
 export { type ResettingProxy, startResettingProxy } from "./resetting-proxy.ts";
+export { type CountingProxy, startCountingProxy } from "./counting-proxy.ts";
 export { type RestartableTestServer, startRestartableTestServer } from "./restartable-server.ts";
 export { startTestServer, type TestServer, type TestServerOptions } from "./server.ts";
 export {

@@ -1,7 +1,7 @@
-import { type agentOperations, OmnaraError, type OperationArgs, type OperationOutput } from "@omnara/contracts";
+import { type agentOperations, type InstanceStatus, OmnaraError, type OperationArgs, type OperationOutput } from "@omnara/contracts";
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { createInstance } from "../instances/create-instance.ts";
@@ -12,6 +12,7 @@ import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
 import { enqueueEventWebhooks, questionEvent } from "../webhooks/enqueue.ts";
 import { normalizeGitDiff } from "./git-diff.ts";
+import { storeStepInOneStatement } from "./one-statement-step.ts";
 import { type MessageRow, userMessagesAfter } from "./queries.ts";
 import { unreadFrom } from "./read-cursor.ts";
 
@@ -73,7 +74,11 @@ function queuedBefore(tx: Db, message: MessageRow): Promise<MessageRow[]> {
     .orderBy(messages.seq);
 }
 
-const messageEvent = (caller: AgentCaller, message: MessageRow, queuedJobs?: boolean): BusEvent => ({
+const messageEvent = (
+  caller: AgentCaller,
+  message: Pick<MessageRow, "agentInstanceId" | "id" | "requiresUserInput">,
+  queuedJobs?: boolean,
+): BusEvent => ({
   type: "message",
   userId: caller.userId,
   agentInstanceId: message.agentInstanceId,
@@ -99,6 +104,53 @@ async function stepNumberAt(tx: Db, message: MessageRow): Promise<number> {
   return row?.n ?? 0;
 }
 
+async function storeStepFast(
+  deps: CoreDeps,
+  caller: AgentCaller,
+  input: Input,
+): Promise<{ output: Output; stepNumber: number } | undefined> {
+  const step = await storeStepInOneStatement(deps.db, caller, {
+    instanceId: input.agent_instance_id,
+    content: input.content,
+    metadata: input.message_metadata ?? null,
+    idempotencyKey: input.idempotency_key ?? null,
+    gitDiff: input.git_diff === undefined ? undefined : normalizeGitDiff(input.git_diff),
+    name: input.name,
+    preview: preview(input.content),
+    now: deps.now(),
+  });
+  if (!step) return undefined;
+  const message = { agentInstanceId: input.agent_instance_id, id: step.messageId, requiresUserInput: false };
+  const statusChanged = step.statusAfter !== step.statusBefore;
+  await deps.bus.publish([
+    messageEvent(caller, message, false),
+    ...(statusChanged
+      ? [
+          {
+            type: "instance" as const,
+            userId: caller.userId,
+            agentInstanceId: input.agent_instance_id,
+            status: step.statusAfter as InstanceStatus,
+          },
+        ]
+      : []),
+  ]);
+  // Messages never change once written: the replies handed back can be read after the commit.
+  const queued =
+    step.queuedIds.length === 0
+      ? []
+      : await deps.db.select().from(messages).where(inArray(messages.id, step.queuedIds)).orderBy(messages.seq);
+  return {
+    output: {
+      success: true,
+      agent_instance_id: input.agent_instance_id,
+      message_id: step.messageId,
+      queued_user_messages: queued.map(toMessage),
+    },
+    stepNumber: step.stepCount,
+  };
+}
+
 export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
   return (await storeAgentMessage(deps, caller, input)).output;
 }
@@ -109,6 +161,11 @@ export async function storeAgentMessage(
   caller: AgentCaller,
   input: Input,
 ): Promise<{ output: Output; stepNumber: number }> {
+  // A step that queues no notification takes one statement when nothing unusual is going on.
+  if (!input.requires_user_input && input.send_push !== true && input.send_email !== true) {
+    const stored = await storeStepFast(deps, caller, input);
+    if (stored) return stored;
+  }
   const events: BusEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
     const { instance, created } = await lockOrCreateInstance(tx, deps, caller, input.agent_instance_id, {

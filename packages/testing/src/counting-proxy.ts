@@ -1,0 +1,120 @@
+import { createServer, type Server, Socket } from "node:net";
+
+export interface CountingProxy {
+  port: number;
+  /** The target URL with its host and port replaced by the proxy's. */
+  url(targetUrl: string): string;
+  /**
+   * Round trips so far: every Sync (extended protocol) and simple Query message a client sent. A
+   * client waits for the server's ReadyForQuery after each, so this is the number of times a
+   * caller waited on the database, whatever the statements were.
+   */
+  readonly roundTrips: number;
+  /** The SQL text of every statement parsed since the last call, in order (and forgets them). */
+  takeStatements(): string[];
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Reads frontend messages as they stream past; calls `onMessage(type, body)` for each. */
+function messageReader(onMessage: (type: string, body: Buffer) => void): (chunk: Buffer) => void {
+  let pending = Buffer.alloc(0);
+  // The startup (and SSL / cancel) message is the only one without a type byte.
+  let started = false;
+  return (chunk) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    for (;;) {
+      if (!started) {
+        if (pending.length < 4) return;
+        const length = pending.readUInt32BE(0);
+        if (pending.length < length) return;
+        pending = pending.subarray(length);
+        started = true;
+        continue;
+      }
+      if (pending.length < 5) return;
+      const length = pending.readUInt32BE(1);
+      if (pending.length < 1 + length) return;
+      onMessage(String.fromCharCode(pending[0] ?? 0), pending.subarray(5, 1 + length));
+      pending = pending.subarray(1 + length);
+    }
+  };
+}
+
+const cString = (body: Buffer, from: number): string => {
+  const end = body.indexOf(0, from);
+  return body.toString("utf8", from, end < 0 ? body.length : end);
+};
+
+/**
+ * A TCP proxy in front of Postgres that counts what its clients ask of the database: for the
+ * bench's "round trips per operation", measured on the wire rather than inferred from the code.
+ */
+export async function startCountingProxy(target: { host: string; port: number }): Promise<CountingProxy> {
+  const open = new Set<Socket>();
+  let roundTrips = 0;
+  let statements: string[] = [];
+  // Prepared statements are parsed once per connection and bound by name afterwards.
+  const connectionReader = () => {
+    const parsed = new Map<string, string>();
+    return messageReader((type, body) => {
+      if (type === "S") roundTrips += 1;
+      else if (type === "Q") {
+        roundTrips += 1;
+        statements.push(cString(body, 0));
+      } else if (type === "P") {
+        const name = cString(body, 0);
+        parsed.set(name, cString(body, Buffer.byteLength(name) + 1));
+      } else if (type === "B") {
+        const portal = cString(body, 0);
+        statements.push(parsed.get(cString(body, Buffer.byteLength(portal) + 1)) ?? "?");
+      }
+    });
+  };
+  const server: Server = createServer((client) => {
+    const upstream = new Socket();
+    open.add(client);
+    open.add(upstream);
+    const read = connectionReader();
+    client.on("data", (chunk: Buffer) => {
+      read(chunk);
+      upstream.write(chunk);
+    });
+    upstream.on("data", (chunk: Buffer) => client.write(chunk));
+    const end = () => {
+      open.delete(client);
+      open.delete(upstream);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+    upstream.connect(target.port, target.host);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const close = async () => {
+    for (const socket of open) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return {
+    port,
+    url: (targetUrl) => {
+      const url = new URL(targetUrl);
+      url.hostname = "127.0.0.1";
+      url.port = String(port);
+      return url.toString();
+    },
+    get roundTrips() {
+      return roundTrips;
+    },
+    takeStatements: () => {
+      const taken = statements;
+      statements = [];
+      return taken;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
