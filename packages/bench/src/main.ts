@@ -1,135 +1,202 @@
-import { mkdtempSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
-import { createTestDatabase, FakeStripe, startChildServer } from "@omnara/testing";
-import { type CapacityResult, capacity } from "./capacity.ts";
-import { instanceCreationRate } from "./instance-creation.ts";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { createTestDatabase, startChildServer, startCountingProxy } from "@omnara/testing";
+import postgres from "postgres";
+import { capacity } from "./capacity.ts";
+import { capacityLines } from "./capacity-report.ts";
+import { summarizeProfile } from "./cpu-profile.ts";
+import { creationLines } from "./creation-report.ts";
+import { type LoadResult, load } from "./load.ts";
+import { readsAtScale } from "./reads-at-scale.ts";
+import { roundTrips } from "./round-trips.ts";
 import { sdkAskLatency } from "./sdk-ask-latency.ts";
 import { ms } from "./stats.ts";
-import { agentMessageRate, bareHttpRate, rawInsertRate } from "./throughput.ts";
+import { agentSendLoad } from "./throughput.ts";
 import { httpRoundTrip, wakeLatency } from "./wake-latency.ts";
 
-// `npm run bench`: the server runs in its own process on the machine's Postgres (a fresh
-// database), the load comes from this process; every figure is beside a baseline of the same run.
+// `npm run bench [-- --profile] [-- --out FILE]`: the server runs in its own process on the
+// machine's Postgres (a fresh database), the load comes from this process (autocannon); every
+// figure stands beside a baseline of the same run, and each target is checked against it.
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 500);
-const CONCURRENCY = 32;
-const DURATION_MS = Number(process.env["BENCH_SECONDS"] ?? 10) * 1000;
-/** `BENCH_ONLY=capacity` runs the capacity figures alone. */
+const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 10);
+const AGENTS = [1, 8, 32, 128];
+const SCALE = { instances: Number(process.env["BENCH_INSTANCES"] ?? 100_000), messagesPerInstance: 10 };
+/** `BENCH_ONLY=capacity|creation` runs those figures alone. */
 const ONLY = process.env["BENCH_ONLY"];
-
-const header = `Omnara bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Postgres on 127.0.0.1`;
-
-function capacityLines(c: CapacityResult): string[] {
-  const us = (value: number) => `${value.toFixed(2)} µs`;
-  const ratio = (loaded: number, idle: number) => (idle > 0 ? `${(loaded / idle).toFixed(2)}×` : "—");
-  return [
-    `Capacity: ${c.waits} agents blocked in waitForReply + ${c.streams} dashboard streams, one server process (core over Postgres, bus by LISTEN/NOTIFY)`,
-    "",
-    "| measure | loaded | idle baseline (same run) | loaded / idle |",
-    "|---|---|---|---|",
-    `| reply stored → waiting agent woken, p50 / p99 | ${ms(c.wakeLoaded.p50)} / ${ms(c.wakeLoaded.p99)} | ${ms(c.wakeIdle.p50)} / ${ms(c.wakeIdle.p99)} | p99 ${ratio(c.wakeLoaded.p99, c.wakeIdle.p99)} |`,
-    `| reply stored → on all of the user's open streams, p50 / p99 | ${ms(c.streamLoaded.p50)} / ${ms(c.streamLoaded.p99)} | ${ms(c.streamIdle.p50)} / ${ms(c.streamIdle.p99)} | p99 ${ratio(c.streamLoaded.p99, c.streamIdle.p99)} |`,
-    `| in-process fan-out of one event, p50 / p99 | ${us(c.fanoutLoadedUs.p50)} / ${us(c.fanoutLoadedUs.p99)} | empty: ${us(c.fanoutEmptyUs.p50)} / ${us(c.fanoutEmptyUs.p99)} | p99 ${ratio(c.fanoutLoadedUs.p99, c.fanoutEmptyUs.p99)} |`,
-    `| fan-out subscribe / unsubscribe, per subscriber | ${us(c.subscribeUs)} / ${us(c.unsubscribeUs)} | | |`,
-    `| RSS | ${c.rssLoadedMiB.toFixed(0)} MiB | ${c.rssBaseMiB.toFixed(0)} MiB before the waits and streams | ${(c.bytesPerSubscriber / 1024).toFixed(1)} KiB per wait or stream |`,
-    `| opening all waits / all streams (with their first reads) | ${c.openWaitsMs.toFixed(0)} ms / ${c.openStreamsMs.toFixed(0)} ms | | |`,
-    `| aborting every wait and stream, until all returned | ${c.closeAllMs.toFixed(0)} ms | | |`,
-    `| bus subscriptions left afterwards | ${c.leftSubscribed} | | ${c.leftSubscribed === 0 ? "✔" : "✘"} none leaked |`,
-  ];
-}
-
-/**
- * What the plan limit costs where instances are created: the same load on a server without
- * billing (baseline) and with it (users on Pro), each on its own fresh database.
- */
-async function creationLines(): Promise<string[]> {
-  const stripe = await FakeStripe.start();
-  const run = async (env: Record<string, string>, usersOnPro: boolean, oneUser = false) => {
-    const database = await createTestDatabase("postgres");
-    const child = await startChildServer({
-      DATABASE_URL: database.url ?? "",
-      OMNARA_DATA_DIR: mkdtempSync(join(tmpdir(), "omnara-bench-")),
-      OMNARA_RATE_LIMIT_PER_MINUTE: "0",
-      OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: "0",
-      ...env,
-    });
-    try {
-      return await instanceCreationRate(child.url, database.url ?? "", {
-        concurrency: CONCURRENCY,
-        durationMs: DURATION_MS,
-        usersOnPro,
-        oneUser,
-      });
-    } finally {
-      await child.stop();
-      await database.drop();
-    }
-  };
-  try {
-    const off = await run({}, false);
-    const on = await run(stripe.env(), true);
-    const oneUser = await run(stripe.env(), true, true);
-    const offOneUser = await run({}, false, true);
-    return [
-      `Instance creation (first message of a new instance), ${CONCURRENCY} concurrent, REST`,
-      "",
-      "| measure | value | baseline (same run) | ratio |",
-      "|---|---|---|---|",
-      `| new instances/s with the plan limit (billing on), one user per lane | ${on.toFixed(0)} /s | billing off ${off.toFixed(0)} /s | ${(on / off).toFixed(2)} |`,
-      `| new instances/s with the plan limit, all lanes one user (its row lock serializes) | ${oneUser.toFixed(0)} /s | billing off ${offOneUser.toFixed(0)} /s | ${(oneUser / offOneUser).toFixed(2)} |`,
-    ];
-  } finally {
-    await stripe.close();
-  }
-}
-
-if (ONLY === "creation") {
-  console.log([header, "", ...(await creationLines())].join("\n"));
-  process.exit(0);
-}
-
-if (ONLY === "capacity") {
-  const result = await capacity({ users: 100, instancesPerUser: 100, streamsPerUser: 10, rounds: 100 });
-  console.log([header, "", ...capacityLines(result)].join("\n"));
-  process.exit(0);
-}
-
-const database = await createTestDatabase("postgres");
-const server = await startChildServer({
-  DATABASE_URL: database.url ?? "",
+const PROFILE = process.argv.includes("--profile");
+const outIndex = process.argv.indexOf("--out");
+const OUT = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
+/** npm runs workspace scripts in the package; paths given by the user are from where they typed. */
+const CWD = process.env["INIT_CWD"] ?? process.cwd();
+const serverEnv = (databaseUrl: string) => ({
+  DATABASE_URL: databaseUrl,
   OMNARA_DATA_DIR: mkdtempSync(join(tmpdir(), "omnara-bench-")),
   OMNARA_RATE_LIMIT_PER_MINUTE: "0",
   OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: "0",
 });
-try {
-  const http = await httpRoundTrip(server.url, ROUNDS);
-  const wake = await wakeLatency(server.url, ROUNDS);
-  const sdk = await sdkAskLatency(server.url, ROUNDS);
-  const api = await agentMessageRate(server.url, CONCURRENCY, DURATION_MS);
-  const raw = await rawInsertRate(database.url ?? "", CONCURRENCY, DURATION_MS);
-  const bare = await bareHttpRate(server.url, CONCURRENCY, DURATION_MS);
-  const ratio = api / raw;
-  const cap = await capacity({ users: 100, instancesPerUser: 100, streamsPerUser: 10, rounds: 100 });
-  const lines = [
-    header,
+
+async function machineLines(databaseUrl: string): Promise<string[]> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {}, fetch_types: false });
+  const [row] = await sql<{ version: string }[]>`select version()`;
+  await sql.end();
+  return [
+    `Omnara bench — ${new Date().toISOString()}`,
     "",
-    "| measure | value | baseline (same run) | target |",
-    "|---|---|---|---|",
-    `| (a) reply → waiting agent woken, p50 (${wake.rounds} rounds) | ${ms(wake.p50)} | bare HTTP round trip p50 ${ms(http.p50)} | |`,
-    `| (a) reply → waiting agent woken, p99 | ${ms(wake.p99)} | bare HTTP round trip p99 ${ms(http.p99)} | ≤ 25 ms ${wake.p99 <= 25 ? "✔" : "✘"} |`,
-    `| SDK: user reply sent → session.ask resolved, p50 / p99 | ${ms(sdk.replyToAnswer.p50)} / ${ms(sdk.replyToAnswer.p99)} | bare HTTP ${ms(http.p50)} / ${ms(http.p99)} | |`,
-    `| SDK: whole session.ask (store question, reply, wake), p50 / p99 | ${ms(sdk.ask.p50)} / ${ms(sdk.ask.p99)} | | |`,
-    `| (b) agent messages/s via HTTP, ${CONCURRENCY} concurrent agents | ${api.toFixed(0)} /s | | |`,
-    `| (c) raw single-row INSERT/s, postgres.js, ${CONCURRENCY} concurrent | ${raw.toFixed(0)} /s | | |`,
-    `| (b)/(c) | ${ratio.toFixed(2)} | | ≥ 0.4 ${ratio >= 0.4 ? "✔" : "✘"} |`,
-    `| (d) ceiling: bare HTTP GET /healthz/s, ${CONCURRENCY} concurrent, same server | ${bare.toFixed(0)} /s | (d)/(c) = ${(bare / raw).toFixed(2)} | |`,
-    "",
-    ...capacityLines(cap),
-    "",
-    ...(await creationLines()),
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${row?.version.split(",")[0] ?? "Postgres"} on 127.0.0.1 (fsync on), load average at start ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(" / ")}. Server: one process (apps/server), generator: autocannon in the bench process.`,
   ];
-  console.log(lines.join("\n"));
+}
+
+const mark = (ok: boolean) => (ok ? "✔" : "✘");
+const cores = (value: number) => (Number.isNaN(value) ? "—" : value.toFixed(2));
+const perSecond = (result: LoadResult) =>
+  `${result.rate.toFixed(0)} /s${result.failures > 0 ? ` (${result.failures} failed)` : ""}`;
+
+if (ONLY === "creation") {
+  console.log((await creationLines({ concurrency: 32, durationMs: SECONDS * 1000 })).join("\n"));
+  process.exit(0);
+}
+if (ONLY === "capacity") {
+  const result = await capacity({ users: 100, instancesPerUser: 100, streamsPerUser: 10, rounds: 100 });
+  console.log(capacityLines(result).join("\n"));
+  process.exit(0);
+}
+
+const database = await createTestDatabase("postgres");
+const databaseUrl = database.url ?? "";
+const lines: string[] = [];
+try {
+  lines.push(...(await machineLines(databaseUrl)), "");
+  const server = await startChildServer(serverEnv(databaseUrl));
+  const pid = server.process.pid ?? 0;
+  let http: Awaited<ReturnType<typeof httpRoundTrip>>;
+  let wake: Awaited<ReturnType<typeof wakeLatency>>;
+  let sdk: Awaited<ReturnType<typeof sdkAskLatency>>;
+  const noop: LoadResult[] = [];
+  const sends: LoadResult[] = [];
+  let reads: Awaited<ReturnType<typeof readsAtScale>>;
+  try {
+    http = await httpRoundTrip(server.url, ROUNDS);
+    wake = await wakeLatency(server.url, ROUNDS);
+    sdk = await sdkAskLatency(server.url, ROUNDS);
+    for (const agents of AGENTS) {
+      noop.push(
+        await load({ url: `${server.url}/healthz`, connections: agents, durationSeconds: SECONDS, serverPid: pid }),
+      );
+      sends.push(await agentSendLoad(server.url, { agents, durationSeconds: SECONDS, serverPid: pid }));
+    }
+    reads = await readsAtScale(server.url, databaseUrl, { ...SCALE, rounds: ROUNDS });
+  } finally {
+    await server.stop();
+  }
+
+  // Round trips are counted on a server of their own, behind a counting proxy (it adds latency).
+  const proxy = await startCountingProxy({
+    host: new URL(databaseUrl).hostname,
+    port: Number(new URL(databaseUrl).port || 5432),
+  });
+  const counted = await startChildServer(serverEnv(proxy.url(databaseUrl)));
+  const trips = await roundTrips(counted.url, proxy, 31).finally(async () => {
+    await counted.stop();
+    await proxy.close();
+  });
+
+  const at32 = AGENTS.indexOf(32);
+  const sends32 = sends[at32];
+  const noop32 = noop[at32];
+  const sendRatio = sends32 && noop32 ? sends32.rate / noop32.rate : 0;
+  lines.push(
+    "## Targets",
+    "",
+    "| target | measured | baseline (same run) | |",
+    "|---|---|---|---|",
+    `| reply → waiting agent woken, p50 ≤ 4 × bare HTTP p50 (${wake.rounds} rounds) | ${ms(wake.p50)} | bare HTTP p50 ${ms(http.p50)} (× 4 = ${ms(4 * http.p50)}) | ${mark(wake.p50 <= 4 * http.p50)} |`,
+    `| reply → waiting agent woken, p99 ≤ 10 ms | ${ms(wake.p99)} | bare HTTP p99 ${ms(http.p99)} | ${mark(wake.p99 <= 10)} |`,
+    `| SDK reply → session.ask resolved, p50 within 1 ms of the raw wake | ${ms(sdk.replyToAnswer.p50)} | raw wake p50 ${ms(wake.p50)} | ${mark(sdk.replyToAnswer.p50 <= wake.p50 + 1)} |`,
+    `| agent sends/s at 32 agents ≥ 0.5 × no-op requests/s | ${perSecond(sends32 ?? noop[0] ?? ({} as LoadResult))} (${sendRatio.toFixed(2)} ×) | GET /healthz ${noop32 ? perSecond(noop32) : "—"} | ${mark(sendRatio >= 0.5)} |`,
+    `| round trips to Postgres per step ≤ 4 | ${trips.step} | | ${mark(trips.step <= 4)} |`,
+    `| round trips per question ≤ 6 | ${trips.question} | | ${mark(trips.question <= 6)} |`,
+    `| round trips per reply ≤ 5 | ${trips.reply} | | ${mark(trips.reply <= 5)} |`,
+    `| overview p99 ≤ 5 ms at ${reads.instances / 1000} k instances / ${reads.messages / 1e6} M messages | ${ms(reads.overview.p99)} (p50 ${ms(reads.overview.p50)}) | bare HTTP p99 ${ms(http.p99)} | ${mark(reads.overview.p99 <= 5)} |`,
+    `| instance list p99 ≤ 5 ms | ${ms(reads.instanceList.p99)} (p50 ${ms(reads.instanceList.p50)}) | | ${mark(reads.instanceList.p99 <= 5)} |`,
+    `| message page p99 ≤ 5 ms | ${ms(reads.messagePage.p99)} (p50 ${ms(reads.messagePage.p50)}) | | ${mark(reads.messagePage.p99 <= 5)} |`,
+    "",
+    "## Agent sends (REST POST /api/v1/messages/agent, each agent its own instance) beside no-op requests",
+    "",
+    "| agents (connections) | sends/s | p50 / p99 | server CPU (cores) | generator CPU | no-op GET /healthz/s | p50 / p99 | server CPU | generator CPU | sends / no-op |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...AGENTS.map((agents, i) => {
+      const send = sends[i];
+      const bare = noop[i];
+      if (!send || !bare) return `| ${agents} | — |`;
+      return `| ${agents} | ${perSecond(send)} | ${send.latencyP50} / ${send.latencyP99} ms | ${cores(send.serverCpu)} | ${cores(send.generatorCpu)} | ${perSecond(bare)} | ${bare.latencyP50} / ${bare.latencyP99} ms | ${cores(bare.serverCpu)} | ${cores(bare.generatorCpu)} | ${(send.rate / bare.rate).toFixed(2)} |`;
+    }),
+    "",
+    "## Latency",
+    "",
+    `| measure | p50 | p99 | max |`,
+    "|---|---|---|---|",
+    `| bare HTTP round trip (GET /healthz) | ${ms(http.p50)} | ${ms(http.p99)} | ${ms(http.max)} |`,
+    `| reply → waiting agent woken (tRPC long-poll) | ${ms(wake.p50)} | ${ms(wake.p99)} | ${ms(wake.max)} |`,
+    `| SDK: reply sent → session.ask resolved | ${ms(sdk.replyToAnswer.p50)} | ${ms(sdk.replyToAnswer.p99)} | ${ms(sdk.replyToAnswer.max)} |`,
+    `| SDK: whole session.ask (store question, reply, wake) | ${ms(sdk.ask.p50)} | ${ms(sdk.ask.p99)} | ${ms(sdk.ask.max)} |`,
+    "",
+    "## Round trips per operation (counted on the wire: each Sync or Query message a server sent)",
+    "",
+    `Median of 31. In the background afterwards (notification dispatcher, within 150 ms): step ${trips.background.step}, question ${trips.background.question}, reply ${trips.background.reply}.`,
+    "",
+    ...(["step", "question", "reply"] as const).flatMap((kind) => [
+      `- ${kind} (${trips[kind]}):`,
+      ...trips[`${kind}Statements`].map(
+        (statement) => `  - \`${statement.trim().replace(/\s+/g, " ").slice(0, 110)}\``,
+      ),
+    ]),
+  );
+
+  if (PROFILE) {
+    const dir = mkdtempSync(join(tmpdir(), "omnara-profile-"));
+    const profiled = await startChildServer(serverEnv(databaseUrl), {
+      nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+    });
+    const result = await agentSendLoad(profiled.url, {
+      agents: 32,
+      durationSeconds: SECONDS,
+      serverPid: profiled.process.pid ?? 0,
+    }).finally(() => profiled.stop());
+    const summary = summarizeProfile(dir);
+    const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+    lines.push(
+      "",
+      `## CPU profile of the server under 32 agents sending (${perSecond(result)}; ${dir}/${summary.file})`,
+      "",
+      "Self time by where the code lives:",
+      "",
+      ...summary.byPlace.map(({ place, share }) => `- ${place}: ${pct(share)}`),
+      "",
+      "Functions with the most self time:",
+      "",
+      ...summary.top.map(({ name, share }) => `- ${pct(share)} \`${name}\``),
+    );
+  }
+
+  if (ONLY !== "targets") {
+    const cap = await capacity({ users: 100, instancesPerUser: 100, streamsPerUser: 10, rounds: 100 });
+    lines.push(
+      "",
+      ...capacityLines(cap),
+      "",
+      ...(await creationLines({ concurrency: 32, durationMs: SECONDS * 1000 })),
+    );
+  }
 } finally {
-  await server.stop();
   await database.drop();
+}
+const report = lines.join("\n");
+console.log(report);
+if (OUT) {
+  const path = resolve(CWD, OUT);
+  mkdirSync(resolve(path, ".."), { recursive: true });
+  writeFileSync(path, `${report}\n`);
 }

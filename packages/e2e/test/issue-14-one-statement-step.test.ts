@@ -44,10 +44,20 @@ describeEachDatabase("issue 14: a step in one statement racing replies", (kind) 
     const alice = await newUserWithKey(server.url, "retried-steps");
     const caller = { userId: alice.userId, apiKeyId: alice.apiKeyId };
     const id = randomUUID();
-    await sendMessage(server.deps, caller, { agent_instance_id: id, agent_type: "retry", content: "start" });
+    await sendMessage(server.deps, caller, {
+      agent_instance_id: id,
+      agent_type: "retry",
+      content: "start",
+      requires_user_input: false,
+    });
     await reply(server.deps, ownerAccess(caller, id), { agent_instance_id: id, content: "before the step" });
     const send = () =>
-      sendMessage(server.deps, caller, { agent_instance_id: id, content: "step", idempotency_key: "step-1" });
+      sendMessage(server.deps, caller, {
+        agent_instance_id: id,
+        content: "step",
+        idempotency_key: "step-1",
+        requires_user_input: false,
+      });
     const results = await Promise.all([send(), send(), send()]);
     const again = await send();
     const ids = new Set([...results, again].map((sent) => sent.message_id));
@@ -61,11 +71,27 @@ describeEachDatabase("issue 14: a step in one statement racing replies", (kind) 
     const alice = await newUserWithKey(server.url, "named-steps");
     const caller = { userId: alice.userId, apiKeyId: alice.apiKeyId };
     const id = randomUUID();
-    await sendMessage(server.deps, caller, { agent_instance_id: id, agent_type: "named", content: "start" });
+    await sendMessage(server.deps, caller, {
+      agent_instance_id: id,
+      agent_type: "named",
+      content: "start",
+      requires_user_input: false,
+    });
     await sendMessage(server.deps, caller, { agent_instance_id: id, content: "q", requires_user_input: true });
     const diff = "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n";
-    await sendMessage(server.deps, caller, { agent_instance_id: id, content: "s", name: "first", git_diff: diff });
-    await sendMessage(server.deps, caller, { agent_instance_id: id, content: "s2", name: "second" });
+    await sendMessage(server.deps, caller, {
+      agent_instance_id: id,
+      content: "s",
+      name: "first",
+      git_diff: diff,
+      requires_user_input: false,
+    });
+    await sendMessage(server.deps, caller, {
+      agent_instance_id: id,
+      content: "s2",
+      name: "second",
+      requires_user_input: false,
+    });
     const instance = await alice.user.getInstance.query({ agent_instance_id: id });
     expect(instance.name).toBe("first");
     expect(instance.status).toBe("ACTIVE");

@@ -16,7 +16,7 @@ import {
   waitForReply,
 } from "@omnara/core";
 import { createDb, createMemoryBus, type Db, schema } from "@omnara/db";
-import { createTestDatabase, type TestDatabase, testEnv } from "@omnara/testing";
+import { createTestDatabase, seedHeavyUser, type TestDatabase, testEnv } from "@omnara/testing";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -70,30 +70,12 @@ suite("issue 14: hot reads use indexes at 100k instances / 1M messages [postgres
     await migrated.close();
     admin = postgres(url, { max: 1, onnotice: () => {} });
     await admin`insert into users (id, email) values (${user}, 'heavy@example.com')`;
-    await admin`insert into agent_types (user_id, name) select ${user}, 'type ' || g from generate_series(1, 5) g`;
-    await admin`
-      insert into agent_instances (id, agent_type_id, user_id, status, started_at, latest_message, latest_message_at, chat_length)
-      select gen_random_uuid(), (array(select id from agent_types where user_id = ${user} order by name))[1 + g % 5], ${user},
-        (case when g % 50 = 0 then 'AWAITING_INPUT' when g % 7 = 0 then 'COMPLETED' when g % 11 = 0 then 'DELETED' else 'ACTIVE' end)::instance_status,
-        now() - g * interval '1 minute', 'step', now() - g * interval '30 seconds', ${MESSAGES_PER_INSTANCE}
-      from generate_series(1, ${INSTANCES}) g`;
-    await admin`
-      insert into messages (agent_instance_id, sender_type, content, requires_user_input, created_at)
-      select i.id, (case when m % 4 = 0 then 'USER' else 'AGENT' end)::sender_type, 'message ' || m, false, i.started_at + m * interval '1 second'
-      from agent_instances i, generate_series(1, ${MESSAGES_PER_INSTANCE}) m where i.user_id = ${user}`;
-    await admin`insert into users (email) select 'other-' || g || '@example.com' from generate_series(1, ${OTHER_USERS}) g`;
-    await admin`insert into agent_types (user_id, name) select id, 'other' from users where id <> ${user}`;
-    await admin`
-      insert into agent_instances (id, agent_type_id, user_id, started_at)
-      select gen_random_uuid(), t.id, t.user_id, now() - g * interval '1 minute'
-      from agent_types t, generate_series(1, ${OTHER_INSTANCES}) g where t.user_id <> ${user}`;
-    await admin`
-      insert into messages (agent_instance_id, sender_type, content)
-      select id, 'AGENT', 'other' from agent_instances where user_id <> ${user}`;
-    await admin`
-      insert into feed_events (user_id, agent_instance_id, kind)
-      select ${user}, id, 'instance' from agent_instances where user_id = ${user} limit 1000`;
-    await admin.unsafe("vacuum analyze");
+    await seedHeavyUser(url, user, {
+      instances: INSTANCES,
+      messagesPerInstance: MESSAGES_PER_INSTANCE,
+      otherUsers: OTHER_USERS,
+      otherInstances: OTHER_INSTANCES,
+    });
     const [row] = await admin<{ id: string }[]>`
       select id from agent_instances where user_id = ${user} and status = 'ACTIVE' limit 1`;
     someInstance = row?.id ?? "";

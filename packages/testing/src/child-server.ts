@@ -16,8 +16,13 @@ export interface ChildServer {
  * The real server entry (`apps/server/src/main.ts`) in its own OS process: for tests of several
  * processes sharing one database.
  */
-export async function startChildServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, "apps/server/src/main.ts")], {
+export async function startChildServer(
+  env: Record<string, string>,
+  options: { timeoutMs?: number /** Node flags, e.g. --cpu-prof. */; nodeArgs?: string[] } = {},
+): Promise<ChildServer> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const args = [...(options.nodeArgs ?? []), "--import", "tsx", resolve(repoRoot, "apps/server/src/main.ts")];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: inheritedEnv({ PORT: "0", HOST: "127.0.0.1", ...env }),
     stdio: ["ignore", "pipe", "pipe"],

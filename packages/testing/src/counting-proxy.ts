@@ -5,9 +5,10 @@ export interface CountingProxy {
   /** The target URL with its host and port replaced by the proxy's. */
   url(targetUrl: string): string;
   /**
-   * Round trips so far: every Sync (extended protocol) and simple Query message a client sent. A
-   * client waits for the server's ReadyForQuery after each, so this is the number of times a
-   * caller waited on the database, whatever the statements were.
+   * Round trips so far: the times a client sent a Sync (extended protocol) or a simple Query while
+   * it had no earlier one unanswered (no ReadyForQuery outstanding). Statements a client pipelines
+   * share one round trip; statements it sends one after another's answer count one each. So this
+   * is the number of times a caller waited on the database, whatever the statements were.
    */
   readonly roundTrips: number;
   /** The SQL text of every statement parsed since the last call, in order (and forgets them). */
@@ -17,10 +18,10 @@ export interface CountingProxy {
 }
 
 /** Reads frontend messages as they stream past; calls `onMessage(type, body)` for each. */
-function messageReader(onMessage: (type: string, body: Buffer) => void): (chunk: Buffer) => void {
-  let pending = Buffer.alloc(0);
-  // The startup (and SSL / cancel) message is the only one without a type byte.
-  let started = false;
+function messageReader(onMessage: (type: string, body: Buffer) => void, client: boolean): (chunk: Buffer) => void {
+  let pending: Buffer = Buffer.alloc(0);
+  // The client's startup message is the only one without a type byte.
+  let started = !client;
   return (chunk) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     for (;;) {
@@ -55,12 +56,17 @@ export async function startCountingProxy(target: { host: string; port: number })
   let roundTrips = 0;
   let statements: string[] = [];
   // Prepared statements are parsed once per connection and bound by name afterwards.
-  const connectionReader = () => {
+  const connectionReaders = () => {
     const parsed = new Map<string, string>();
-    return messageReader((type, body) => {
-      if (type === "S") roundTrips += 1;
+    let unanswered = 0;
+    const sent = () => {
+      if (unanswered === 0) roundTrips += 1;
+      unanswered += 1;
+    };
+    const fromClient = messageReader((type, body) => {
+      if (type === "S") sent();
       else if (type === "Q") {
-        roundTrips += 1;
+        sent();
         statements.push(cString(body, 0));
       } else if (type === "P") {
         const name = cString(body, 0);
@@ -69,18 +75,26 @@ export async function startCountingProxy(target: { host: string; port: number })
         const portal = cString(body, 0);
         statements.push(parsed.get(cString(body, Buffer.byteLength(portal) + 1)) ?? "?");
       }
-    });
+    }, true);
+    // ReadyForQuery answers one Sync or Query.
+    const fromServer = messageReader((type) => {
+      if (type === "Z") unanswered = Math.max(0, unanswered - 1);
+    }, false);
+    return { fromClient, fromServer };
   };
   const server: Server = createServer((client) => {
     const upstream = new Socket();
     open.add(client);
     open.add(upstream);
-    const read = connectionReader();
+    const read = connectionReaders();
     client.on("data", (chunk: Buffer) => {
-      read(chunk);
+      read.fromClient(chunk);
       upstream.write(chunk);
     });
-    upstream.on("data", (chunk: Buffer) => client.write(chunk));
+    upstream.on("data", (chunk: Buffer) => {
+      read.fromServer(chunk);
+      client.write(chunk);
+    });
     const end = () => {
       open.delete(client);
       open.delete(upstream);

@@ -1,6 +1,7 @@
 export type { NotificationOptions } from "@omnara/server";
 export { type ChildServer, startChildServer } from "./child-server.ts";
 export { agentClient, newUserWithKey, publicClient, type RestResponse, rest, userClient } from "./clients.ts";
+export { type CountingProxy, startCountingProxy } from "./counting-proxy.ts";
 export { createTestDatabase, type DatabaseKind, describeEachDatabase, type TestDatabase } from "./databases.ts";
 export { inheritedEnv, testEnv } from "./env.ts";
 export { eventually } from "./eventually.ts";
@@ -14,8 +15,8 @@ export {
   TEST_STRIPE_SECRET_KEY,
   TEST_STRIPE_WEBHOOK_SECRET,
 } from "./fake-stripe.ts";
+export { type HeavyUserOptions, seedHeavyUser } from "./heavy-user.ts";
 export { type ResettingProxy, startResettingProxy } from "./resetting-proxy.ts";
-export { type CountingProxy, startCountingProxy } from "./counting-proxy.ts";
 export { type RestartableTestServer, startRestartableTestServer } from "./restartable-server.ts";
 export { startTestServer, type TestServer, type TestServerOptions } from "./server.ts";
 export {

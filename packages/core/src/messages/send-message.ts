@@ -1,4 +1,10 @@
-import { type agentOperations, type InstanceStatus, OmnaraError, type OperationArgs, type OperationOutput } from "@omnara/contracts";
+import {
+  type agentOperations,
+  type InstanceStatus,
+  OmnaraError,
+  type OperationArgs,
+  type OperationOutput,
+} from "@omnara/contracts";
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, count, eq, inArray, sql } from "drizzle-orm";
