@@ -300,10 +300,11 @@ describe.skipIf(skipBrowser)("issue 15: a chat that reads well, in Chromium", ()
       await expect
         .poll(counts, WAIT)
         .toEqual({ waiting: "1", working: "2", offline: "1", completed: "1", failed: "0" });
-      expect(await mine.getByTestId("stat-active").locator(".stat-label").textContent()).toBe("Working");
+      // "Active" counts what the pills call Active: working and heard from, not waiting, not offline.
+      expect(await mine.getByTestId("stat-active").locator(".stat-label").textContent()).toBe("Active");
       expect(await mine.locator(".page-head .muted").textContent()).toBe("1 instance is waiting for you.");
       expect(await mine.getByTestId("agent-type-card").locator(".subtle").first().textContent()).toBe(
-        "2 working · 5 instances",
+        "2 active · 5 instances",
       );
     } finally {
       await own.close();

@@ -29,8 +29,8 @@ function AgentTypeCard({ type, onlyWaiting, now }: { type: AgentTypeOverview; on
     ? type.recent_instances.filter((i) => i.status === "AWAITING_INPUT")
     : type.recent_instances;
   const repeated = sharedTitles(instances);
-  // Working excludes the waiting ones (counted in the pill), so no instance is counted twice.
-  const working = type.active_instances - type.awaiting_input_instances;
+  // "Active" as on the status pills: working and heard from; the waiting ones are in the pill beside.
+  const active = type.active_instances - type.awaiting_input_instances;
   return (
     <section className="card" aria-labelledby={`type-${type.id}`} data-testid="agent-type-card">
       <header className="agent-card-head">
@@ -42,7 +42,7 @@ function AgentTypeCard({ type, onlyWaiting, now }: { type: AgentTypeOverview; on
             {type.name}
           </h2>
           <span className="subtle">
-            {working} working · {type.total_instances} {type.total_instances === 1 ? "instance" : "instances"}
+            {active} active · {type.total_instances} {type.total_instances === 1 ? "instance" : "instances"}
           </span>
         </div>
         {type.awaiting_input_instances > 0 ? (
@@ -122,7 +122,7 @@ export default function Overview() {
       </div>
       <div className="stats">
         <Stat label="Waiting for you" value={waiting} tone="waiting" hot={waiting > 0} />
-        <Stat label="Working" value={summary.data.working_instances} tone="active" />
+        <Stat label="Active" value={summary.data.working_instances} tone="active" />
         <Stat label="Offline" value={summary.data.offline_instances} tone="offline" />
         <Stat label="Completed" value={summary.data.completed_instances} tone="completed" />
         <Stat label="Failed" value={summary.data.failed_instances} tone="failed" />
