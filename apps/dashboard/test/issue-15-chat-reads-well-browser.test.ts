@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { join, resolve } from "node:path";
 import { limits } from "@omnara/contracts";
 import { newUserWithKey, rest, type TestServer } from "@omnara/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { dashboardDir } from "../scripts/ensure-built.ts";
 import { type DashboardSession, DESKTOP, openDashboard, skipBrowser } from "./support/browser.ts";
+
+const screenshots = resolve(dashboardDir, "../../docs/screenshots");
 
 const WAIT = { timeout: 15_000 };
 type Owner = Awaited<ReturnType<typeof newUserWithKey>>;
@@ -121,6 +125,13 @@ describe.skipIf(skipBrowser)("issue 15: a chat that reads well, in Chromium", ()
     await long.getByTestId("show-all").click();
     await long.getByText("line 300 of the build log").waitFor();
     expect(await long.getByTestId("show-all").textContent()).toBe("Show less");
+    await long.getByTestId("show-all").click();
+    await owner.user.reply.mutate({
+      agent_instance_id: instanceId,
+      content: "Thanks. **Next:**\n1. bump `vite`\n2. rerun\n```bash\nnpm run build && npm test\n```",
+    });
+    await page.locator('[data-sender="USER"] code.hljs').waitFor();
+    await page.screenshot({ path: join(screenshots, "chat-long-message-desktop.png") });
   });
 
   test("lists preview the latest message as plain text, without markdown syntax", async () => {
@@ -224,7 +235,7 @@ describe.skipIf(skipBrowser)("issue 15: a chat that reads well, in Chromium", ()
       await mine.getByTestId("instance-search").fill("deploy");
       await expect.poll(rows, WAIT).toEqual([twinA, twinB].sort());
       const statusTabs = mine.getByRole("navigation", { name: "Instance status" });
-      await statusTabs.getByRole("link", { name: "Waiting for you" }).click();
+      await statusTabs.getByRole("link", { name: "Waiting", exact: true }).click();
       await expect.poll(rows, WAIT).toEqual([twinB]);
       // The only "Deploy API" left in the list needs no disambiguation.
       expect(await tags.count()).toBe(0);

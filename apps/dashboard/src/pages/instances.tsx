@@ -14,7 +14,7 @@ import { useNow } from "../lib/use-now.ts";
 const tabs: { id: string; label: string; status: InstanceStatus[] | undefined }[] = [
   // Not ended: active, waiting and offline ones ("Active" alone would say less than it shows).
   { id: "active", label: "Open", status: ["ACTIVE", "AWAITING_INPUT", "DISCONNECTED"] },
-  { id: "waiting", label: "Waiting for you", status: ["AWAITING_INPUT"] },
+  { id: "waiting", label: "Waiting", status: ["AWAITING_INPUT"] },
   { id: "completed", label: "Completed", status: ["COMPLETED", "FAILED"] },
   { id: "all", label: "All", status: undefined },
 ];
