@@ -118,6 +118,89 @@ program
     ),
   );
 
+const daemon = program
+  .command("daemon")
+  .description("run agents on this machine when you start them from the dashboard (one outbound connection, no port)");
+daemon
+  .command("run", { isDefault: true })
+  .description("run the daemon (the default): register this machine and its projects, wait for sessions to start")
+  .addOption(new Option("--poll-seconds <n>", "longest wait of each poll for commands (default 25)").hideHelp())
+  .action(
+    run(
+      (_o: { pollSeconds?: string }) => false,
+      async (o: { pollSeconds?: string }) =>
+        (await import("./commands/daemon.ts")).daemonRun({ ...globals(), ...o }, env),
+    ),
+  );
+daemon
+  .command("login")
+  .description("get this machine's key: confirm a short code in the dashboard (revocable there, like any key)")
+  .option("--name <name>", "how this machine is named (default: the host name)")
+  .option("--json", "print the result as JSON")
+  .action(
+    run(
+      (o: { json?: boolean }) => Boolean(o.json),
+      async (o: { json?: boolean; name?: string }) =>
+        (await import("./commands/daemon.ts")).daemonLogin({ ...globals(), ...o }, env),
+    ),
+  );
+daemon
+  .command("add-project")
+  .description("let agents be started in this directory (git repositories also in new worktrees)")
+  .argument("<path>", "the project's directory")
+  .option("--worktree-root <dir>", "where new worktrees go (default ~/.omnara/worktrees/<project>-<hash>)")
+  .option("--json", "print the project as JSON")
+  .action(
+    run(
+      (_path: string, o: { json?: boolean }) => Boolean(o.json),
+      async (path: string, o: { json?: boolean; worktreeRoot?: string }) =>
+        (await import("./commands/daemon.ts")).daemonAddProject(path, o),
+    ),
+  );
+daemon
+  .command("remove-project")
+  .description("stop offering this directory")
+  .argument("<path>", "the project's directory")
+  .option("--json", "print the result as JSON")
+  .action(
+    run(
+      (_path: string, o: { json?: boolean }) => Boolean(o.json),
+      async (path: string, o: { json?: boolean }) =>
+        (await import("./commands/daemon.ts")).daemonRemoveProject(path, o),
+    ),
+  );
+daemon
+  .command("list")
+  .description("the server, projects and running sessions of this machine's daemon")
+  .option("--json", "print them as JSON")
+  .action(
+    run(
+      (o: { json?: boolean }) => Boolean(o.json),
+      async (o: { json?: boolean }) => (await import("./commands/daemon.ts")).daemonList(o),
+    ),
+  );
+daemon
+  .command("install")
+  .description("start the daemon at login/boot: a systemd --user unit (Linux) or a launchd agent (macOS)")
+  .option("--no-enable", "write the file only; print the command that enables it")
+  .option("--json", "print the result as JSON")
+  .action(
+    run(
+      (o: { json?: boolean }) => Boolean(o.json),
+      async (o: { json?: boolean; enable?: boolean }) => (await import("./commands/daemon.ts")).daemonInstall(o, env),
+    ),
+  );
+daemon
+  .command("uninstall")
+  .description("disable and remove the user service")
+  .option("--json", "print the result as JSON")
+  .action(
+    run(
+      (o: { json?: boolean }) => Boolean(o.json),
+      async (o: { json?: boolean }) => (await import("./commands/daemon.ts")).daemonUninstall(o, env),
+    ),
+  );
+
 program.addHelpText(
   "after",
   `

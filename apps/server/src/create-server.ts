@@ -60,6 +60,7 @@ export async function createServer(config: Config, options: ServerOptions): Prom
     now: () => new Date(),
     billing: config.billing ? billingDeps(config.billing) : undefined,
     doorbell: createDoorbell(),
+    machineAsleepAfterMs: config.machineAsleepAfterMs,
   };
   const notifications =
     options.notifications?.dispatch === false

@@ -22,6 +22,8 @@ const Env = z.object({
   OMNARA_PUBLIC_URL: z.string().url().optional(),
   /** Requests per minute per API key or session; 0 turns rate limiting off. */
   OMNARA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** A machine whose daemon has not polled for this many seconds shows as asleep. */
+  OMNARA_MACHINE_ASLEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Sign-up, sign-in and CLI-login calls per minute per client address; 0 turns it off. */
   OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** Allow new local accounts to sign up (turn off once your team is in). */
@@ -94,6 +96,8 @@ export interface Config {
   /** Stripe billing and plan limits; undefined (off) unless STRIPE_SECRET_KEY is set. */
   billing: BillingConfig | undefined;
   webhooks: { allowPrivate: boolean };
+  /** A machine not heard from for this long is asleep. */
+  machineAsleepAfterMs: number;
 }
 
 export class ConfigError extends Error {
@@ -129,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     notifications: notificationConfig(e, (message) => new ConfigError(message)),
     billing: billingConfig(e, e.OMNARA_PUBLIC_URL, (message) => new ConfigError(message)),
     webhooks: { allowPrivate: e.OMNARA_WEBHOOK_ALLOW_PRIVATE ?? e.DATABASE_URL === undefined },
+    machineAsleepAfterMs: e.OMNARA_MACHINE_ASLEEP_SECONDS * 1000,
   };
 }
 

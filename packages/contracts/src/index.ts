@@ -19,6 +19,19 @@ export {
 } from "./errors.ts";
 export { limits, OFFLINE_AFTER_MS } from "./limits.ts";
 export {
+  BranchName,
+  Machine,
+  MachineAgent,
+  MachineCommand,
+  MachineProject,
+  MachineProjectSpec,
+  MachineRequest,
+  MachineSession,
+  MachineSessionState,
+  MachineStatus,
+  ProjectPath,
+} from "./machines.ts";
+export {
   ClockTime,
   NotificationChannel,
   NotificationDevice,

@@ -13,6 +13,8 @@ export interface CoreDeps {
   billing?: BillingDeps | undefined;
   /** Rung for notification jobs no bus event announces. */
   doorbell: Doorbell;
+  /** A machine whose daemon has not polled for this long shows as asleep (default 60 s). */
+  machineAsleepAfterMs?: number | undefined;
 }
 
 /** Where a call came from: its User-Agent and client address (for sessions and the audit). */
@@ -30,4 +32,6 @@ export interface Caller {
 
 export interface AgentCaller extends Caller {
   apiKeyId: string;
+  /** "machine": a daemon's key, which may also register and poll its machine. */
+  keyKind?: "agent" | "machine" | undefined;
 }

@@ -31,6 +31,11 @@ export type BusEvent =
    * wait of that user, on every process, checks that its own credential still holds.
    */
   | { type: "credentialRevoked"; userId: string; agentInstanceId: "" }
+  /**
+   * A machine has something new to do (a start or stop was asked): its daemon's poll wakes.
+   * agentInstanceId carries the machine's id; userId is the machine's owner.
+   */
+  | { type: "machine"; userId: string; agentInstanceId: string }
   /** An instance was shared with the user (userId is the recipient), or no longer is. */
   | { type: "access"; userId: string; agentInstanceId: string };
 

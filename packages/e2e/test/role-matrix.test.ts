@@ -4,6 +4,7 @@ import { schema } from "@omnara/db";
 import {
   describeEachDatabase,
   FakeStripe,
+  newMachine,
   newUserWithKey,
   publicClient,
   startTestServer,
@@ -23,6 +24,7 @@ interface Fixture {
   messageId: string;
   owner: Member;
   caller: Member;
+  server: TestServer;
 }
 
 /**
@@ -96,6 +98,19 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
   }),
   getWebhookSigningSecret: async () => ({}),
   rotateWebhookSigningSecret: async () => ({}),
+  listMachines: async () => ({}),
+  startMachineSession: async ({ url, caller }) => {
+    const { machineId, projectId } = await newMachine(url, caller.sessionToken);
+    return { machine_id: machineId, project_id: projectId, prompt: "from the matrix" };
+  },
+  // The case's instance becomes a session the owner's machine runs, so only the rule decides.
+  stopMachineSession: async ({ url, owner, server, instanceId }) => {
+    const { machineId } = await newMachine(url, owner.sessionToken);
+    await server.database.db
+      .insert(schema.machineSessions)
+      .values({ agentInstanceId: instanceId, machineId, agent: "claude", state: "RUNNING" });
+    return { agent_instance_id: instanceId };
+  },
 };
 
 /** Nothing listens there (and nothing leaves the machine): test sends simply fail. */
@@ -171,7 +186,7 @@ describeEachDatabase("role matrix: every user procedure × every role, as its co
         const token = ends
           ? (await publicClient(server.url).signIn.mutate({ email: caller.email, password: PASSWORD })).token
           : caller.sessionToken;
-        const fx: Fixture = { url: server.url, instanceId, messageId: question.message_id, owner, caller };
+        const fx: Fixture = { url: server.url, instanceId, messageId: question.message_id, owner, caller, server };
         const input = await (caseOf.get(key) ?? (async () => ({})))(fx);
         outcomes[role.name] = await callUserOperation(server.url, token, op, input);
         wanted[role.name] = expected(op, role.holds);

@@ -19,6 +19,7 @@ const sampleInput = (instanceId: string, messageId: string): Record<string, Reco
   revokeShare: { agent_instance_id: instanceId, share_id: messageId },
   listNotificationLog: { agent_instance_id: instanceId },
   reportPresence: { agent_instance_id: instanceId, visible: true, client_id: "tab-1" },
+  stopMachineSession: { agent_instance_id: instanceId },
 });
 
 /** The same for every v1 agent operation that names an instance or a message. */

@@ -16,6 +16,7 @@ export {
   TEST_STRIPE_WEBHOOK_SECRET,
 } from "./fake-stripe.ts";
 export { type HeavyUserOptions, seedHeavyUser } from "./heavy-user.ts";
+export { newMachine } from "./machines.ts";
 export { type ResettingProxy, startResettingProxy } from "./resetting-proxy.ts";
 export { type RestartableTestServer, startRestartableTestServer } from "./restartable-server.ts";
 export { startTestServer, type TestServer, type TestServerOptions } from "./server.ts";

@@ -3,10 +3,17 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cliScriptPath } from "../package-files.ts";
 
-const has = (args: readonly string[], flag: string): boolean =>
-  args.some((arg) => arg === flag || arg.startsWith(`${flag}=`));
+/** The options part of Claude's arguments: after `--` come prompt words only. */
+const optionsOf = (args: readonly string[]): readonly string[] => {
+  const end = args.indexOf("--");
+  return end < 0 ? args : args.slice(0, end);
+};
 
-export const isPrintMode = (args: readonly string[]): boolean => args.some((arg) => arg === "-p" || arg === "--print");
+const has = (args: readonly string[], flag: string): boolean =>
+  optionsOf(args).some((arg) => arg === flag || arg.startsWith(`${flag}=`));
+
+export const isPrintMode = (args: readonly string[]): boolean =>
+  optionsOf(args).some((arg) => arg === "-p" || arg === "--print");
 
 /**
  * `claude -p` shows no permission dialog, so no PermissionRequest hook runs: a tool that needs

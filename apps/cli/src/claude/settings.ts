@@ -66,6 +66,11 @@ export function mergeUserSettings(args: readonly string[]): { args: string[]; se
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     let value: string | undefined;
+    // After `--` everything is Claude's prompt, never an option (a prompt may start with dashes).
+    if (arg === "--") {
+      rest.push(...args.slice(i));
+      break;
+    }
     if (arg === "--settings") {
       value = args[i + 1];
       i++;

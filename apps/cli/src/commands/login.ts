@@ -19,9 +19,41 @@ export interface LoginOptions extends ServerOptions {
  */
 export async function login(options: LoginOptions, env: CliEnv): Promise<number> {
   const baseUrl = resolveBaseUrl(options, env);
+  const signedIn = await deviceCodeLogin(baseUrl, options.name, "agent");
+  writeCredentials({ apiKey: signedIn.apiKey, baseUrl, email: signedIn.email, keyName: signedIn.keyName });
+  if (options.json) {
+    printJson({
+      status: "signed_in",
+      email: signedIn.email,
+      key_name: signedIn.keyName,
+      base_url: baseUrl,
+      credentials_path: credentialsPath(),
+    });
+  } else {
+    say(`Signed in as ${signedIn.email ?? "you"}; the key "${signedIn.keyName}" is saved in ${credentialsPath()}.`);
+  }
+  return 0;
+}
+
+export interface SignedIn {
+  apiKey: string;
+  email: string | null;
+  keyName: string | null;
+}
+
+/**
+ * The device-code exchange itself, for `omnara login` (an agent key) and `omnara daemon login`
+ * (a machine key): prints the code and the page, waits for the decision, returns the new key.
+ */
+export async function deviceCodeLogin(
+  baseUrl: string,
+  name: string | undefined,
+  kind: "agent" | "machine",
+): Promise<SignedIn> {
   const api = publicApi(baseUrl);
-  const clientName = (options.name ?? hostname()).slice(0, 200) || "a command-line tool";
-  const started = await api.startCliLogin({ client_name: clientName });
+  const again = kind === "machine" ? "Run `omnara daemon login` again." : "Run `omnara login` again.";
+  const clientName = (name ?? hostname()).slice(0, 200) || "a command-line tool";
+  const started = await api.startCliLogin({ client_name: clientName, kind });
   const url = `${baseUrl}${started.verification_path}`;
   say(`To sign in, open ${url}`);
   say(
@@ -38,21 +70,9 @@ export async function login(options: LoginOptions, env: CliEnv): Promise<number>
       if (polled.status === "pending") continue;
       if (polled.status === "denied") throw new CliError("LOGIN_DENIED", "The sign-in was denied in the dashboard.");
       if (polled.status === "expired" || !polled.api_key) {
-        throw new CliError("LOGIN_EXPIRED", "The code expired before it was confirmed.", "Run `omnara login` again.");
+        throw new CliError("LOGIN_EXPIRED", "The code expired before it was confirmed.", again);
       }
-      writeCredentials({ apiKey: polled.api_key, baseUrl, email: polled.email, keyName: polled.key_name });
-      if (options.json) {
-        printJson({
-          status: "signed_in",
-          email: polled.email,
-          key_name: polled.key_name,
-          base_url: baseUrl,
-          credentials_path: credentialsPath(),
-        });
-      } else {
-        say(`Signed in as ${polled.email ?? "you"}; the key "${polled.key_name}" is saved in ${credentialsPath()}.`);
-      }
-      return 0;
+      return { apiKey: polled.api_key, email: polled.email, keyName: polled.key_name };
     }
   } finally {
     process.off("SIGINT", onSignal);

@@ -3,6 +3,7 @@ import { endSession } from "./end-session.ts";
 import { getPendingMessages } from "./get-pending-messages.ts";
 import { heartbeat } from "./heartbeat.ts";
 import { logStep } from "./log-step.ts";
+import { pollMachine, registerMachine, reportMachineSession } from "./machine.ts";
 import { registerInstance } from "./register-instance.ts";
 import { requestInput } from "./request-input.ts";
 import { sendMessage } from "./send-message.ts";
@@ -23,4 +24,7 @@ export const agentOperations = {
   verifyKey,
   logStep,
   askQuestion,
+  registerMachine,
+  pollMachine,
+  reportMachineSession,
 } as const;

@@ -22,6 +22,8 @@ export const startCliLogin = defineOperation({
   input: z.object({
     /** Where the CLI runs, shown to the user before they confirm, e.g. the host name. */
     client_name: Name.default("a command-line tool"),
+    /** "machine": the key of `omnara daemon`, which may also start agents on this machine. */
+    kind: z.enum(["agent", "machine"]).default("agent"),
   }),
   output: z.object({
     user_code: z.string(),

@@ -10,6 +10,8 @@ export const ApiKeyInfo = z.object({
   expires_at: IsoDateTime.nullable(),
   last_used_at: IsoDateTime.nullable(),
   revoked_at: IsoDateTime.nullable(),
+  /** "machine": the key of a machine's daemon (revoking it revokes the machine). */
+  kind: z.enum(["agent", "machine"]),
   is_active: z.boolean(),
 });
 

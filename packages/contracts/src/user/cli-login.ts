@@ -6,6 +6,8 @@ import { IsoDateTime } from "../schemas.ts";
 const CliLogin = z.object({
   user_code: z.string(),
   client_name: z.string(),
+  /** "machine": approving lets that computer's daemon start agents in the projects added on it. */
+  kind: z.enum(["agent", "machine"]),
   status: CliLoginStatus,
   created_at: IsoDateTime,
   expires_at: IsoDateTime,

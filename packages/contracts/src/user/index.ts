@@ -10,6 +10,7 @@ import { getSummary } from "./get-summary.ts";
 import { listAgentTypes } from "./list-agent-types.ts";
 import { listInstances } from "./list-instances.ts";
 import { listMessages } from "./list-messages.ts";
+import { listMachines, startMachineSession, stopMachineSession } from "./machines.ts";
 import { markCompleted } from "./mark-completed.ts";
 import {
   listNotificationDevices,
@@ -82,4 +83,7 @@ export const userOperations = {
   getBilling,
   createCheckoutSession,
   createPortalSession,
+  listMachines,
+  startMachineSession,
+  stopMachineSession,
 } as const;

@@ -25,6 +25,7 @@ const toApiKeyInfo = (row: ApiKeyRow, now: Date): ApiKeyInfo => ({
   expires_at: isoOrNull(row.expiresAt),
   last_used_at: isoOrNull(row.lastUsedAt),
   revoked_at: isoOrNull(row.revokedAt),
+  kind: row.kind,
   is_active: row.revokedAt === null && (row.expiresAt === null || row.expiresAt > now),
 });
 
@@ -32,6 +33,7 @@ export async function createApiKey(
   deps: CoreDeps,
   caller: Caller,
   input: OperationArgs<typeof userOperations.createApiKey>,
+  kind: ApiKeyRow["kind"] = "agent",
 ): Promise<OperationOutput<typeof userOperations.createApiKey>> {
   const now = deps.now();
   const [active] = await deps.db
@@ -50,7 +52,7 @@ export async function createApiKey(
   const [row] = await deps.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(apiKeys)
-      .values({ id, userId: caller.userId, name: input.name, tokenHash: hashToken(token), createdAt: now, expiresAt })
+      .values({ id, userId: caller.userId, name: input.name, kind, tokenHash: hashToken(token), createdAt: now, expiresAt })
       .returning();
     await recordAudit(tx, {
       actor: caller,
@@ -120,6 +122,7 @@ export async function authenticateApiKey(deps: CoreDeps, token: string): Promise
   const [row] = await deps.db
     .select({
       userId: apiKeys.userId,
+      kind: apiKeys.kind,
       revokedAt: apiKeys.revokedAt,
       expiresAt: apiKeys.expiresAt,
       lastUsedAt: apiKeys.lastUsedAt,
@@ -133,5 +136,5 @@ export async function authenticateApiKey(deps: CoreDeps, token: string): Promise
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await deps.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, claims.jti));
   }
-  return { userId: row.userId, apiKeyId: claims.jti };
+  return { userId: row.userId, apiKeyId: claims.jti, keyKind: row.kind };
 }

@@ -38,6 +38,7 @@ const statusOf = (row: Row, now: Date): Status => {
 const view = (row: Row, userCode: string, now: Date): CliLoginView => ({
   user_code: shown(userCode),
   client_name: row.clientName,
+  kind: row.kind,
   status: statusOf(row, now),
   created_at: iso(row.createdAt),
   expires_at: iso(row.expiresAt),
@@ -55,6 +56,7 @@ export async function startCliLogin(
     deviceCodeHash: hashToken(deviceCode),
     userCodeHash: hashToken(userCode),
     clientName: input.client_name,
+    kind: input.kind,
     createdAt: now,
     expiresAt,
   });
@@ -179,11 +181,8 @@ async function consume(deps: CoreDeps, row: Row): Promise<PollOutput> {
     .returning();
   if (!claimed?.userId)
     throw new OmnaraError("NOT_FOUND", "This sign-in has already handed out its key. Run `omnara login` again.");
-  const key = await createApiKey(
-    deps,
-    { userId: claimed.userId },
-    { name: `CLI on ${claimed.clientName}`.slice(0, 200) },
-  );
+  const name = claimed.kind === "machine" ? `Machine ${claimed.clientName}` : `CLI on ${claimed.clientName}`;
+  const key = await createApiKey(deps, { userId: claimed.userId }, { name: name.slice(0, 200) }, claimed.kind);
   await deps.db.update(cliLogins).set({ apiKeyId: key.id }).where(eq(cliLogins.id, row.id));
   const [user] = await deps.db.select({ email: users.email }).from(users).where(eq(users.id, claimed.userId));
   return { status: "approved", api_key: key.api_key, key_name: key.name, email: user?.email ?? null };

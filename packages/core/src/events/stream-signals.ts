@@ -50,7 +50,8 @@ export class StreamSignals {
 
   #hear(event: BusEvent): void {
     // A revoked credential is the procedure's business (it ends the call), not the feed's.
-    if (event.type === "credentialRevoked") return;
+    // Nor is a machine's command: that wakes its daemon's poll, not the screens.
+    if (event.type === "credentialRevoked" || event.type === "machine") return;
     if (event.type !== "heartbeat") {
       this.#poke();
       return;

@@ -10,6 +10,10 @@ export const apiKeys = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     name: text().notNull(),
+    /** "machine": a daemon's key (`omnara daemon login`), which may also register and poll a machine. */
+    kind: text({ enum: ["agent", "machine"] })
+      .notNull()
+      .default("agent"),
     tokenHash: text().notNull().unique(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }),

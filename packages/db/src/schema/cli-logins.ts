@@ -14,6 +14,10 @@ export const cliLogins = pgTable(
     userCodeHash: text().notNull().unique(),
     /** The host the CLI runs on, shown to the user before they confirm. */
     clientName: text().notNull(),
+    /** The kind of key the sign-in mints: an agent's, or a machine's for `omnara daemon`. */
+    kind: text({ enum: ["agent", "machine"] })
+      .notNull()
+      .default("agent"),
     /** PENDING → APPROVED | DENIED; APPROVED → CONSUMED once the CLI has its key. */
     status: text({ enum: ["PENDING", "APPROVED", "DENIED", "CONSUMED"] })
       .notNull()

@@ -1,6 +1,7 @@
 import { agentOperations } from "@omnara/contracts";
 import { proceduresFor } from "../../from-contract.ts";
 import { agentProcedure, router } from "../../trpc.ts";
+import { agentMachineHandlers } from "./machines.ts";
 import { agentMcpToolHandlers } from "./mcp-tools.ts";
 import { agentMessageHandlers } from "./messages.ts";
 import { agentSessionHandlers } from "./sessions.ts";
@@ -11,5 +12,6 @@ export const agentRouter = router(
     ...agentMessageHandlers,
     ...agentSessionHandlers,
     ...agentMcpToolHandlers,
+    ...agentMachineHandlers,
   }),
 );

@@ -6,6 +6,7 @@ import { userBillingHandlers } from "./billing.ts";
 import { userCliLoginHandlers } from "./cli-login.ts";
 import { userEventHandlers } from "./events.ts";
 import { userInstanceHandlers } from "./instances.ts";
+import { userMachineHandlers } from "./machines.ts";
 import { userMessageHandlers } from "./messages.ts";
 import { userNotificationHandlers } from "./notifications.ts";
 import { userWebhookHandlers } from "./webhooks.ts";
@@ -21,5 +22,6 @@ export const userRouter = router(
     ...userEventHandlers,
     ...userBillingHandlers,
     ...userWebhookHandlers,
+    ...userMachineHandlers,
   }),
 );

@@ -1,0 +1,42 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { newUserWithKey } from "@omnara/testing";
+import { type CliProcess, runCli, startCli } from "./cli-process.ts";
+
+type User = Awaited<ReturnType<typeof newUserWithKey>>;
+
+/** A git repository with one commit, for a daemon's project. */
+export function gitProject(prefix = "omnara-daemon-project-"): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  writeFileSync(join(dir, "README.md"), "# a project\n");
+  git("add", ".");
+  git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first");
+  return dir;
+}
+
+/** `omnara daemon login` confirmed by the user as the dashboard would: the machine's key in ~/.omnara/daemon.json. */
+export async function daemonLogin(serverUrl: string, user: User, env: NodeJS.ProcessEnv, name: string): Promise<void> {
+  const login = startCli(["--base-url", serverUrl, "daemon", "login", "--json", "--name", name], env);
+  const [, code] = await login.waitForOutput(/confirm the code ([A-Z0-9]{4}-[A-Z0-9]{4})/);
+  const described = await user.user.describeCliLogin.query({ user_code: String(code) });
+  if (described.kind !== "machine") throw new Error(`the sign-in asks for a ${described.kind} key`);
+  await user.user.confirmCliLogin.mutate({ user_code: String(code) });
+  const exit = await login.exited;
+  if (exit !== 0) throw new Error(`daemon login exited ${exit}: ${login.stderr()}`);
+}
+
+export async function addProject(env: NodeJS.ProcessEnv, path: string, extra: string[] = []): Promise<void> {
+  const added = await runCli(["daemon", "add-project", path, "--json", ...extra], env);
+  if (added.code !== 0) throw new Error(`add-project failed: ${added.stderr}${added.stdout}`);
+}
+
+/** The daemon polling every second; resolves once it says it is online. */
+export async function startDaemon(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<CliProcess> {
+  const daemon = startCli(["daemon", "run", "--poll-seconds", "1"], env);
+  await daemon.waitForOutput(/online at/, timeoutMs);
+  return daemon;
+}

@@ -1,0 +1,10 @@
+import * as core from "@omnara/core";
+import type { UserHandlers } from "../../handlers.ts";
+
+export const userMachineHandlers = {
+  listMachines: ({ ctx }) => core.listMachines(ctx.deps, ctx.user),
+  startMachineSession: ({ ctx, input }) =>
+    core.startMachineSession(ctx.deps, ctx.user, input, { userAgent: ctx.userAgent, clientAddress: ctx.clientAddress }),
+  stopMachineSession: ({ ctx, input }) =>
+    core.stopMachineSession(ctx.deps, ctx.user, input, { userAgent: ctx.userAgent, clientAddress: ctx.clientAddress }),
+} satisfies Partial<UserHandlers>;
