@@ -50,12 +50,7 @@ export {
 } from "./instances/status-machine.ts";
 export { deleteInstance, getInstance, markCompleted, renameInstance } from "./instances/user-actions.ts";
 export { DEFAULT_ASLEEP_AFTER_MS, listMachines } from "./machines/list-machines.ts";
-export {
-  type RequestDevice,
-  reportMachineSession,
-  startMachineSession,
-  stopMachineSession,
-} from "./machines/machine-sessions.ts";
+export { reportMachineSession, startMachineSession, stopMachineSession } from "./machines/machine-sessions.ts";
 export { pollMachine } from "./machines/poll-machine.ts";
 export { registerMachine } from "./machines/register-machine.ts";
 export { askQuestion } from "./messages/ask-question.ts";

@@ -8,6 +8,7 @@ import {
 } from "@omnara/contracts";
 import { type BusEvent, schema } from "@omnara/db";
 import { and, eq, isNull } from "drizzle-orm";
+import { recordAudit } from "../audit/audit.ts";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { createInstance } from "../instances/create-instance.ts";
@@ -16,12 +17,6 @@ import { notFound } from "../not-found.ts";
 import { machineOfKey } from "./machine-key.ts";
 
 const { apiKeys, machineCommands, machineProjects, machineSessions, machines } = schema;
-
-/** The device a request came from, kept with it. */
-export interface RequestDevice {
-  userAgent: string | undefined;
-  clientAddress: string | undefined;
-}
 
 /** The agent type each machine agent reports as (the one `omnara claude` uses). */
 const agentTypeOf = { claude: "Claude Code" } as const;
@@ -48,7 +43,6 @@ export async function startMachineSession(
   deps: CoreDeps,
   caller: Caller,
   input: OperationArgs<typeof userOperations.startMachineSession>,
-  device: RequestDevice,
 ): Promise<OperationOutput<typeof userOperations.startMachineSession>> {
   const machine = await ownedLiveMachine(deps, caller, input.machine_id);
   const [project] = await deps.db
@@ -89,11 +83,19 @@ export async function startMachineSession(
         kind: "start",
         agentInstanceId: id,
         payload: { project_id: project.id, agent: input.agent, prompt: input.prompt, worktree: input.worktree ?? null },
-        userAgent: device.userAgent?.slice(0, 500) ?? null,
-        clientAddress: device.clientAddress ?? null,
+        userAgent: caller.device?.userAgent?.slice(0, 500) ?? null,
+        clientAddress: caller.device?.clientAddress ?? null,
       })
       .returning({ id: machineCommands.id });
     if (!command) throw new OmnaraError("INTERNAL_SERVER_ERROR", "The start request could not be stored.");
+    await recordAudit(tx, {
+      actor: caller,
+      ownerId: caller.userId,
+      action: "instance.launch",
+      target: { type: "instance", id },
+      detail: { machine: machine.name, project: project.path, agent: input.agent, branch },
+      at: deps.now(),
+    });
     return command.id;
   });
   const events: BusEvent[] = [
@@ -109,7 +111,6 @@ export async function stopMachineSession(
   deps: CoreDeps,
   caller: Caller,
   input: OperationArgs<typeof userOperations.stopMachineSession>,
-  device: RequestDevice,
 ): Promise<OperationOutput<typeof userOperations.stopMachineSession>> {
   const [session] = await deps.db
     .select()
@@ -119,19 +120,30 @@ export async function stopMachineSession(
   if (session.state === "ENDED" || session.state === "FAILED") {
     throw new OmnaraError("CONFLICT", "This session has ended already.");
   }
-  const [command] = await deps.db
-    .insert(machineCommands)
-    .values({
-      machineId: session.machineId,
-      userId: caller.userId,
-      kind: "stop",
-      agentInstanceId: session.agentInstanceId,
-      payload: {},
-      userAgent: device.userAgent?.slice(0, 500) ?? null,
-      clientAddress: device.clientAddress ?? null,
-    })
-    .returning({ id: machineCommands.id });
-  if (!command) throw new OmnaraError("INTERNAL_SERVER_ERROR", "The stop request could not be stored.");
+  const command = await deps.db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(machineCommands)
+      .values({
+        machineId: session.machineId,
+        userId: caller.userId,
+        kind: "stop",
+        agentInstanceId: session.agentInstanceId,
+        payload: {},
+        userAgent: caller.device?.userAgent?.slice(0, 500) ?? null,
+        clientAddress: caller.device?.clientAddress ?? null,
+      })
+      .returning({ id: machineCommands.id });
+    if (!inserted) throw new OmnaraError("INTERNAL_SERVER_ERROR", "The stop request could not be stored.");
+    await recordAudit(tx, {
+      actor: caller,
+      ownerId: caller.userId,
+      action: "instance.stop",
+      target: { type: "instance", id: session.agentInstanceId },
+      detail: { machine_session: true },
+      at: deps.now(),
+    });
+    return inserted;
+  });
   await deps.bus.publish([{ type: "machine", userId: caller.userId, agentInstanceId: session.machineId }]);
   return { command_id: command.id };
 }
