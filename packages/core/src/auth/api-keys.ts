@@ -52,7 +52,15 @@ export async function createApiKey(
   const [row] = await deps.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(apiKeys)
-      .values({ id, userId: caller.userId, name: input.name, kind, tokenHash: hashToken(token), createdAt: now, expiresAt })
+      .values({
+        id,
+        userId: caller.userId,
+        name: input.name,
+        kind,
+        tokenHash: hashToken(token),
+        createdAt: now,
+        expiresAt,
+      })
       .returning();
     await recordAudit(tx, {
       actor: caller,
