@@ -8,7 +8,7 @@ export const getSummary = defineOperation({
   access: "account",
   kind: "query",
   description:
-    "Counts of the user's instances by state, overall and per agent type. working, awaiting_input (waiting for the user), offline (DISCONNECTED, or open but not heard from for 60 s), completed and failed never overlap and add up to total; active is working + awaiting_input.",
+    "Counts of the user's instances by state, overall and per agent type. working (ACTIVE), awaiting_input (waiting for the user, its agent heard from within 60 s), offline (DISCONNECTED, or waiting with its agent silent for 60 s), completed and failed never overlap and add up to total; active is working + awaiting_input.",
   input: z.object({}),
   output: z.object({
     total_instances: z.number().int(),

@@ -6,7 +6,7 @@ import {
   type userOperations,
 } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, asc, count, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, lt, or, sql } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { toInstance } from "../serialize.ts";
@@ -83,34 +83,58 @@ function searchFor(text: string) {
   return or(ilike(agentInstances.name, pattern), ilike(agentTypes.name, pattern));
 }
 
-/**
- * Instance counts by type, status and whether the agent has gone quiet (no heartbeat for
- * OFFLINE_AFTER_MS: the same rule as the dashboard's "offline" pill; an open wait or MCP ask
- * keeps beating, so a quiet instance is one nothing is attached to).
- */
-async function statusCounts(deps: CoreDeps, userId: string) {
-  const cutoff = new Date(deps.now().getTime() - OFFLINE_AFTER_MS).toISOString();
-  const quiet = sql<boolean>`coalesce(${agentInstances.lastHeartbeatAt} < ${cutoff}::timestamptz, false)`;
-  const rows = await deps.db
-    .select({ agentTypeId: agentInstances.agentTypeId, status: agentInstances.status, quiet, n: count() })
-    .from(agentInstances)
-    .where(and(eq(agentInstances.userId, userId), notDeleted))
-    // By position: the same expression written again would bind its cutoff as a second parameter.
-    .groupBy(agentInstances.agentTypeId, agentInstances.status, sql`3`);
-  return rows.map((row) => ({ agentTypeId: row.agentTypeId, n: row.n, state: liveState(row.status, row.quiet) }));
-}
-
 type LiveState = "working" | "waiting" | "offline" | "completed" | "failed";
 
-/** Each open instance is in exactly one of working, waiting and offline: the counters never overlap. */
-function liveState(status: string, quiet: boolean): LiveState {
-  if (status === "COMPLETED") return "completed";
-  if (status === "FAILED") return "failed";
-  if (status === "DISCONNECTED" || quiet) return "offline";
-  return status === "AWAITING_INPUT" ? "waiting" : "working";
+const stateOf: Record<string, LiveState> = {
+  ACTIVE: "working",
+  AWAITING_INPUT: "waiting",
+  DISCONNECTED: "offline",
+  COMPLETED: "completed",
+  FAILED: "failed",
+};
+
+/**
+ * Instance counts by type and state; each instance is in exactly one state, so the counters
+ * never overlap. A waiting instance whose agent has gone quiet (no heartbeat for
+ * OFFLINE_AFTER_MS, the dashboard pill's rule; an open wait or MCP ask keeps beating) counts as
+ * offline, not as waiting for the user. Two reads, both on indexes: the counts by status come
+ * from the (user, type, status) index alone, and the quiet waiting ones are few (the rows of
+ * one status). Putting the heartbeat in an index would end HOT updates for every beat.
+ */
+async function statusCounts(deps: CoreDeps, userId: string) {
+  const cutoff = new Date(deps.now().getTime() - OFFLINE_AFTER_MS);
+  const [rows, quietWaiting] = await Promise.all([
+    deps.db
+      .select({ agentTypeId: agentInstances.agentTypeId, status: agentInstances.status, n: count() })
+      .from(agentInstances)
+      .where(and(eq(agentInstances.userId, userId), notDeleted))
+      .groupBy(agentInstances.agentTypeId, agentInstances.status),
+    deps.db
+      .select({ agentTypeId: agentInstances.agentTypeId, n: count() })
+      .from(agentInstances)
+      .where(
+        and(
+          eq(agentInstances.userId, userId),
+          eq(agentInstances.status, "AWAITING_INPUT"),
+          lt(agentInstances.lastHeartbeatAt, cutoff),
+        ),
+      )
+      .groupBy(agentInstances.agentTypeId),
+  ]);
+  return [
+    ...rows.flatMap((row) => {
+      const state = stateOf[row.status];
+      return state ? [{ agentTypeId: row.agentTypeId, state, n: row.n }] : [];
+    }),
+    // Moved from waiting to offline.
+    ...quietWaiting.flatMap((row) => [
+      { agentTypeId: row.agentTypeId, state: "waiting" as const, n: -row.n },
+      { agentTypeId: row.agentTypeId, state: "offline" as const, n: row.n },
+    ]),
+  ];
 }
 
-/** "Active" is working or waiting for the user, and heard from; offline instances are counted apart. */
+/** "Active" is working or waiting for the user; offline instances are counted apart. */
 const isActive = (state: LiveState) => state === "working" || state === "waiting";
 
 export async function listAgentTypes(
