@@ -43,7 +43,9 @@ export type ClientErrorCode =
   /** A call on a session after `end()` or after its signal aborted. */
   | "SESSION_CLOSED"
   /** The user ended the session (marked it completed or deleted it) while the agent waited. */
-  | "SESSION_ENDED";
+  | "SESSION_ENDED"
+  /** The user interrupted the agent's current turn from the dashboard (the reason `session.signal` carries). */
+  | "INTERRUPTED";
 
 export type OmnaraErrorCode = ErrorCode | ClientErrorCode;
 

@@ -1,4 +1,5 @@
 export { agentOperations } from "./agent/index.ts";
+export { Control } from "./agent/wait-for-control.ts";
 export {
   type AgentApi,
   type AgentOperationKey,

@@ -58,6 +58,12 @@ export const Message = z.object({
   requires_user_input: z.boolean(),
   message_metadata: Metadata.nullable(),
   created_at: IsoDateTime,
+  /**
+   * A user message's way to the agent, in the dashboard's lists: 'queued' until a read hands it
+   * to the agent ('delivered'), or 'cancelled' when withdrawn while queued. Absent on agent
+   * messages and in what agents read.
+   */
+  delivery: z.enum(["queued", "delivered", "cancelled"]).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

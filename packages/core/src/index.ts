@@ -31,6 +31,7 @@ export type { AgentCaller, Caller, CoreDeps, Device } from "./deps.ts";
 export { FEED_PRUNE_EVERY_MS, FEED_ROWS_KEPT, pruneFeed } from "./events/feed-retention.ts";
 export { events, REPLAY_BOUND, type StreamedEvent } from "./events/user-events.ts";
 export { endInstance, readInstance } from "./instances/agent-access.ts";
+export { interruptInstance, stopInstance, waitForControl } from "./instances/control.ts";
 export {
   type InstanceAccess,
   instanceRoleOf,
@@ -54,6 +55,7 @@ export { reportMachineSession, startMachineSession, stopMachineSession } from ".
 export { pollMachine } from "./machines/poll-machine.ts";
 export { registerMachine } from "./machines/register-machine.ts";
 export { askQuestion } from "./messages/ask-question.ts";
+export { cancelQueuedMessage } from "./messages/cancel-queued.ts";
 export { listMessages } from "./messages/list-messages.ts";
 export { logStep } from "./messages/log-step.ts";
 export { getPendingMessages } from "./messages/pending.ts";

@@ -39,6 +39,13 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
   listMessages: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
   reply: async ({ instanceId }) => ({ agent_instance_id: instanceId, content: "from the matrix" }),
   markCompleted: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  interruptInstance: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  stopInstance: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
+  // A reply nobody has read yet: still queued, so it can be cancelled.
+  cancelQueuedMessage: async ({ instanceId, owner }) => {
+    const queued = await owner.user.reply.mutate({ agent_instance_id: instanceId, content: "queued" });
+    return { agent_instance_id: instanceId, message_id: queued.id };
+  },
   renameInstance: async ({ instanceId }) => ({ agent_instance_id: instanceId, name: "renamed" }),
   deleteInstance: async ({ instanceId }) => ({ agent_instance_id: instanceId }),
   shareInstance: async ({ instanceId }) => ({

@@ -73,6 +73,11 @@ export class SessionEndedError extends OmnaraError {
   }
 }
 
+/** The user interrupted the agent's current turn: the reason `session.signal` aborts with. */
+export class InterruptedError extends OmnaraError {
+  override name = "InterruptedError";
+}
+
 /**
  * The account's plan allows no more new instances this month (402 PAYMENT_REQUIRED). Instances
  * started earlier keep working; `upgradeUrl` is where to upgrade. Not retried.

@@ -12,6 +12,7 @@ export type { OmnaraOptions } from "./client-options.ts";
 export {
   AuthenticationError,
   type ClientErrorCode,
+  InterruptedError,
   NetworkError,
   NotFoundError,
   OmnaraError,
@@ -30,6 +31,7 @@ export type { RetryOptions } from "./retry.ts";
 export type {
   AskOptions,
   CallSignal,
+  ControlEvent,
   EndStatus,
   LogOptions,
   LogResult,

@@ -16,11 +16,11 @@ export interface ReplyWait {
 
 /**
  * Long-polls until the user replies after `afterMessageId`; resolves with the replies, with
- * "ended" when the session was ended under the wait, or with undefined at the deadline. The server keeps every reply and returns all of them after the
+ * "ended" when the session was ended under the wait, "interrupted" when the user interrupted it, or with undefined at the deadline. The server keeps every reply and returns all of them after the
  * question on each poll, so a poll cut by a dropped connection or a server restart is simply
  * made again, for as long as the deadline allows: no reply is lost.
  */
-export async function waitForReplies(wait: ReplyWait): Promise<Message[] | "ended" | undefined> {
+export async function waitForReplies(wait: ReplyWait): Promise<Message[] | "ended" | "interrupted" | undefined> {
   const deadlineAt = wait.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + wait.timeoutMs;
   const deadline = new AbortController();
   // Past 2^31-1 ms timers fire at once; such deadlines are left to the loop's own check.
@@ -45,7 +45,7 @@ export async function waitForReplies(wait: ReplyWait): Promise<Message[] | "ende
         );
         failures = 0;
         if (result.status === "replied" && result.messages.length > 0) return result.messages;
-        if (result.status === "ended") return "ended";
+        if (result.status === "ended" || result.status === "interrupted") return result.status;
       } catch (error) {
         if (wait.signal?.aborted) throw abortReason(wait.signal);
         if (deadline.signal.aborted) return undefined;

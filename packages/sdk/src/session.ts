@@ -1,7 +1,8 @@
 import type { AgentApi, Message, Metadata } from "@omnara/contracts";
-import { type Answer, answerFrom, defaultAnswer } from "./answer.ts";
+import { type Answer, answerFrom, defaultAnswer, interruptedAnswer } from "./answer.ts";
 import type { ClientConfig } from "./client-options.ts";
-import { OmnaraError, SessionEndedError, TimeoutError } from "./errors.ts";
+import { watchControl } from "./control-watch.ts";
+import { InterruptedError, OmnaraError, SessionEndedError, TimeoutError } from "./errors.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { newId } from "./ids.ts";
 import { type Choices, formatQuestion } from "./question.ts";
@@ -19,7 +20,16 @@ export interface SessionOptions {
   metadata?: Metadata;
   /** Aborting closes the session: heartbeats stop and calls in flight are cancelled. */
   signal?: AbortSignal;
+  /**
+   * Listen for the user's interrupt and stop while the agent works, calling nothing: one
+   * long-poll held per session, which keeps the process alive until `end()` or the signal.
+   * Default false: interrupts are then heard by the next `ask`, `log` or `pending`.
+   */
+  watchControl?: boolean;
 }
+
+/** What the user did from the dashboard: interrupted the current turn, or stopped the session. */
+export type ControlEvent = "interrupt" | "stop";
 
 export interface CallSignal {
   /** Cancels this call; it rejects with the signal's reason. */
@@ -37,6 +47,8 @@ export interface LogResult {
   messageId: string;
   /** User messages that arrived since the agent last read, oldest first. */
   replies: Message[];
+  /** The user interrupted the agent since its last call: stop the current task (see `session.signal`). */
+  interrupted: boolean;
 }
 
 export interface WaitOptions extends CallSignal {
@@ -72,9 +84,20 @@ export class Session {
   #closed: string | undefined;
   #ending: Promise<EndStatus> | undefined;
   #detach: () => void = () => {};
+  /** Aborted by the user's interrupt or stop; a fresh one follows an interrupt, for the next turn. */
+  #turn = new AbortController();
+  readonly #listeners = new Map<ControlEvent, Set<() => void>>();
+  readonly #watching = new AbortController();
 
   /** @internal Use `omnara.session()`. */
-  constructor(api: AgentApi, config: ClientConfig, id: string, resumed: boolean, signal: AbortSignal | undefined) {
+  constructor(
+    api: AgentApi,
+    config: ClientConfig,
+    id: string,
+    resumed: boolean,
+    options: { signal: AbortSignal | undefined; watchControl: boolean },
+  ) {
+    const { signal } = options;
     this.#api = api;
     this.#config = config;
     this.id = id;
@@ -93,6 +116,18 @@ export class Session {
       this.#detach = () => signal.removeEventListener("abort", onAbort);
     }
     this.#heartbeat.start();
+    if (options.watchControl) {
+      void watchControl({
+        api,
+        instanceId: id,
+        longPollSeconds: config.longPollSeconds,
+        retry: config.retry,
+        signal: linkSignals(signal, this.#watching.signal).signal,
+        onInterrupt: () => this.#interrupted(),
+        onStop: () => this.#stopped("the user stopped it"),
+        onError: config.onBackgroundError,
+      });
+    }
   }
 
   /** @internal Registers the instance, or resumes it when the id is already registered. */
@@ -117,7 +152,10 @@ export class Session {
       await api.heartbeat({ agent_instance_id: id }, call);
       resumed = options.instanceId !== undefined;
     }
-    return new Session(api, config, id, resumed, options.signal);
+    return new Session(api, config, id, resumed, {
+      signal: options.signal,
+      watchControl: options.watchControl ?? false,
+    });
   }
 
   /** Whether heartbeats are being sent (false after `end`, an abort, or process exit). */
@@ -125,15 +163,43 @@ export class Session {
     return this.#heartbeat.active;
   }
 
+  /**
+   * The current turn's signal: aborted (reason: InterruptedError) when the user interrupts the
+   * agent from the dashboard, or (SessionEndedError) when they stop the session. Pass it to the
+   * work of a turn; read it again for the next turn, which gets a fresh one after an interrupt.
+   */
+  get signal(): AbortSignal {
+    return this.#turn.signal;
+  }
+
+  /**
+   * Calls `listener` when the user interrupts the current turn ("interrupt") or stops the session
+   * ("stop"). Returns a function that removes it.
+   */
+  on(event: ControlEvent, listener: () => void): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
   /** Reports a step to the dashboard; returns it with any user replies that arrived meanwhile. */
   async log(text: string, options: LogOptions = {}): Promise<LogResult> {
     const sent = await this.#send(text, false, options);
-    return { messageId: sent.message_id, replies: this.#takeInbox(sent.queued_user_messages) };
+    return {
+      messageId: sent.message_id,
+      replies: this.#takeInbox(sent.queued_user_messages),
+      interrupted: sent.interrupted === true,
+    };
   }
 
   /**
    * Asks the user and resolves with the reply the moment it is stored (the server pushes it to
    * the waiting request). Replies that arrived before the question are kept for `pending()`.
+   * An interrupt from the dashboard while it waits resolves it with `interrupted: true`.
    */
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const sent = await this.#send(formatQuestion(question, options.options), true, options);
@@ -164,15 +230,18 @@ export class Session {
     this.#assertOpen();
     const call = this.#link(options.signal);
     try {
-      const fresh = this.#cursor
-        ? // A read from a known cursor repeats safely: a retried read returns the same messages.
-          (
-            await this.#api.waitForReply(
-              { agent_instance_id: this.id, after_message_id: this.#cursor, timeout_seconds: 0 },
-              { signal: call.signal },
-            )
-          ).messages
-        : (await this.#api.getPendingMessages({ agent_instance_id: this.id }, { signal: call.signal })).messages;
+      let fresh: Message[];
+      if (this.#cursor) {
+        // A read from a known cursor repeats safely: a retried read returns the same messages.
+        const read = await this.#api.waitForReply(
+          { agent_instance_id: this.id, after_message_id: this.#cursor, timeout_seconds: 0 },
+          { signal: call.signal },
+        );
+        if (read.status === "interrupted") this.#interrupted();
+        fresh = read.messages;
+      } else {
+        fresh = (await this.#api.getPendingMessages({ agent_instance_id: this.id }, { signal: call.signal })).messages;
+      }
       this.#advance(fresh);
       return this.#takeInbox(fresh);
     } finally {
@@ -211,6 +280,7 @@ export class Session {
         { signal: call.signal },
       );
       this.#cursor = sent.message_id;
+      if (sent.interrupted) this.#interrupted();
       return sent;
     } finally {
       call.dispose();
@@ -219,19 +289,34 @@ export class Session {
 
   async #awaitAnswer(questionId: string, choices: Choices | undefined, options: WaitOptions): Promise<Answer> {
     const call = this.#link(options.signal);
+    // The watch may hear the interrupt first: it aborts this turn, which ends the wait.
+    const turn = this.#turn.signal;
+    const waiting = linkSignals(call.signal, turn);
     try {
-      const replies =
-        (await waitForReplies({
-          api: this.#api,
-          instanceId: this.id,
-          afterMessageId: questionId,
-          signal: call.signal,
-          timeoutMs: options.timeoutMs,
-          longPollSeconds: this.#config.longPollSeconds,
-          retry: this.#config.retry,
-        })) ?? (await this.#lastLook(questionId, call.signal));
+      let replies: Awaited<ReturnType<typeof waitForReplies>>;
+      try {
+        replies =
+          (await waitForReplies({
+            api: this.#api,
+            instanceId: this.id,
+            afterMessageId: questionId,
+            signal: waiting.signal,
+            timeoutMs: options.timeoutMs,
+            longPollSeconds: this.#config.longPollSeconds,
+            retry: this.#config.retry,
+          })) ?? (await this.#lastLook(questionId, waiting.signal));
+      } catch (error) {
+        if (!call.signal.aborted && turn.aborted && turn.reason instanceof InterruptedError) {
+          return interruptedAnswer(questionId);
+        }
+        throw error;
+      }
+      if (replies === "interrupted") {
+        this.#interrupted();
+        return interruptedAnswer(questionId);
+      }
       if (replies === "ended") {
-        this.#close("the user ended it");
+        this.#stopped("the user ended it");
         throw new SessionEndedError(
           "SESSION_ENDED",
           `Session ${this.id} was ended by the user (marked completed or deleted) while waiting for a reply; no reply will come.`,
@@ -257,19 +342,20 @@ export class Session {
         });
       return defaultAnswer(questionId, options.defaultAnswer, choices);
     } finally {
+      waiting.dispose();
       call.dispose();
     }
   }
 
   /** At the deadline, one quick look without waiting: a reply stored as the timer fired still wins. */
-  async #lastLook(questionId: string, signal: AbortSignal): Promise<Message[] | "ended" | undefined> {
+  async #lastLook(questionId: string, signal: AbortSignal): Promise<Message[] | "ended" | "interrupted" | undefined> {
     const quick = linkSignals(signal, AbortSignal.timeout(LAST_LOOK_MS));
     try {
       const result = await this.#api.waitForReply(
         { agent_instance_id: this.id, after_message_id: questionId, timeout_seconds: 0 },
         { signal: quick.signal },
       );
-      if (result.status === "ended") return "ended";
+      if (result.status === "ended" || result.status === "interrupted") return result.status;
       return result.messages.length > 0 ? result.messages : undefined;
     } catch (error) {
       if (signal.aborted) throw error;
@@ -304,6 +390,34 @@ export class Session {
   #close(reason: string): void {
     this.#closed ??= reason;
     this.#heartbeat.stop();
+    this.#watching.abort();
     this.#detach();
+  }
+
+  #emit(event: ControlEvent): void {
+    for (const listener of this.#listeners.get(event) ?? []) {
+      try {
+        listener();
+      } catch (error) {
+        if (error instanceof OmnaraError) this.#config.onBackgroundError(error);
+      }
+    }
+  }
+
+  /** The user interrupted: this turn's signal aborts, the next turn gets a fresh one. */
+  #interrupted(): void {
+    if (this.#closed) return;
+    const turn = this.#turn;
+    this.#turn = new AbortController();
+    turn.abort(new InterruptedError("INTERRUPTED", `The user interrupted session ${this.id} from the dashboard.`));
+    this.#emit("interrupt");
+  }
+
+  /** The user stopped the session (or it ended under the agent): closed, its signal aborted. */
+  #stopped(reason: string): void {
+    if (this.#closed) return;
+    this.#close(reason);
+    this.#turn.abort(new SessionEndedError("SESSION_ENDED", `Session ${this.id} was stopped: ${reason}.`));
+    this.#emit("stop");
   }
 }

@@ -8,7 +8,7 @@ export const askQuestion = defineOperation({
   audience: "agent",
   kind: "mutation",
   description:
-    "Ask your user a question and wait for the answer; they are notified and answer from the Omnara dashboard or phone. Use it whenever you need a decision, a clarification or an approval instead of guessing, and always before ending the session to confirm the work is done. Offer choices as a block: [OPTIONS]\\n1. First\\n2. Second\\n[/OPTIONS]. The call blocks until the answer arrives; status 'ended' means the user closed the session (marked it completed or deleted it) and no answer will come: stop and do not ask again. To keep waiting on a question you already asked (say, after your client gave up on a long wait), pass its question_id: it is not asked again.",
+    "Ask your user a question and wait for the answer; they are notified and answer from the Omnara dashboard or phone. Use it whenever you need a decision, a clarification or an approval instead of guessing, and always before ending the session to confirm the work is done. Offer choices as a block: [OPTIONS]\\n1. First\\n2. Second\\n[/OPTIONS]. The call blocks until the answer arrives; status 'ended' means the user closed the session (marked it completed or deleted it) and no answer will come: stop and do not ask again; status 'interrupted' means the user interrupted you: drop the current task and ask them what to do next. To keep waiting on a question you already asked (say, after your client gave up on a long wait), pass its question_id: it is not asked again.",
   input: z.object({
     agent_instance_id: Uuid,
     question_text: MessageText,
@@ -21,8 +21,9 @@ export const askQuestion = defineOperation({
     /**
      * 'waiting' when wait_seconds passed with no answer: call again with question_id. 'ended'
      * when the session is over (the user marked it completed or deleted it): no answer will come.
+     * 'interrupted' when the user interrupted the agent from the dashboard.
      */
-    status: z.enum(["answered", "waiting", "ended"]),
+    status: z.enum(["answered", "waiting", "ended", "interrupted"]),
     agent_instance_id: Uuid,
     question_id: Uuid,
     /** The user's reply (several replies joined by blank lines); null while waiting. */

@@ -9,6 +9,7 @@ import { requestInput } from "./request-input.ts";
 import { sendMessage } from "./send-message.ts";
 import { sendUserMessage } from "./send-user-message.ts";
 import { verifyKey } from "./verify-key.ts";
+import { waitForControl } from "./wait-for-control.ts";
 import { waitForReply } from "./wait-for-reply.ts";
 
 /** Operations an agent calls with its API key: the write path. */
@@ -27,4 +28,5 @@ export const agentOperations = {
   registerMachine,
   pollMachine,
   reportMachineSession,
+  waitForControl,
 } as const;

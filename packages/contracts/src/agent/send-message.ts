@@ -7,7 +7,7 @@ export const sendMessage = defineOperation({
   audience: "agent",
   kind: "mutation",
   description:
-    "Send a message from the agent to its user: a progress step, or a question when requires_user_input is true (the instance then shows as waiting for input and the user is notified). The first message with a new client-chosen agent_instance_id creates the instance, so agent_type is required then. Returns the instance id, the new message id, and every user reply queued since the agent last read, marking them read. Repeat a send with the same idempotency_key after a network error: it stores one message.",
+    "Send a message from the agent to its user: a progress step, or a question when requires_user_input is true (the instance then shows as waiting for input and the user is notified). The first message with a new client-chosen agent_instance_id creates the instance, so agent_type is required then. Returns the instance id, the new message id, and every user reply queued since the agent last read, marking them read; interrupted: true when the user interrupted you from the dashboard (stop the current task and wait for them). Repeat a send with the same idempotency_key after a network error: it stores one message.",
   input: z.object({
     agent_instance_id: Uuid,
     agent_type: Name.optional(),
@@ -26,6 +26,8 @@ export const sendMessage = defineOperation({
     agent_instance_id: Uuid,
     message_id: Uuid,
     queued_user_messages: z.array(Message),
+    /** Present and true when the user interrupted the agent since its last message or wait. */
+    interrupted: z.literal(true).optional(),
   }),
   // Clients choose the idempotency_key once per call, so a repeat stores one message.
   retry: "safe",

@@ -7,6 +7,7 @@ import { deleteInstance } from "./delete-instance.ts";
 import { events } from "./events.ts";
 import { getInstance } from "./get-instance.ts";
 import { getSummary } from "./get-summary.ts";
+import { cancelQueuedMessage, interruptInstance, stopInstance } from "./instance-control.ts";
 import { listAgentTypes } from "./list-agent-types.ts";
 import { listInstances } from "./list-instances.ts";
 import { listMessages } from "./list-messages.ts";
@@ -45,6 +46,9 @@ export const userOperations = {
   listMessages,
   reply,
   markCompleted,
+  interruptInstance,
+  stopInstance,
+  cancelQueuedMessage,
   renameInstance,
   deleteInstance,
   shareInstance,

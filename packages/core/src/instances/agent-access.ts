@@ -24,7 +24,7 @@ export async function readInstance(
   const beforeSeq = before?.agentInstanceId === instance.id ? before.seq : undefined;
   const [typeName, page] = await Promise.all([
     agentTypeName(deps.db, instance.agentTypeId),
-    input.message_limit > 0 ? messagePage(deps.db, instance.id, input.message_limit, beforeSeq) : { messages: [] },
+    input.message_limit > 0 ? messagePage(deps.db, instance, input.message_limit, beforeSeq) : { messages: [] },
   ]);
   return {
     id: instance.id,

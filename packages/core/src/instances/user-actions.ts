@@ -22,7 +22,7 @@ export async function getInstance(
   const instance = await loadOwnedInstance(deps.db, access.ownerId, access.instanceId);
   const [typeName, page] = await Promise.all([
     agentTypeName(deps.db, instance.agentTypeId),
-    messagePage(deps.db, instance.id, 50),
+    messagePage(deps.db, instance, 50),
   ]);
   const marks = access.role === "owner" ? new Map() : await shareMarks(deps.db, access.userId, [instance.id]);
   return {

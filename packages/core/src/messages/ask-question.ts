@@ -50,5 +50,6 @@ export async function askQuestion(
   const base = { agent_instance_id: waited.agent_instance_id, question_id: id };
   if (waited.status === "timeout") return { ...base, status: "waiting", answer: null };
   if (waited.status === "ended") return { ...base, status: "ended", answer: null };
+  if (waited.status === "interrupted") return { ...base, status: "interrupted", answer: null };
   return { ...base, status: "answered", answer: waited.messages.map((message) => message.content).join("\n\n") };
 }

@@ -5,6 +5,10 @@ import { storeAgentMessage } from "./send-message.ts";
 
 type Op = typeof agentOperations.logStep;
 
+/** What a model reading only the feedback learns of an interrupt. */
+export const INTERRUPTED_FEEDBACK =
+  "The user interrupted you from the Omnara dashboard: stop the current task now and call ask_question to ask what to do next.";
+
 /**
  * Omnara's log_step: a progress message that starts the session when no id is given, and
  * hands back what the user wrote since the agent last read (marked read by the send).
@@ -25,6 +29,10 @@ export async function logStep(
     success: true,
     agent_instance_id: sent.agent_instance_id,
     step_number: stepNumber,
-    user_feedback: sent.queued_user_messages.map((message) => message.content),
+    user_feedback: [
+      ...sent.queued_user_messages.map((message) => message.content),
+      ...(sent.interrupted ? [INTERRUPTED_FEEDBACK] : []),
+    ],
+    interrupted: sent.interrupted === true,
   };
 }

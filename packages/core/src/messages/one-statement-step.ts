@@ -56,7 +56,7 @@ const rowsOf = <T>(result: unknown): T[] =>
  * under that lock, so such a reply always changes the row's version (xmin): the statement compares
  * the version it locked with the one its snapshot saw and does nothing at all when they differ.
  * It returns undefined then, and for every case it does not take (no such instance, another
- * user's, deleted, a repeated idempotency key): the caller runs the transaction path, which
+ * user's, deleted, an interrupt waiting to be handed to the agent, a repeated idempotency key): the caller runs the transaction path, which
  * decides those exactly as before.
  */
 export async function storeStepInOneStatement(
@@ -74,6 +74,7 @@ export async function storeStepInOneStatement(
       select i.xmin::text as version, i.status, i.last_read_message_id, i.delivered_message_id
       from agent_instances i
       where i.id = ${id} and i.user_id = ${caller.userId} and i.status <> 'DELETED'
+        and i.interrupt_requested_at is null
       for update
     ), ok as (
       select locked.* from locked join seen on seen.version = locked.version
@@ -84,7 +85,7 @@ export async function storeStepInOneStatement(
       returning id, seq
     ), queued as (
       select m.id, m.seq from messages m, ok, inserted
-      where m.agent_instance_id = ${id} and m.sender_type = 'USER' and m.seq < inserted.seq
+      where m.agent_instance_id = ${id} and m.sender_type = 'USER' and m.seq < inserted.seq and m.cancelled_at is null
         and m.seq > coalesce((select c.seq from messages c where c.id = coalesce(ok.delivered_message_id, ok.last_read_message_id)), 0)
     ), updated as (
       update agent_instances i set

@@ -1,6 +1,6 @@
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, sql } from "drizzle-orm";
 
 const { messages } = schema;
 export type MessageRow = typeof messages.$inferSelect;
@@ -9,7 +9,10 @@ export type MessageRow = typeof messages.$inferSelect;
 const seqOf = (messageId: string | null) =>
   messageId ? sql<number>`coalesce((select m.seq from messages m where m.id = ${messageId}), 0)` : sql<number>`0`;
 
-/** User messages of an instance after a message (exclusive) and, if given, before a seq. */
+/**
+ * User messages of an instance after a message (exclusive) and, if given, before a seq; those the
+ * user cancelled while queued are never handed to the agent.
+ */
 export function userMessagesAfter(
   db: Db,
   instanceId: string,
@@ -24,6 +27,7 @@ export function userMessagesAfter(
         eq(messages.agentInstanceId, instanceId),
         eq(messages.senderType, "USER"),
         gt(messages.seq, seqOf(afterMessageId)),
+        isNull(messages.cancelledAt),
         beforeSeq === undefined ? undefined : lt(messages.seq, beforeSeq),
       ),
     )

@@ -7,7 +7,7 @@ import {
 } from "@omnara/contracts";
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { createInstance } from "../instances/create-instance.ts";
@@ -73,6 +73,7 @@ function queuedBefore(tx: Db, message: MessageRow): Promise<MessageRow[]> {
       and(
         eq(messages.agentInstanceId, message.agentInstanceId),
         eq(messages.senderType, "USER"),
+        isNull(messages.cancelledAt),
         sql`${messages.seq} < ${message.seq}`,
         sql`${messages.seq} > coalesce((select max(m.seq) from messages m where m.agent_instance_id = ${message.agentInstanceId} and m.sender_type = 'AGENT' and m.seq < ${message.seq}), 0)`,
       ),
@@ -225,6 +226,8 @@ export async function storeAgentMessage(
           ...(input.requires_user_input ? {} : { stepCount: sql`${agentInstances.stepCount} + 1` }),
           ...(input.git_diff !== undefined ? { gitDiff: normalizeGitDiff(input.git_diff) } : {}),
           ...(input.name && !instance.name ? { name: input.name } : {}),
+          // The message is the agent's next opportunity to hear the user's interrupt: taken here, once.
+          ...(instance.interruptRequestedAt ? { interruptRequestedAt: null } : {}),
         }),
       },
     );
@@ -254,7 +257,12 @@ export async function storeAgentMessage(
     const stored = [messageEvent(caller, message, queuedJob || input.requires_user_input), ...born];
     await recordFeed(tx, stored);
     events.push(...stored, ...applied.events);
-    return { message, queued, stepNumber: applied.after.stepCount };
+    return {
+      message,
+      queued,
+      stepNumber: applied.after.stepCount,
+      interrupted: instance.interruptRequestedAt !== null,
+    };
   });
   await deps.bus.publish(events);
   return {
@@ -263,6 +271,7 @@ export async function storeAgentMessage(
       agent_instance_id: result.message.agentInstanceId,
       message_id: result.message.id,
       queued_user_messages: result.queued.map(toMessage),
+      ...("interrupted" in result && result.interrupted ? { interrupted: true as const } : {}),
     },
     stepNumber: result.stepNumber,
   };

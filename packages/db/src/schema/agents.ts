@@ -68,6 +68,13 @@ export const agentInstances = pgTable(
      * transaction: log_step's step_number, with no count over messages and no two steps the same.
      */
     stepCount: integer().notNull().default(0),
+    /**
+     * The user asked to interrupt the agent's current turn and the agent has not been told yet;
+     * the agent's next wait, control read or message takes it (and clears it), once.
+     */
+    interruptRequestedAt: timestamp({ withTimezone: true }),
+    /** The user stopped the session (it is COMPLETED): the agent's process is asked to end. */
+    stopRequestedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index().on(t.userId, t.status),
@@ -105,6 +112,8 @@ export const messages = pgTable(
     messageMetadata: jsonb().$type<Metadata>(),
     idempotencyKey: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** A user message withdrawn while it was still queued (never handed to the agent). */
+    cancelledAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index().on(t.agentInstanceId, t.seq),

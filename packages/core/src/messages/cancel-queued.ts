@@ -1,0 +1,75 @@
+import { type Message, OmnaraError, type OperationArgs, type userOperations } from "@omnara/contracts";
+import { type BusEvent, type Db, schema } from "@omnara/db";
+import { eq, sql } from "drizzle-orm";
+import type { CoreDeps } from "../deps.ts";
+import { recordFeed } from "../events/feed.ts";
+import type { InstanceAccess } from "../instances/instance-access.ts";
+import { loadOwnedInstance } from "../instances/owned-instance.ts";
+import { notFound } from "../not-found.ts";
+import { toMessage } from "../serialize.ts";
+import { cursorSeq, findMessage, type MessageRow, userMessagesAfter } from "./queries.ts";
+import { recordDelivery, unreadFrom } from "./read-cursor.ts";
+
+const { agentInstances, messages } = schema;
+
+/**
+ * Hands the replies after `afterMessageId` to a waiting agent, under the instance's row lock: a
+ * cancel (which takes the same lock) either ran first and the cancelled reply is not among them,
+ * or runs after and finds the reply delivered. Without the lock a reply read just before its
+ * cancel would reach the agent and show cancelled.
+ */
+export async function deliverReplies(db: Db, instanceId: string, afterMessageId: string): Promise<MessageRow[]> {
+  return db.transaction(async (tx) => {
+    await tx
+      .select({ id: agentInstances.id })
+      .from(agentInstances)
+      .where(eq(agentInstances.id, instanceId))
+      .for("update");
+    const replies = await userMessagesAfter(tx, instanceId, afterMessageId);
+    const last = replies[replies.length - 1];
+    if (last) await recordDelivery(tx, instanceId, last);
+    return replies;
+  });
+}
+
+/** Withdraws a user message that no read has handed to the agent yet. */
+export async function cancelQueuedMessage(
+  deps: CoreDeps,
+  access: InstanceAccess,
+  input: OperationArgs<typeof userOperations.cancelQueuedMessage>,
+): Promise<Message> {
+  const done = await deps.db.transaction(async (tx) => {
+    const instance = await loadOwnedInstance(tx, access.ownerId, access.instanceId, { forUpdate: true });
+    const message = await findMessage(tx, input.message_id);
+    if (!message || message.agentInstanceId !== instance.id || message.senderType !== "USER") {
+      throw notFound(`Message ${input.message_id}`);
+    }
+    if (message.cancelledAt) return { row: message, events: [] };
+    if (message.seq <= (await cursorSeq(tx, unreadFrom(instance)))) {
+      throw new OmnaraError(
+        "CONFLICT",
+        `Message ${message.id} was already delivered to the agent: it can no longer be cancelled.`,
+      );
+    }
+    const [row] = await tx
+      .update(messages)
+      .set({ cancelledAt: deps.now() })
+      .where(eq(messages.id, message.id))
+      .returning();
+    if (!row) throw new Error("update returned no message");
+    // Every writer of an instance's messages writes its row too: a one-statement step that read
+    // the messages before this commit sees the row's version change and steps aside
+    // (one-statement-step.ts), instead of handing the cancelled message to the agent.
+    await tx
+      .update(agentInstances)
+      .set({ chatLength: sql`${agentInstances.chatLength}` })
+      .where(eq(agentInstances.id, instance.id));
+    const events: BusEvent[] = [
+      { type: "instance", userId: access.ownerId, agentInstanceId: instance.id, status: instance.status },
+    ];
+    await recordFeed(tx, events);
+    return { row, events };
+  });
+  await deps.bus.publish(done.events);
+  return { ...toMessage(done.row), delivery: "cancelled" };
+}
