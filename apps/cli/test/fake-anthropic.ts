@@ -10,6 +10,11 @@ export type FakeBlock =
 export interface FakeTurn {
   blocks: FakeBlock[];
   stop: "end_turn" | "tool_use";
+  /**
+   * Stream the turn slowly: each text block word by word over this many milliseconds, as a
+   * long answer arrives from the real API (a turn to interrupt mid-way).
+   */
+  streamMs?: number;
 }
 
 export interface RecordedRequest {
@@ -46,6 +51,8 @@ export function toolResult(request: RecordedRequest, toolUseId: string): string 
  */
 export class FakeAnthropic {
   readonly requests: RecordedRequest[] = [];
+  /** Slow streams the client closed before their end (an interrupted turn). */
+  hangUps = 0;
   #turns: FakeTurn[];
   #waiters: { count: number; resolve: () => void }[] = [];
   readonly #server: http.Server;
@@ -161,6 +168,10 @@ export class FakeAnthropic {
     send("message_start", {
       message: { ...message, content: [], stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } },
     });
+    if (turn.streamMs !== undefined) {
+      void this.#streamSlowly(response, send, turn);
+      return;
+    }
     turn.blocks.forEach((block, index) => {
       if (block.type === "text") {
         send("content_block_start", { index, content_block: { type: "text", text: "" } });
@@ -177,6 +188,34 @@ export class FakeAnthropic {
       }
       send("content_block_stop", { index });
     });
+    send("message_delta", { delta: { stop_reason: turn.stop, stop_sequence: null }, usage: { output_tokens: 5 } });
+    send("message_stop", {});
+    response.end();
+  }
+
+  /** The blocks word by word, spread over `turn.streamMs`; stops when Claude Code hangs up (an interrupt). */
+  async #streamSlowly(
+    response: http.ServerResponse,
+    send: (type: string, data: Record<string, unknown>) => void,
+    turn: FakeTurn,
+  ): Promise<void> {
+    const words = turn.blocks.flatMap((block) => (block.type === "text" ? block.text.split(/(?<= )/) : []));
+    const pauseMs = (turn.streamMs ?? 0) / Math.max(1, words.length);
+    let closed = false;
+    response.on("close", () => {
+      closed = true;
+      if (!response.writableFinished) this.hangUps += 1;
+    });
+    for (const [index, block] of turn.blocks.entries()) {
+      if (block.type !== "text") continue;
+      send("content_block_start", { index, content_block: { type: "text", text: "" } });
+      for (const word of block.text.split(/(?<= )/)) {
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        if (closed) return;
+        send("content_block_delta", { index, delta: { type: "text_delta", text: word } });
+      }
+      send("content_block_stop", { index });
+    }
     send("message_delta", { delta: { stop_reason: turn.stop, stop_sequence: null }, usage: { output_tokens: 5 } });
     send("message_stop", {});
     response.end();

@@ -15,7 +15,7 @@ import {
   ToolHookInput,
   UserPromptSubmitInput,
 } from "./hook-input.ts";
-import { MirroredSession } from "./mirrored-session.ts";
+import { type ClaudeControl, MirroredSession } from "./mirrored-session.ts";
 import { promptFor, terminalOutcome } from "./prompts.ts";
 
 /** Prompts Claude Code queues itself (our own wake-ups among them): not something the user typed. */
@@ -28,6 +28,8 @@ export interface BridgeOptions {
   cwd: string;
   log: (line: string) => void;
   notice?: ((line: string) => void) | undefined;
+  /** Claude Code's terminal, for the dashboard's interrupt and stop. */
+  terminal?: ClaudeControl | undefined;
 }
 
 /** Routes Claude Code's hook events to the mirrored session each belongs to. */

@@ -34,6 +34,14 @@ export interface MirrorOptions {
   log: (line: string) => void;
   /** Tells the person at the terminal something they must act on (the plan's limit). */
   notice?: ((line: string) => void) | undefined;
+  terminal?: ClaudeControl | undefined;
+}
+
+/** What the dashboard may do to the Claude Code process: Esc in its terminal, or end it. */
+export interface ClaudeControl {
+  /** False when this Claude Code cannot be interrupted (no terminal of ours). */
+  interrupt(): boolean;
+  stop(): void;
 }
 
 /** What the terminal shows when the plan allows no new instance: Claude goes on, unmirrored. */
@@ -76,6 +84,8 @@ export class MirroredSession {
   readonly #heldWrites = new Map<string, ToolUse>();
   readonly #waker = new WakerSlot(() => this.#handOver());
   readonly #closed = new AbortController();
+  /** Esc was typed for the dashboard's interrupt: the transcript's interrupt is ours, not the terminal's. */
+  #interruptSent = false;
 
   constructor(
     readonly id: string,
@@ -102,7 +112,16 @@ export class MirroredSession {
       instanceId: this.id,
       name: clip(name || `${basename(this.cwd)} (${this.id.slice(0, 8)})`, NAME_CHARS),
       metadata: { cwd: this.cwd, claude_session_id: this.id },
+      // The dashboard's interrupt must reach Claude mid-stream, when no hook runs.
+      watchControl: !this.#options.printMode,
     });
+    void this.#session.then(
+      (session) => {
+        session.on("interrupt", () => this.#dashboardInterrupt());
+        session.on("stop", () => this.#options.terminal?.stop());
+      },
+      () => {},
+    );
     // A failed start (server down) is tried again by the next hook.
     this.#session.catch((error: unknown) => {
       this.#session = undefined;
@@ -190,7 +209,15 @@ export class MirroredSession {
     try {
       const answers: Answer[] = [];
       for (const question of prompt.questions) {
-        answers.push(await session.ask(question.text, { options: question.options, signal }));
+        const answer = await session.ask(question.text, { options: question.options, signal });
+        if (answer.interrupted) {
+          // The dashboard interrupted: Esc dismisses the terminal's dialog and Claude idles.
+          this.state = "working";
+          this.#prompt = undefined;
+          this.#sendInterrupt();
+          return undefined;
+        }
+        answers.push(answer);
       }
       this.state = "working";
       return prompt.decide(answers);
@@ -324,12 +351,31 @@ export class MirroredSession {
       const session = await this.start(undefined);
       const id = questionId ?? this.#lastMessageId;
       if (!id) return;
-      const answer = await session.requestInput(id, { signal });
+      let answer = await session.requestInput(id, { signal });
+      // An interrupt while Claude idles has no turn to stop: keep waiting for the reply.
+      while (answer.interrupted) answer = await session.requestInput(id, { signal });
       if (this.#idleWait === wait) this.#idleWait = undefined;
       this.#deliver(answer.text);
     })().catch((error: unknown) => {
       if (!signal.aborted) this.#options.log(`session ${this.id}: wait: ${String(error)}`);
     });
+  }
+
+  /** The dashboard's interrupt: Esc while Claude works; idle, it already waits for the user. */
+  #dashboardInterrupt(): void {
+    if (this.state !== "working" || this.#prompt) return;
+    this.#sendInterrupt();
+  }
+
+  #sendInterrupt(): void {
+    this.#interruptSent = true;
+    if (this.#options.terminal?.interrupt()) return;
+    this.#interruptSent = false;
+    void this.#serial(() =>
+      this.#log("This Claude Code cannot be interrupted from the dashboard (it has no terminal of Omnara's).", {
+        kind: "interrupt_unavailable",
+      }),
+    );
   }
 
   #cancelIdleWait(): void {
@@ -406,9 +452,11 @@ export class MirroredSession {
         // Esc or Ctrl+C while Claude worked: no hook reports it; Claude idles at its prompt.
         if (this.state !== "working" || this.#prompt) return;
         this.state = "idle_after_interrupt";
+        const where = this.#interruptSent ? "from the dashboard" : "in the terminal";
+        this.#interruptSent = false;
         const id = await this.#log(
-          "Interrupted in the terminal. Claude is waiting for you: reply here to tell it what to do.",
-          { kind: "interrupted" },
+          `Interrupted ${where}. Claude is waiting for you: reply here to tell it what to do.`,
+          { kind: "interrupted", from: where === "in the terminal" ? "terminal" : "dashboard" },
         );
         queueMicrotask(() => this.#idle("idle_after_interrupt", id));
         return;

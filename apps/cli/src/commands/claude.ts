@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { homeDataDir } from "@omnara/config";
 import { Omnara } from "@omnara/sdk";
 import { resolveAgentAuth, type ServerOptions, verifyAuth } from "../agent-auth.ts";
 import { ClaudeBridge } from "../claude/bridge.ts";
+import { startClaude } from "../claude/claude-terminal.ts";
 import { findClaude } from "../claude/find-claude.ts";
 import { headlessArgs, isPrintMode } from "../claude/headless.ts";
 import { startHookServer } from "../claude/hook-server.ts";
@@ -50,9 +50,18 @@ export async function claude(userArgs: string[], options: ServerOptions, env: Cl
     told.add(line);
     say(line);
   };
-  const bridge = new ClaudeBridge({ omnara, printMode: isPrintMode(args), cwd: process.cwd(), log: log.write, notice });
-
   const runtime = mkdtempSync(join(tmpdir(), "omnara-claude-"));
+  // Set once Claude Code runs; the dashboard's interrupt and stop reach it through this.
+  let terminal: ReturnType<typeof startClaude> | undefined;
+  const bridge = new ClaudeBridge({
+    omnara,
+    printMode: isPrintMode(args),
+    cwd: process.cwd(),
+    log: log.write,
+    notice,
+    terminal: { interrupt: () => terminal?.interrupt() ?? false, stop: () => terminal?.stop() },
+  });
+
   const socketPath = join(runtime, "hooks.sock");
   const settingsPath = join(runtime, "settings.json");
   writeFileSync(settingsPath, JSON.stringify(settings, null, 2), { mode: 0o600 });
@@ -62,10 +71,16 @@ export async function claude(userArgs: string[], options: ServerOptions, env: Cl
     log.write,
   );
 
-  const child = spawn(claudePath, ["--settings", settingsPath, ...headlessArgs(args, runtime, auth)], {
-    stdio: "inherit",
-    env: inheritedEnv({ OMNARA_HOOK_SOCKET: socketPath }),
-  });
+  terminal = startClaude(
+    {
+      command: claudePath,
+      args: ["--settings", settingsPath, ...headlessArgs(args, runtime, auth)],
+      env: inheritedEnv({ OMNARA_HOOK_SOCKET: socketPath }),
+      runtimeDir: runtime,
+    },
+    !isPrintMode(args),
+  );
+  const { child } = terminal;
   // Ctrl+C reaches Claude Code from the terminal itself; it decides whether that means exit.
   const ignoreInterrupt = () => {};
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
@@ -84,6 +99,7 @@ export async function claude(userArgs: string[], options: ServerOptions, env: Cl
     child.on("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 2 : 1)));
   });
 
+  terminal.restore();
   process.off("SIGINT", ignoreInterrupt);
   process.off("SIGTERM", onTerm);
   process.off("SIGHUP", onHup);
