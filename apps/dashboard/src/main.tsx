@@ -9,6 +9,7 @@ import "./styles/layout.css";
 import "./styles/pages.css";
 import "./styles/chat.css";
 import "./styles/diff.css";
+import "./styles/control.css";
 
 applyTheme(storedTheme());
 

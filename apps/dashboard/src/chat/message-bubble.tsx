@@ -2,6 +2,7 @@ import type { Message } from "@omnara/contracts";
 import { MessageCircleQuestion } from "lucide-react";
 import { memo, useState } from "react";
 import { Markdown } from "../components/markdown.tsx";
+import { DeliveryBadge } from "../control/delivery-badge.tsx";
 import { measureText } from "../lib/long-text.ts";
 import { parseQuestion } from "../lib/question-markers.ts";
 import { isToolResult, ToolResult } from "./tool-result.tsx";
@@ -76,6 +77,7 @@ export const MessageBubble = memo(function MessageBubble({ message, pending, ans
           ))}
         </fieldset>
       ) : null}
+      <DeliveryBadge message={message} />
     </div>
   );
 });

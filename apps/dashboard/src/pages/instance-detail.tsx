@@ -12,6 +12,9 @@ import { ConnectionIndicator } from "../components/connection-indicator.tsx";
 import { InstanceActions } from "../components/instance-actions.tsx";
 import { ErrorState, Loading, NotFound } from "../components/states.tsx";
 import { StatusPill } from "../components/status-pill.tsx";
+import { QueuedMessages } from "../control/queued-messages.tsx";
+import { TurnControls } from "../control/turn-controls.tsx";
+import { useDelivery } from "../control/use-delivery.ts";
 import { DiffPanel } from "../diff/diff-panel.tsx";
 import { timeAgo } from "../lib/format-time.ts";
 import { displayStatus, instanceTitle, shortId } from "../lib/instance-status.ts";
@@ -75,6 +78,7 @@ function InstanceDetail({ id }: { id: string }) {
   const timeline = useTimeline(id, detail.data?.messages, detail.data?.has_more_messages);
   const scroll = useChatScroll(timeline.messages);
   usePresence(id, detail.data !== undefined && detail.data.status !== "DELETED");
+  const delivery = useDelivery(id, detail.dataUpdatedAt);
 
   const reply = useReply(id, (message) => {
     timeline.add(message);
@@ -131,6 +135,7 @@ function InstanceDetail({ id }: { id: string }) {
           </div>
         </div>
         <div className="row" style={{ gap: 2 }}>
+          <TurnControls instance={instance} working={status === "active"} />
           <InstanceActions instance={instance} onDeleted={() => navigate("/instances", { replace: true })} />
         </div>
       </header>
@@ -186,6 +191,7 @@ function InstanceDetail({ id }: { id: string }) {
               />
             )}
           </div>
+          <QueuedMessages instanceId={id} queued={delivery.queued} onChanged={() => void delivery.refetch()} />
           {reply.queued.length > 0 ? (
             <div className="form-error reply-queued" role="alert" data-testid="reply-queued">
               <span>
