@@ -71,6 +71,9 @@ describeEachDatabase("interrupt, stop and queued messages", (kind) => {
       token: a.apiKey,
     });
     expect(after.body["control"]).toBe("stop");
+    // Both decisions are in the owner's audit, who made them and on what.
+    const audit = (await a.user.listAudit.query({})).entries.filter((e) => e.target_id === id);
+    expect(audit.map((e) => e.action).sort()).toEqual(["instance.interrupt", "instance.interrupt", "instance.stop"]);
     // A finished session has no turn to interrupt.
     const late = await rest(server.url, "POST", `/api/v1/agent-instances/${id}/interrupt`, { token: a.sessionToken });
     expect(late.status).toBe(409);
@@ -199,6 +202,25 @@ describeEachDatabase("interrupt, stop and queued messages", (kind) => {
       expect(second.messages.map((m) => m.content)).toEqual([`reply ${round}`]);
       if (first.status === "replied") expect(first.messages.map((m) => m.content)).toEqual([`reply ${round}`]);
       else expect(first.status).toBe("interrupted");
+    }
+  }, 240_000);
+
+  test(`a cancel racing the agent's next step (the one-statement path): handed over exactly when the cancel is refused (${ROUNDS} rounds)`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const { id } = await working();
+      const sent = await a.user.reply.mutate({ agent_instance_id: id, content: `maybe ${round}` });
+      const [step, cancel] = await Promise.all([
+        a.agent.sendMessage.mutate({ agent_instance_id: id, content: `step ${round}` }),
+        a.user.cancelQueuedMessage.mutate({ agent_instance_id: id, message_id: sent.id }).then(
+          () => "cancelled" as const,
+          (error: unknown) => {
+            if (error instanceof TRPCClientError && error.data?.code === "CONFLICT") return "refused" as const;
+            throw error;
+          },
+        ),
+      ]);
+      const got = step.queued_user_messages.some((m) => m.id === sent.id);
+      expect({ round, got, cancel }).toEqual({ round, got: cancel === "refused", cancel });
     }
   }, 240_000);
 

@@ -8,6 +8,7 @@ import {
 } from "@omnara/contracts";
 import { type BusEvent, type Db, schema } from "@omnara/db";
 import { and, eq, isNotNull } from "drizzle-orm";
+import { recordAudit } from "../audit/audit.ts";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { toInstance } from "../serialize.ts";
@@ -49,6 +50,13 @@ export async function interruptInstance(
     await tx.update(agentInstances).set({ interruptRequestedAt: at }).where(eq(agentInstances.id, instance.id));
     const events = [instanceEvent(access.ownerId, instance.id, instance.status)];
     await recordFeed(tx, events);
+    await recordAudit(tx, {
+      actor: access,
+      ownerId: access.ownerId,
+      action: "instance.interrupt",
+      target: { type: "instance", id: instance.id },
+      at: deps.now(),
+    });
     return { at, events };
   });
   await deps.bus.publish(done.events);
@@ -64,10 +72,18 @@ export async function stopInstance(
   const applied = await deps.db.transaction(async (tx) => {
     const instance = await loadOwnedInstance(tx, access.ownerId, access.instanceId, { forUpdate: true });
     if (isEnded(instance.status)) return { after: instance, events: [] };
-    return applyInstanceEvent(tx, { userId: access.ownerId, instanceId: instance.id }, "markCompleted", {
+    const result = await applyInstanceEvent(tx, { userId: access.ownerId, instanceId: instance.id }, "markCompleted", {
       locked: instance,
       patch: (before) => ({ endedAt: before.endedAt ?? deps.now(), stopRequestedAt: deps.now() }),
     });
+    await recordAudit(tx, {
+      actor: access,
+      ownerId: access.ownerId,
+      action: "instance.stop",
+      target: { type: "instance", id: instance.id },
+      at: deps.now(),
+    });
+    return result;
   });
   await deps.bus.publish(applied.events);
   return toInstance(applied.after, await agentTypeName(deps.db, applied.after.agentTypeId));
