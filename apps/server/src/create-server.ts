@@ -4,6 +4,8 @@ import {
   type CoreDeps,
   createDoorbell,
   createLocalUserAuthenticator,
+  createSupabaseUserAuthenticator,
+  createUserAuthenticator,
   FEED_PRUNE_EVERY_MS,
   loadOrCreateSecrets,
   pruneFeed,
@@ -88,7 +90,13 @@ export async function createServer(config: Config, options: ServerOptions): Prom
   feedPruning.unref();
   const app = createApp({
     deps,
-    userAuth: createLocalUserAuthenticator(deps),
+    userAuth: createUserAuthenticator(
+      createLocalUserAuthenticator(deps),
+      config.supabase
+        ? { issuer: config.supabase.issuer, authenticator: createSupabaseUserAuthenticator(deps, config.supabase) }
+        : undefined,
+    ),
+    supabase: config.supabase ? { url: config.supabase.url, anonKey: config.supabase.anonKey } : undefined,
     role: config.role,
     rateLimitPerMinute: config.rateLimitPerMinute,
     publicRateLimitPerMinute: config.publicRateLimitPerMinute,

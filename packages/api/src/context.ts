@@ -14,6 +14,8 @@ export interface Context {
   /** The client's User-Agent, kept with a new session to name its device. */
   userAgent: string | undefined;
   allowSignup: boolean;
+  /** Supabase Auth's public settings, when web users sign in through it. */
+  supabase?: { url: string; anonKey: string } | undefined;
   /** The bearer token of the request, if any: an API key or a user session token. */
   token: string | undefined;
   /**

@@ -3,9 +3,11 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { type BillingConfig, BillingEnv, billingConfig } from "./billing.ts";
 import { type NotificationConfig, NotificationEnv, notificationConfig } from "./notifications.ts";
+import { type SupabaseConfig, SupabaseEnv, supabaseConfig } from "./supabase.ts";
 
 export type { BillingConfig } from "./billing.ts";
 export type { NotificationConfig } from "./notifications.ts";
+export type { SupabaseConfig } from "./supabase.ts";
 
 /**
  * The only code that knows environment variable names. Everything else receives a Config.
@@ -58,6 +60,7 @@ const Env = z.object({
     .transform((value) => (value === undefined ? undefined : value === "true" || value === "1")),
   ...NotificationEnv,
   ...BillingEnv,
+  ...SupabaseEnv,
 });
 
 export type Role = "all" | "agent" | "user";
@@ -98,6 +101,8 @@ export interface Config {
   webhooks: { allowPrivate: boolean };
   /** A machine not heard from for this long is asleep. */
   machineAsleepAfterMs: number;
+  /** Supabase Auth for web users; undefined (local accounts) unless SUPABASE_URL is set. */
+  supabase: SupabaseConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -134,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     billing: billingConfig(e, e.OMNARA_PUBLIC_URL, (message) => new ConfigError(message)),
     webhooks: { allowPrivate: e.OMNARA_WEBHOOK_ALLOW_PRIVATE ?? e.DATABASE_URL === undefined },
     machineAsleepAfterMs: e.OMNARA_MACHINE_ASLEEP_SECONDS * 1000,
+    supabase: supabaseConfig(e, (message) => new ConfigError(message)),
   };
 }
 

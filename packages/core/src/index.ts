@@ -22,6 +22,12 @@ export {
   type UserAuthenticator,
   type UserProfile,
 } from "./auth/sessions.ts";
+export {
+  authConfig,
+  createSupabaseUserAuthenticator,
+  createUserAuthenticator,
+  type SupabaseAuthOptions,
+} from "./auth/supabase.ts";
 export { claimedAudience } from "./auth/tokens.ts";
 export { createCheckoutSession, createPortalSession, getBilling } from "./billing/billing.ts";
 export type { BillingDeps, BillingEvent, BillingGateway, SubscriptionState } from "./billing/gateway.ts";

@@ -21,6 +21,8 @@ export interface AppOptions {
   rateLimitPerMinute: number;
   publicRateLimitPerMinute: number;
   allowSignup: boolean;
+  /** Supabase Auth's public settings (told to the dashboard), when configured. */
+  supabase?: { url: string; anonKey: string } | undefined;
   databaseKind: "pglite" | "postgres";
   /** Who may set X-Forwarded-For; false: the TCP peer is the client. */
   trustProxy: TrustProxy;
@@ -52,6 +54,7 @@ export function createApp(options: AppOptions): Express {
     userAgent: req.get("user-agent"),
     rateLimitSeen: {},
     allowSignup: options.allowSignup,
+    supabase: options.supabase,
     token: bearerToken(req.headers.authorization ?? connectionParams?.["authorization"]),
   });
   const audiences = audiencesFor(options.role);

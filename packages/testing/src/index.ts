@@ -15,6 +15,7 @@ export {
   TEST_STRIPE_SECRET_KEY,
   TEST_STRIPE_WEBHOOK_SECRET,
 } from "./fake-stripe.ts";
+export { FakeSupabase, type FakeSupabaseUser, type FakeTokenOverrides } from "./fake-supabase.ts";
 export { type HeavyUserOptions, seedHeavyUser } from "./heavy-user.ts";
 export { newMachine } from "./machines.ts";
 export { type ResettingProxy, startResettingProxy } from "./resetting-proxy.ts";

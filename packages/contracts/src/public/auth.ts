@@ -24,6 +24,20 @@ export const signUp = defineOperation({
   rest: { method: "POST", path: "/api/v1/auth/signup", status: 201 },
 });
 
+export const authConfig = defineOperation({
+  id: "authConfig",
+  audience: "public",
+  kind: "query",
+  description:
+    "How web users sign in here: `supabase` (the project URL and anon key for supabase-js) when the server uses Supabase Auth, null for local accounts; and whether local sign-up is open.",
+  input: z.object({}),
+  output: z.object({
+    supabase: z.object({ url: z.string(), anon_key: z.string() }).nullable(),
+    signup_allowed: z.boolean(),
+  }),
+  rest: { method: "GET", path: "/api/v1/auth/config" },
+});
+
 export const signIn = defineOperation({
   id: "signIn",
   audience: "public",

@@ -1,5 +1,5 @@
-import { signIn, signUp } from "./auth.ts";
+import { authConfig, signIn, signUp } from "./auth.ts";
 import { pollCliLogin, startCliLogin } from "./cli-login.ts";
 
 /** Operations anyone may call: creating an account, signing in, and the CLI's device-code sign-in. */
-export const publicOperations = { signUp, signIn, startCliLogin, pollCliLogin } as const;
+export const publicOperations = { authConfig, signUp, signIn, startCliLogin, pollCliLogin } as const;

@@ -3,6 +3,7 @@ import type { PublicHandlers } from "../../handlers.ts";
 
 /** Local accounts: sign up (when allowed) and sign in for a session token. */
 export const publicSignInHandlers = {
+  authConfig: ({ ctx }) => core.authConfig(ctx.supabase, { allowSignup: ctx.allowSignup }),
   signUp: ({ ctx, input }) =>
     core.signUp(
       ctx.deps,
