@@ -71,10 +71,10 @@ describeEachDatabase("Supabase Auth for web users", (kind) => {
     expect(supabase.requests).toContain("POST /auth/v1/token?grant_type=password");
     const token = data.session?.access_token ?? "";
     const me = await meOf(token);
-    expect([me.status, me.body.email]).toEqual([200, user.email]);
+    expect([me.status, me.body["email"]]).toEqual([200, user.email]);
     // Our row, linked by Supabase user id, without a local password.
     const rows = await usersWithSub(user.id);
-    expect(rows.map((r) => [r.id, r.email, r.passwordHash])).toEqual([[me.body.id, user.email, null]]);
+    expect(rows.map((r) => [r.id, r.email, r.passwordHash])).toEqual([[me.body["id"], user.email, null]]);
     // The session works for the whole user API: an agent key made with it.
     const key = await userClient(server.url, token).createApiKey.mutate({ name: "from supabase" });
     expect(key.api_key).toMatch(/^ey/);
@@ -137,7 +137,7 @@ describeEachDatabase("Supabase Auth for web users", (kind) => {
       const token = await supabase.accessToken(user);
       const answers = await Promise.all(Array.from({ length: CONCURRENT }, () => meOf(token)));
       expect(answers.map((a) => a.status)).toEqual(Array(CONCURRENT).fill(200));
-      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+      expect(new Set(answers.map((a) => a.body["id"])).size).toBe(1);
       expect(await usersWithSub(user.id)).toHaveLength(1);
     }
     expect(server.loggedErrors).toEqual([]);
@@ -155,7 +155,7 @@ describeEachDatabase("Supabase Auth for web users", (kind) => {
     const concurrent = await Promise.all(
       Array.from({ length: CONCURRENT }, async () => meOf(await supabase.accessToken(unconfirmed))),
     );
-    expect(concurrent.map((a) => [a.status, a.body.id])).toEqual(Array(CONCURRENT).fill([200, local.user.id]));
+    expect(concurrent.map((a) => [a.status, a.body["id"]])).toEqual(Array(CONCURRENT).fill([200, local.user.id]));
     expect((await usersWithSub(unconfirmed.id)).map((r) => r.id)).toEqual([local.user.id]);
   });
 
@@ -164,6 +164,6 @@ describeEachDatabase("Supabase Auth for web users", (kind) => {
     const first = await meOf(await supabase.accessToken(user));
     const moved = email("moved");
     const after = await meOf(await supabase.accessToken(user, { email: moved }));
-    expect([after.status, after.body.id, after.body.email]).toEqual([200, first.body.id, moved]);
+    expect([after.status, after.body["id"], after.body["email"]]).toEqual([200, first.body["id"], moved]);
   });
 });
