@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { newUserWithKey } from "@omnara/testing";
@@ -39,4 +39,21 @@ export async function startDaemon(env: NodeJS.ProcessEnv, timeoutMs = 30_000): P
   const daemon = startCli(["daemon", "run", "--poll-seconds", "1"], env);
   await daemon.waitForOutput(/online at/, timeoutMs);
   return daemon;
+}
+
+/** The sessions a daemon under `home` started (~/.omnara/daemon-sessions.json). */
+export const daemonSessions = (home: string): { agent_instance_id: string; pid: number; ended: boolean }[] => {
+  const path = join(home, ".omnara", "daemon-sessions.json");
+  return existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : [];
+};
+
+/** Sessions outlive their daemon by design: a test ends whatever its daemon left running. */
+export function killSessions(home: string): void {
+  for (const session of daemonSessions(home)) {
+    try {
+      process.kill(-session.pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  }
 }

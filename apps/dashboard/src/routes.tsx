@@ -16,6 +16,7 @@ const ApiKeys = lazy(() => import("./pages/api-keys.tsx"));
 const SettingsPage = lazy(() => import("./pages/settings.tsx"));
 const BillingPage = lazy(() => import("./pages/billing.tsx"));
 const CliLogin = lazy(() => import("./pages/cli-login.tsx"));
+const Machines = lazy(() => import("./pages/machines.tsx"));
 
 function RequireSession() {
   const token = useSessionToken();
@@ -65,6 +66,7 @@ export const router = createBrowserRouter([
           { path: "instances", element: <Instances /> },
           { path: "instances/:id", element: <InstanceDetail /> },
           { path: "api-keys", element: <ApiKeys /> },
+          { path: "machines", element: <Machines /> },
           { path: "settings", element: <SettingsPage /> },
           { path: "billing", element: <BillingPage /> },
           { path: "*", element: <NotFound /> },

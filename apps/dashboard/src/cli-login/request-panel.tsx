@@ -4,6 +4,7 @@ import { clockTime, fullDate, timeAgo } from "../lib/format-time.ts";
 export interface PendingLogin {
   user_code: string;
   client_name: string;
+  kind?: "agent" | "machine";
   created_at: string;
   expires_at: string;
 }
@@ -34,6 +35,12 @@ export function RequestPanel({
             A terminal on <strong data-testid="cli-login-client">{login.client_name}</strong> wants to act as{" "}
             {email ? <strong>{email}</strong> : "you"}.
           </p>
+          {login.kind === "machine" ? (
+            <p className="muted" data-testid="cli-login-machine">
+              This is <code>omnara daemon</code>: approving lets that computer start agents in the projects added on it,
+              when you start them from Machines.
+            </p>
+          ) : null}
         </div>
       </div>
       <div className="cli-code-box">

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { CreditCard, KeyRound, LayoutGrid, ListChecks, type LucideIcon, Settings } from "lucide-react";
+import { CreditCard, KeyRound, LayoutGrid, ListChecks, type LucideIcon, Monitor, Settings } from "lucide-react";
 import { Suspense } from "react";
 import { NavLink, Outlet, useMatch } from "react-router";
 import { UsageBanner } from "../billing/usage-banner.tsx";
@@ -20,6 +20,7 @@ interface NavItem {
 const nav: NavItem[] = [
   { to: "/", label: "Overview", short: "Overview", icon: LayoutGrid, end: true },
   { to: "/instances", label: "Instances", short: "Instances", icon: ListChecks },
+  { to: "/machines", label: "Machines", short: "Machines", icon: Monitor },
   { to: "/api-keys", label: "API keys", short: "Keys", icon: KeyRound },
   { to: "/settings", label: "Settings", short: "Settings", icon: Settings },
 ];
@@ -31,7 +32,7 @@ export function AppShell() {
   const summary = useQuery(trpc.getSummary.queryOptions({}));
   const me = useQuery(trpc.me.queryOptions({}));
   const billing = useBilling();
-  const links = billing.data ? [...nav.slice(0, 3), billingNav, ...nav.slice(3)] : nav;
+  const links = billing.data ? [...nav.slice(0, 4), billingNav, ...nav.slice(4)] : nav;
   const waiting = summary.data?.awaiting_input_instances ?? 0;
   // A chat takes the whole phone screen; its own header has the way back.
   const focus = useMatch("/instances/:id") !== null;

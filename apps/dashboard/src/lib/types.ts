@@ -6,3 +6,4 @@ type Outputs = inferRouterOutputs<UserRouter>;
 export type AgentTypeOverview = Outputs["listAgentTypes"][number];
 export type InstanceDetail = Outputs["getInstance"];
 export type ApiKeyInfo = Outputs["listApiKeys"][number];
+export type Machine = Outputs["listMachines"][number];
