@@ -37,6 +37,24 @@ describe.skipIf(skipBrowser)("issue 15: a chat that reads well, in Chromium", ()
     return id;
   };
   const bubble = (id: string) => page.locator(`[data-message-id="${id}"]`);
+  /** The highlight.js chunks (core, grammars) the page fetches while `during` runs. */
+  const highlightChunks = async (during: () => Promise<void>): Promise<string[]> => {
+    const names: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      const name =
+        /\/assets\/(core|bash|css|diff|go|java|javascript|json|markdown|python|rust|sql|typescript|xml|yaml)-[\w-]+\.js$/.exec(
+          request.url(),
+        )?.[1];
+      if (name) names.push(name);
+    };
+    page.on("request", onRequest);
+    try {
+      await during();
+    } finally {
+      page.off("request", onRequest);
+    }
+    return names.sort();
+  };
   const userMessages = async (instanceId: string, user: Owner = owner) =>
     (await user.user.getInstance.query({ agent_instance_id: instanceId })).messages
       .filter((m) => m.sender_type === "USER")
@@ -67,8 +85,12 @@ describe.skipIf(skipBrowser)("issue 15: a chat that reads well, in Chromium", ()
       agent_instance_id: instanceId,
       content: "compiling src/a.ts\ncompiling src/b.ts\ndone in 2.1s",
     });
-    await page.goto(`${server.url}/instances/${instanceId}`);
-    await bubble(id).waitFor();
+    // A chat without code loads no highlighter at all.
+    const loaded = await highlightChunks(async () => {
+      await page.goto(`${server.url}/instances/${instanceId}`);
+      await bubble(id).waitFor();
+    });
+    expect(loaded).toEqual([]);
     expect(await bubble(id).locator(".markdown br").count()).toBe(2);
     expect(await bubble(id).locator(".markdown").innerText()).toBe(
       "compiling src/a.ts\ncompiling src/b.ts\ndone in 2.1s",
@@ -87,8 +109,14 @@ describe.skipIf(skipBrowser)("issue 15: a chat that reads well, in Chromium", ()
       content:
         "**Looks good**, but use `reduce`:\n```ts\nconst total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);\n```",
     });
-    await page.goto(`${server.url}/instances/${instanceId}`);
     const mine = bubble(reply.id);
+    // The core and the three grammars on the page, and no other (a fresh context: nothing cached).
+    const loaded = await highlightChunks(async () => {
+      await page.goto(`${server.url}/instances/${instanceId}`);
+      await mine.locator("code.hljs.language-typescript").waitFor();
+      await bubble(agentCode).locator("code.hljs.language-xml").waitFor();
+    });
+    expect(loaded).toEqual(["core", "python", "typescript", "xml"]);
     await mine.locator("strong").filter({ hasText: "Looks good" }).waitFor();
     expect(await mine.innerText()).not.toContain("**");
     expect(
