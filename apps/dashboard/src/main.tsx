@@ -1,6 +1,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app.tsx";
+import { session } from "./lib/session.ts";
+import { supabaseClient } from "./lib/supabase.ts";
 import { applyTheme, storedTheme } from "./theme.ts";
 import "./styles/tokens.css";
 import "./styles/base.css";
@@ -12,6 +14,8 @@ import "./styles/diff.css";
 import "./styles/control.css";
 
 applyTheme(storedTheme());
+// A Supabase session refreshes its access token (our bearer) while the dashboard is open.
+if (session.get()) void supabaseClient();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");

@@ -1,5 +1,5 @@
-import { AuthForm } from "../components/auth-form.tsx";
+import { SignInChoice } from "../components/sign-in-choice.tsx";
 
 export default function SignIn() {
-  return <AuthForm mode="sign-in" />;
+  return <SignInChoice mode="sign-in" />;
 }

@@ -1,5 +1,5 @@
-import { AuthForm } from "../components/auth-form.tsx";
+import { SignInChoice } from "../components/sign-in-choice.tsx";
 
 export default function SignUp() {
-  return <AuthForm mode="sign-up" />;
+  return <SignInChoice mode="sign-up" />;
 }
