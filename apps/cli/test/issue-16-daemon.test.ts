@@ -48,13 +48,17 @@ test("omnara daemon: registers the machine and its projects, online; killed → 
 
   first.child.kill("SIGKILL");
   await first.exited;
+  const killedAt = Date.now();
   await eventually("the machine asleep", async () => (await alice.user.listMachines.query({}))[0]?.status === "asleep");
+  console.info(`killed → asleep (threshold 2 s): ${Date.now() - killedAt} ms`);
 
+  const restartedAt = Date.now();
   const second = await startDaemon(env);
   const back = await eventually("the machine online again", async () => {
     const [m] = await alice.user.listMachines.query({});
     return m?.status === "online" ? m : undefined;
   });
+  console.info(`restarted → online: ${Date.now() - restartedAt} ms`);
   // The same machine (one per key), its project keeping its id.
   expect(back.id).toBe(machine.id);
   expect(back.projects[0]?.id).toBe(machine.projects[0]?.id);
