@@ -18,7 +18,8 @@ export const toMessage = (row: MessageRow): Message => ({
   created_at: iso(row.createdAt),
 });
 
-export const toInstance = (row: InstanceRow, agentTypeName: string): AgentInstance => ({
+/** Lists read instances without their git diff. */
+export const toInstance = (row: Omit<InstanceRow, "gitDiff">, agentTypeName: string): AgentInstance => ({
   id: row.id,
   agent_type_id: row.agentTypeId,
   agent_type_name: agentTypeName,

@@ -201,4 +201,26 @@ suite("issue 14: hot reads use indexes at 100k instances / 1M messages [postgres
     const { indexes } = await plansOf(() => listAgentTypes(deps, caller(), ops.listAgentTypes.input.parse({})));
     expect(indexes).toContain("agent_instances_attention_idx");
   }, 120_000);
+
+  test("the overview's statements do not grow with its five types; each card waiting first, then newest", async () => {
+    let types: Awaited<ReturnType<typeof listAgentTypes>> = [];
+    const { statements, scans } = await plansOf(async () => {
+      types = await listAgentTypes(deps, caller(), ops.listAgentTypes.input.parse({ recent_limit: 30 }));
+    });
+    expect(scans).toEqual([]);
+    // The types with their recent instances are one statement; the counts by status two.
+    expect(statements).toBeLessThanOrEqual(3);
+    expect(types.map((type) => type.name)).toEqual(["type 1", "type 2", "type 3", "type 4", "type 5"]);
+    for (const type of types) {
+      expect(type.recent_instances).toHaveLength(30);
+      const waiting = type.recent_instances.map((instance) => instance.status === "AWAITING_INPUT");
+      // 1 in 50 instances waits, all of type 1 (the seed's pattern): its card starts with them.
+      if (type.name === "type 1") expect(waiting[0]).toBe(true);
+      expect(waiting).toEqual([...waiting].sort((a, b) => Number(b) - Number(a)));
+      const others = type.recent_instances.filter((instance) => instance.status !== "AWAITING_INPUT");
+      const times = others.map((instance) => Date.parse(instance.latest_message_at ?? instance.started_at));
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      expect(type.recent_instances.every((instance) => instance.status !== "DELETED")).toBe(true);
+    }
+  }, 120_000);
 });

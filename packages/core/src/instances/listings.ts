@@ -6,7 +6,7 @@ import {
   type userOperations,
 } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, asc, count, desc, eq, ilike, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, ilike, inArray, lt, or, sql } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { toInstance } from "../serialize.ts";
@@ -14,6 +14,9 @@ import { instancesSharedWith, markShared, shareMarks } from "./shared-with.ts";
 
 const { agentInstances, agentTypes } = schema;
 type Op = typeof userOperations;
+
+/** Everything a list shows: not the git diff (up to 1 MiB each), which only the detail sends. */
+const { gitDiff: _diff, ...listedColumns } = getTableColumns(agentInstances);
 
 // A literal, not a parameter: the planner matches it to the partial index's predicate (a
 // parameter would keep a generic plan of a prepared statement off that index).
@@ -48,7 +51,7 @@ export async function listInstances(
     after = row;
   }
   const rows = await deps.db
-    .select({ instance: agentInstances, typeName: agentTypes.name })
+    .select({ instance: listedColumns, typeName: agentTypes.name })
     .from(agentInstances)
     .innerJoin(agentTypes, eq(agentTypes.id, agentInstances.agentTypeId))
     .where(
@@ -142,33 +145,49 @@ export async function listAgentTypes(
   caller: Caller,
   input: OperationArgs<Op["listAgentTypes"]>,
 ): Promise<OperationOutput<Op["listAgentTypes"]>> {
-  const [types, counts] = await Promise.all([
-    deps.db.select().from(agentTypes).where(eq(agentTypes.userId, caller.userId)).orderBy(asc(agentTypes.name)),
+  // Each type with its most urgent instances, in one query (a lateral join on the attention
+  // index), beside the counts: two statements however many types the user has.
+  const recent = deps.db
+    .select(listedColumns)
+    .from(agentInstances)
+    .where(and(eq(agentInstances.agentTypeId, agentTypes.id), notDeleted))
+    .orderBy(...attentionOrder)
+    .limit(input.recent_limit)
+    .as("recent");
+  const [rows, counts] = await Promise.all([
+    deps.db
+      .select()
+      .from(agentTypes)
+      .leftJoinLateral(recent, sql`true`)
+      .where(eq(agentTypes.userId, caller.userId))
+      .orderBy(
+        asc(agentTypes.name),
+        desc(sql`${recent.status} = 'AWAITING_INPUT'`),
+        desc(sql`coalesce(${recent.latestMessageAt}, ${recent.startedAt})`),
+        asc(recent.id),
+      ),
     statusCounts(deps, caller.userId),
   ]);
-  return Promise.all(
-    types.map(async (type) => {
-      const rows = await deps.db
-        .select()
-        .from(agentInstances)
-        .where(and(eq(agentInstances.agentTypeId, type.id), notDeleted))
-        .orderBy(...attentionOrder)
-        .limit(input.recent_limit);
-      const mine = counts.filter((c) => c.agentTypeId === type.id);
-      const sum = (keep: (state: LiveState) => boolean) =>
-        mine.filter((c) => keep(c.state)).reduce((total, c) => total + c.n, 0);
-      const recent: AgentInstance[] = rows.map((row) => toInstance(row, type.name));
-      return {
-        id: type.id,
-        name: type.name,
-        created_at: type.createdAt.toISOString(),
-        recent_instances: recent,
-        total_instances: sum(() => true),
-        active_instances: sum(isActive),
-        awaiting_input_instances: sum((s) => s === "waiting"),
-      };
-    }),
-  );
+  const types = new Map<string, { type: (typeof rows)[number]["agent_types"]; recent: AgentInstance[] }>();
+  for (const { agent_types: type, recent: instance } of rows) {
+    const entry = types.get(type.id) ?? { type, recent: [] };
+    if (instance) entry.recent.push(toInstance(instance, type.name));
+    types.set(type.id, entry);
+  }
+  return [...types.values()].map(({ type, recent: instances }) => {
+    const mine = counts.filter((c) => c.agentTypeId === type.id);
+    const sum = (keep: (state: LiveState) => boolean) =>
+      mine.filter((c) => keep(c.state)).reduce((total, c) => total + c.n, 0);
+    return {
+      id: type.id,
+      name: type.name,
+      created_at: type.createdAt.toISOString(),
+      recent_instances: instances,
+      total_instances: sum(() => true),
+      active_instances: sum(isActive),
+      awaiting_input_instances: sum((s) => s === "waiting"),
+    };
+  });
 }
 
 export const getSummary = async (deps: CoreDeps, caller: Caller): Promise<OperationOutput<Op["getSummary"]>> =>
