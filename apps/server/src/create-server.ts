@@ -9,6 +9,7 @@ import {
   FEED_PRUNE_EVERY_MS,
   loadOrCreateSecrets,
   pruneFeed,
+  unseal,
 } from "@omnara/core";
 import { createDb, type Database } from "@omnara/db";
 import { billingDeps, createApp, createHttpServer, redactForLog } from "@omnara/http";
@@ -63,6 +64,7 @@ export async function createServer(config: Config, options: ServerOptions): Prom
     billing: config.billing ? billingDeps(config.billing) : undefined,
     doorbell: createDoorbell(),
     machineAsleepAfterMs: config.machineAsleepAfterMs,
+    githubApiUrl: config.webhooks.githubApiUrl,
   };
   const notifications =
     options.notifications?.dispatch === false
@@ -79,6 +81,7 @@ export async function createServer(config: Config, options: ServerOptions): Prom
           ...(options.notifications?.retryDelaysMs ? { retryDelaysMs: options.notifications.retryDelaysMs } : {}),
           webhooks: {
             allowPrivate: config.webhooks.allowPrivate,
+            unseal: (value) => unseal(deps.secrets, value),
             ...(options.notifications?.webhookRetryDelaysMs
               ? { retryDelaysMs: options.notifications.webhookRetryDelaysMs }
               : {}),

@@ -25,6 +25,8 @@ const Env = z.object({
   /** Requests per minute per API key or session; 0 turns rate limiting off. */
   OMNARA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
   /** A machine whose daemon has not polled for this many seconds shows as asleep. */
+  /** Where GitHub repository_dispatch launches go (a local stand-in in tests, GitHub Enterprise). */
+  OMNARA_GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.github.com"),
   OMNARA_MACHINE_ASLEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Sign-up, sign-in and CLI-login calls per minute per client address; 0 turns it off. */
   OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
@@ -98,7 +100,7 @@ export interface Config {
   notifications: NotificationConfig;
   /** Stripe billing and plan limits; undefined (off) unless STRIPE_SECRET_KEY is set. */
   billing: BillingConfig | undefined;
-  webhooks: { allowPrivate: boolean };
+  webhooks: { allowPrivate: boolean; githubApiUrl: string };
   /** A machine not heard from for this long is asleep. */
   machineAsleepAfterMs: number;
   /** Supabase Auth for web users; undefined (local accounts) unless SUPABASE_URL is set. */
@@ -137,7 +139,10 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     maxConnectionsPerAddress: e.OMNARA_MAX_CONNECTIONS_PER_ADDRESS,
     notifications: notificationConfig(e, (message) => new ConfigError(message)),
     billing: billingConfig(e, e.OMNARA_PUBLIC_URL, (message) => new ConfigError(message)),
-    webhooks: { allowPrivate: e.OMNARA_WEBHOOK_ALLOW_PRIVATE ?? e.DATABASE_URL === undefined },
+    webhooks: {
+      allowPrivate: e.OMNARA_WEBHOOK_ALLOW_PRIVATE ?? e.DATABASE_URL === undefined,
+      githubApiUrl: e.OMNARA_GITHUB_API_URL.replace(/\/+$/, ""),
+    },
     machineAsleepAfterMs: e.OMNARA_MACHINE_ASLEEP_SECONDS * 1000,
     supabase: supabaseConfig(e, (message) => new ConfigError(message)),
   };

@@ -111,6 +111,7 @@ export { BillingOverview, billingOperationIds, Subscription } from "./user/billi
 export { EventId, UserEvent } from "./user/events.ts";
 export { InstanceDetail } from "./user/get-instance.ts";
 export { userOperations } from "./user/index.ts";
+export { LaunchField, LaunchTarget, LaunchTargetInput } from "./user/launch-targets.ts";
 export { AgentTypeOverview } from "./user/list-agent-types.ts";
 export { WebPushSubscription } from "./user/notification-devices.ts";
 export { NotificationSettings } from "./user/notification-settings.ts";

@@ -10,7 +10,7 @@ export const webhookEvents = ["question_asked", "user_reply", "session_ended"] a
 export const WebhookEvent = z.enum(webhookEvents);
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
 
-export const webhookDeliveryEvents = [...webhookEvents, "n8n_resume", "test"] as const;
+export const webhookDeliveryEvents = [...webhookEvents, "n8n_resume", "test", "launch"] as const;
 export const WebhookDeliveryEvent = z.enum(webhookDeliveryEvents);
 export type WebhookDeliveryEvent = z.infer<typeof WebhookDeliveryEvent>;
 

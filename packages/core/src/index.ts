@@ -98,3 +98,10 @@ export {
   sendTestWebhook,
   updateWebhook,
 } from "./webhooks/index.ts";
+export {
+  deleteLaunchTarget,
+  getLaunchTarget,
+  launchAgent,
+  setLaunchTarget,
+} from "./webhooks/launch-targets.ts";
+export { seal, unseal } from "./webhooks/sealed.ts";

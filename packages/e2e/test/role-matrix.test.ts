@@ -94,6 +94,13 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
     await caller.user.createCheckoutSession.mutate({});
     return {};
   },
+  getLaunchTarget: async ({ caller }) => ({ agent_type_id: await ownAgentType(caller) }),
+  setLaunchTarget: async ({ caller }) => ({
+    agent_type_id: await ownAgentType(caller),
+    target: { kind: "url", url: deadEnd, body_template: { go: true } },
+  }),
+  deleteLaunchTarget: async ({ caller }) => ({ agent_type_id: await launchable(caller) }),
+  launchAgent: async ({ caller }) => ({ agent_type_id: await launchable(caller) }),
   listWebhooks: async () => ({}),
   createWebhook: async () => ({ url: deadEnd, events: ["user_reply"] }),
   updateWebhook: async ({ caller }) => ({ webhook_id: await ownWebhook(caller), enabled: false }),
@@ -122,6 +129,22 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
 
 /** Nothing listens there (and nothing leaves the machine): test sends simply fail. */
 const deadEnd = "http://127.0.0.1:9/matrix";
+/** The caller's own agent type (launch targets are the account's). */
+const ownAgentType = async (caller: Member): Promise<string> => {
+  await caller.agent.sendMessage.mutate({ agent_instance_id: randomUUID(), agent_type: "launchable", content: "hi" });
+  const types = await caller.user.listAgentTypes.query({});
+  const type = types.find((t) => t.name === "launchable");
+  if (!type) throw new Error("no agent type");
+  return type.id;
+};
+const launchable = async (caller: Member): Promise<string> => {
+  const id = await ownAgentType(caller);
+  await caller.user.setLaunchTarget.mutate({
+    agent_type_id: id,
+    target: { kind: "url", url: deadEnd, body_template: {} },
+  });
+  return id;
+};
 const ownWebhook = async (caller: Member): Promise<string> =>
   (await caller.user.createWebhook.mutate({ url: deadEnd, events: ["user_reply"] })).id;
 

@@ -30,6 +30,8 @@ export interface WebhookDispatchOptions {
   /** Waits before each retry; its length is the number of retries. */
   retryDelaysMs?: readonly number[];
   timeoutMs?: number;
+  /** Opens sealed header values (core's unseal with the server's secrets). */
+  unseal?: (value: string) => string;
 }
 
 export interface Dispatcher {
@@ -93,6 +95,7 @@ export async function startDispatcher(options: DispatcherOptions): Promise<Dispa
     allowPrivate: options.webhooks?.allowPrivate ?? false,
     timeoutMs: options.webhooks?.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
     retryDelaysMs: options.webhooks?.retryDelaysMs ?? WEBHOOK_RETRY_DELAYS_MS,
+    unseal: options.webhooks?.unseal,
   };
   const sweepMs = options.sweepMs ?? 30_000;
   await publishCapabilities(options.db, options, [...channels]);

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { fullDate } from "../lib/format-time.ts";
 import { session } from "../lib/session.ts";
 import { useTRPC } from "../lib/trpc.ts";
+import { LaunchTargets } from "../settings/launch-targets.tsx";
 import { NotificationPreferences } from "../settings/notification-preferences.tsx";
 import { PushDevices } from "../settings/push-devices.tsx";
 import { Security } from "../settings/security.tsx";
@@ -82,6 +83,8 @@ export default function SettingsPage() {
       <PushDevices />
       <h2 className="section-title">Webhooks</h2>
       <Webhooks />
+      <h2 className="section-title">Launch agents</h2>
+      <LaunchTargets />
     </>
   );
 }

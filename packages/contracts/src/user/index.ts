@@ -8,6 +8,7 @@ import { events } from "./events.ts";
 import { getInstance } from "./get-instance.ts";
 import { getSummary } from "./get-summary.ts";
 import { cancelQueuedMessage, interruptInstance, stopInstance } from "./instance-control.ts";
+import { deleteLaunchTarget, getLaunchTarget, launchAgent, setLaunchTarget } from "./launch-targets.ts";
 import { listAgentTypes } from "./list-agent-types.ts";
 import { listInstances } from "./list-instances.ts";
 import { listMessages } from "./list-messages.ts";
@@ -49,6 +50,10 @@ export const userOperations = {
   interruptInstance,
   stopInstance,
   cancelQueuedMessage,
+  getLaunchTarget,
+  setLaunchTarget,
+  deleteLaunchTarget,
+  launchAgent,
   renameInstance,
   deleteInstance,
   shareInstance,

@@ -4,6 +4,7 @@ export { auditEvents } from "./audit.ts";
 export { billingAccounts, billingEvents, plan } from "./billing.ts";
 export { cliLogins } from "./cli-logins.ts";
 export { feedEventKind, feedEvents } from "./feed.ts";
+export { type LaunchFieldRow, launchKind, launchTargets } from "./launch-targets.ts";
 export { machineCommands, machineProjects, machineSessions, machines } from "./machines.ts";
 export {
   defaultNotificationSettings,

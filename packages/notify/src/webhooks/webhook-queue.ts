@@ -13,6 +13,8 @@ export interface WebhookQueueOptions {
   timeoutMs: number;
   /** Wait before retry n (1-based); past its end the delivery fails for good. */
   retryDelaysMs: readonly number[];
+  /** Opens header values stored sealed (a launch's GitHub token); values that are not sealed pass as they are. */
+  unseal?: ((value: string) => string) | undefined;
 }
 
 /** Leases, as the notification deliveries (see claim.ts): no transaction spans the HTTP call. */
@@ -67,7 +69,7 @@ export async function webhookSecret(db: Db, userId: string): Promise<string> {
 
 /** Why an event delivery may no longer go out (its endpoint was deleted or paused), if so. */
 async function endpointRefusal(db: Db, delivery: WebhookDeliveryRow): Promise<string | undefined> {
-  if (delivery.event === "n8n_resume") return undefined;
+  if (delivery.event === "n8n_resume" || delivery.event === "launch") return undefined;
   if (!delivery.endpointId) return "the webhook was deleted";
   const [endpoint] = await db
     .select({ enabled: endpoints.enabled })
@@ -132,7 +134,9 @@ async function headersFor(options: WebhookQueueOptions, delivery: WebhookDeliver
     "X-Omnara-Event": delivery.event,
     // The same on every attempt of one delivery: receivers deduplicate on it.
     "X-Omnara-Delivery": delivery.id,
-    ...delivery.headers,
+    ...Object.fromEntries(
+      Object.entries(delivery.headers).map(([name, value]) => [name, options.unseal ? options.unseal(value) : value]),
+    ),
     [signatureHeader]: signWebhook(secret, delivery.body, timestamp),
   };
 }
