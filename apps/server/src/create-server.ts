@@ -8,12 +8,14 @@ import {
   createUserAuthenticator,
   FEED_PRUNE_EVERY_MS,
   loadOrCreateSecrets,
+  type PasswordResetDelivery,
   pruneFeed,
+  resetLink,
   unseal,
 } from "@omnara/core";
 import { createDb, type Database } from "@omnara/db";
 import { billingDeps, createApp, createHttpServer, redactForLog } from "@omnara/http";
-import { createProviders, type Dispatcher, type Providers, startDispatcher } from "@omnara/notify";
+import { createMailer, createProviders, type Dispatcher, type Providers, startDispatcher } from "@omnara/notify";
 import { repositoryDashboardDir } from "./repository-dashboard.ts";
 
 export interface RunningServer {
@@ -31,6 +33,8 @@ export interface RunningServer {
 export interface ServerOptions {
   /** Where unexpected errors go (already redacted): the entry that starts the server decides. */
   log: (error: unknown) => void;
+  /** Lines meant for the operator (a password-reset link when SMTP is off); default: `log`. */
+  notice?: (line: string) => void;
   notifications?: NotificationOptions;
 }
 
@@ -91,6 +95,8 @@ export async function createServer(config: Config, options: ServerOptions): Prom
   // The change feed only serves resuming streams: each user's oldest rows are pruned.
   const feedPruning = setInterval(() => void pruneFeed(deps.db).catch(log), FEED_PRUNE_EVERY_MS);
   feedPruning.unref();
+  // Known once listening; reset links use OMNARA_PUBLIC_URL when set.
+  let baseUrl = config.publicUrl ?? "";
   const app = createApp({
     deps,
     userAuth: createUserAuthenticator(
@@ -100,6 +106,11 @@ export async function createServer(config: Config, options: ServerOptions): Prom
         : undefined,
     ),
     supabase: config.supabase ? { url: config.supabase.url, anonKey: config.supabase.anonKey } : undefined,
+    passwordReset: passwordResetDelivery(config, {
+      notice: options.notice ?? options.log,
+      log,
+      baseUrl: () => baseUrl,
+    }),
     role: config.role,
     rateLimitPerMinute: config.rateLimitPerMinute,
     publicRateLimitPerMinute: config.publicRateLimitPerMinute,
@@ -124,6 +135,7 @@ export async function createServer(config: Config, options: ServerOptions): Prom
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  baseUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   const close = async () => {
     server.closeIdleConnections();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -136,12 +148,43 @@ export async function createServer(config: Config, options: ServerOptions): Prom
     await database.close();
   };
   return {
-    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
+    url: baseUrl,
     port,
     database,
     deps,
     notifications,
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Reset links by SMTP when email is configured; otherwise printed for the operator to pass on. */
+function passwordResetDelivery(
+  config: Config,
+  out: { notice: (line: string) => void; log: (error: unknown) => void; baseUrl: () => string },
+): PasswordResetDelivery {
+  const smtp = config.notifications.smtp;
+  const mailer = smtp ? createMailer(smtp) : undefined;
+  return {
+    log: out.log,
+    send: async (to, token) => {
+      const link = resetLink(config.publicUrl ?? out.baseUrl(), token);
+      if (!mailer) {
+        out.notice(`Password reset asked for ${to} (SMTP is off, so nothing was mailed): ${link}`);
+        return;
+      }
+      await mailer.send({
+        to,
+        subject: "Reset your Omnara password",
+        text: [
+          "Someone (hopefully you) asked to reset the password of this Omnara account.",
+          "",
+          `Set a new password: ${link}`,
+          "",
+          "The link works once, for an hour. If you did not ask, ignore this email.",
+          "",
+        ].join("\n"),
+      });
+    },
   };
 }

@@ -6,7 +6,10 @@ import { stopOnSignal } from "./stop-on-signal.ts";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const server = await createServer(config, { log: (error) => console.error("[omnara]", error) });
+  const server = await createServer(config, {
+    log: (error) => console.error("[omnara]", error),
+    notice: (line) => console.log(`[omnara] ${line}`),
+  });
   for (const line of bannerLines(server.url, config)) console.log(line);
   await stopOnSignal(server, (signal) => console.log(`${signal}: draining connections…`));
   process.exit(0);

@@ -1,4 +1,11 @@
-import type { AgentCaller, CoreDeps, RateDecision, RateLimit, UserAuthenticator } from "@omnara/core";
+import type {
+  AgentCaller,
+  CoreDeps,
+  PasswordResetDelivery,
+  RateDecision,
+  RateLimit,
+  UserAuthenticator,
+} from "@omnara/core";
 
 /** What every procedure sees; built once per request by the HTTP layer. */
 export interface Context {
@@ -16,6 +23,8 @@ export interface Context {
   allowSignup: boolean;
   /** Supabase Auth's public settings, when web users sign in through it. */
   supabase?: { url: string; anonKey: string } | undefined;
+  /** Where password-reset links go (SMTP, or the server's log). */
+  passwordReset?: PasswordResetDelivery | undefined;
   /** The bearer token of the request, if any: an API key or a user session token. */
   token: string | undefined;
   /**

@@ -9,6 +9,12 @@ export {
 } from "./audit/audit.ts";
 export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./auth/api-keys.ts";
 export { confirmCliLogin, describeCliLogin, pollCliLogin, startCliLogin } from "./auth/cli-login.ts";
+export {
+  type PasswordResetDelivery,
+  requestPasswordReset,
+  resetLink,
+  resetPassword,
+} from "./auth/password-reset.ts";
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { generateSecrets, loadOrCreateSecrets, type Secrets } from "./auth/secrets.ts";
 export { changePassword, listSessions, revokeSession, signOutEverywhere } from "./auth/session-security.ts";

@@ -1,7 +1,13 @@
 import { agentRouter, bearerToken, type Context, publicRouter, retryAfterSecondsOf, userRouter } from "@omnara/api";
 import type { Role, TrustProxy } from "@omnara/config";
 import { type Audience, allOperations, billingOperationIds, limits, OmnaraError } from "@omnara/contracts";
-import { type AgentCaller, type CoreDeps, createRateLimit, type UserAuthenticator } from "@omnara/core";
+import {
+  type AgentCaller,
+  type CoreDeps,
+  createRateLimit,
+  type PasswordResetDelivery,
+  type UserAuthenticator,
+} from "@omnara/core";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type Request } from "express";
@@ -23,6 +29,7 @@ export interface AppOptions {
   allowSignup: boolean;
   /** Supabase Auth's public settings (told to the dashboard), when configured. */
   supabase?: { url: string; anonKey: string } | undefined;
+  passwordReset?: PasswordResetDelivery | undefined;
   databaseKind: "pglite" | "postgres";
   /** Who may set X-Forwarded-For; false: the TCP peer is the client. */
   trustProxy: TrustProxy;
@@ -55,6 +62,7 @@ export function createApp(options: AppOptions): Express {
     rateLimitSeen: {},
     allowSignup: options.allowSignup,
     supabase: options.supabase,
+    passwordReset: options.passwordReset,
     token: bearerToken(req.headers.authorization ?? connectionParams?.["authorization"]),
   });
   const audiences = audiencesFor(options.role);

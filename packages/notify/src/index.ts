@@ -6,6 +6,7 @@ export {
   WEBHOOK_TIMEOUT_MS,
   type WebhookDispatchOptions,
 } from "./dispatcher.ts";
+export { createMailer, type Mail } from "./mailer.ts";
 export { type ApnsOptions, createApnsProvider } from "./providers/apns.ts";
 export { createEmailProvider, type EmailOptions } from "./providers/email.ts";
 export { createFcmProvider, type FcmOptions } from "./providers/fcm.ts";

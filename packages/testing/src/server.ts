@@ -10,6 +10,8 @@ export interface TestServer extends RunningServer {
   dataDir: string;
   /** What the server logged as unexpected (internal) errors, in order. */
   loggedErrors: unknown[];
+  /** Lines the server printed for its operator (e.g. a reset link without SMTP), in order. */
+  notices: string[];
 }
 
 export interface TestServerOptions {
@@ -36,8 +38,10 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     ...options.env,
   });
   const errors: unknown[] = [];
+  const notices: string[] = [];
   const server = await createServer(config, {
     log: (error) => errors.push(error),
+    notice: (line) => notices.push(line),
     ...(options.notifications ? { notifications: options.notifications } : {}),
   });
   const close = async () => {
@@ -45,5 +49,5 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     if (!options.database) await testDatabase.drop();
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  return { ...server, testDatabase, dataDir, loggedErrors: errors, close, [Symbol.asyncDispose]: close };
+  return { ...server, testDatabase, dataDir, loggedErrors: errors, notices, close, [Symbol.asyncDispose]: close };
 }

@@ -32,18 +32,15 @@ export async function serve(options: ServeOptions): Promise<number> {
     if (error instanceof ConfigError) throw new CliError("INVALID_ARGUMENT", error.message);
     throw error;
   }
-  const server = await createServer(config, { log: (error) => say(`[omnara] ${inspect(error)}`) }).catch(
-    (error: unknown) => {
-      if (error instanceof DataDirInUseError) {
-        throw new CliError(
-          "DATA_DIR_IN_USE",
-          error.message,
-          "Run one `omnara serve` per data dir, or pass --data-dir.",
-        );
-      }
-      throw error;
-    },
-  );
+  const server = await createServer(config, {
+    log: (error) => say(`[omnara] ${inspect(error)}`),
+    notice: (line) => say(`[omnara] ${line}`),
+  }).catch((error: unknown) => {
+    if (error instanceof DataDirInUseError) {
+      throw new CliError("DATA_DIR_IN_USE", error.message, "Run one `omnara serve` per data dir, or pass --data-dir.");
+    }
+    throw error;
+  });
   if (options.json) {
     const database = databaseDescription(config);
     printJson({ url: server.url, dashboard_url: `${server.url}/`, api_url: `${server.url}/api/v1`, database });

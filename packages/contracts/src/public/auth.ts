@@ -24,6 +24,30 @@ export const signUp = defineOperation({
   rest: { method: "POST", path: "/api/v1/auth/signup", status: 201 },
 });
 
+export const requestPasswordReset = defineOperation({
+  id: "requestPasswordReset",
+  audience: "public",
+  kind: "mutation",
+  description:
+    "Email a password-reset link to this address if it has a local account (over the server's SMTP; without SMTP the server's log prints the link). The answer is the same whether or not the account exists. The link works once, for an hour.",
+  input: z.object({ email: Email }),
+  output: z.object({ success: z.literal(true) }),
+  rest: { method: "POST", path: "/api/v1/auth/password-reset" },
+});
+
+export const ResetToken = z.string().min(20).max(200);
+
+export const resetPassword = defineOperation({
+  id: "resetPassword",
+  audience: "public",
+  kind: "mutation",
+  description:
+    "Set a new password with the token of a reset link. The token works once; every session of the account is signed out (sign in again with the new password).",
+  input: z.object({ token: ResetToken, new_password: Password }),
+  output: z.object({ success: z.literal(true), signed_out_sessions: z.number().int() }),
+  rest: { method: "POST", path: "/api/v1/auth/password-reset/confirm" },
+});
+
 export const authConfig = defineOperation({
   id: "authConfig",
   audience: "public",
