@@ -4,6 +4,7 @@ import { useState } from "react";
 import { fullDate } from "../lib/format-time.ts";
 import { session } from "../lib/session.ts";
 import { useTRPC } from "../lib/trpc.ts";
+import { Audit } from "../settings/audit.tsx";
 import { LaunchTargets } from "../settings/launch-targets.tsx";
 import { NotificationPreferences } from "../settings/notification-preferences.tsx";
 import { PushDevices } from "../settings/push-devices.tsx";
@@ -68,6 +69,8 @@ export default function SettingsPage() {
       </div>
       <h2 className="section-title">Security</h2>
       <Security />
+      <h2 className="section-title">Audit</h2>
+      <Audit />
       <h2 className="section-title">Appearance</h2>
       <fieldset className="segmented">
         <legend className="visually-hidden">Theme</legend>

@@ -7,7 +7,7 @@ import { errorMessage, useTRPC } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 
 /** A short name for a User-Agent: the browser and the system, when they can be told. */
-function deviceName(userAgent: string | null): string {
+export function deviceName(userAgent: string | null): string {
   if (!userAgent) return "Unknown device";
   const browser = /Edg\//.test(userAgent)
     ? "Edge"
