@@ -8,6 +8,7 @@ import { LiveProvider } from "./live/live-provider.tsx";
 // One chunk per page: a phone on a slow network loads only what it shows.
 const SignIn = lazy(() => import("./pages/sign-in.tsx"));
 const SignUp = lazy(() => import("./pages/sign-up.tsx"));
+const ResetPassword = lazy(() => import("./pages/reset-password.tsx"));
 const Overview = lazy(() => import("./pages/overview.tsx"));
 const Onboarding = lazy(() => import("./pages/onboarding.tsx"));
 const Instances = lazy(() => import("./pages/instances.tsx"));
@@ -46,6 +47,8 @@ function PublicOnly() {
 }
 
 export const router = createBrowserRouter([
+  // Open signed in or not: a reset link may be opened in a browser that is still signed in.
+  { path: "/reset-password", element: <ResetPassword /> },
   {
     element: <PublicOnly />,
     children: [

@@ -94,6 +94,11 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
             {submit.isPending ? "One moment…" : signUp ? "Create account" : "Sign in"}
           </button>
         </form>
+        {signUp ? null : (
+          <p className="muted">
+            <Link to="/reset-password">Forgot your password?</Link>
+          </p>
+        )}
         <p className="muted">
           {signUp ? "Already have an account? " : "New to Omnara? "}
           <Link to={`${signUp ? "/sign-in" : "/sign-up"}${search}`}>{signUp ? "Sign in" : "Create an account"}</Link>
