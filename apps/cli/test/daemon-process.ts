@@ -47,11 +47,15 @@ export const daemonSessions = (home: string): { agent_instance_id: string; pid: 
   return existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : [];
 };
 
-/** Sessions outlive their daemon by design: a test ends whatever its daemon left running. */
+/**
+ * Sessions outlive their daemon by design: a test ends whatever its daemon left running, as the
+ * daemon's stop does (TERM to the group: `omnara claude` forwards it and closes; a KILL of the
+ * outer pty would leave the processes inside it running).
+ */
 export function killSessions(home: string): void {
   for (const session of daemonSessions(home)) {
     try {
-      process.kill(-session.pid, "SIGKILL");
+      process.kill(-session.pid, "SIGTERM");
     } catch {
       // Gone already.
     }
