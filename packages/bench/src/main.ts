@@ -9,7 +9,7 @@ import { summarizeProfile } from "./cpu-profile.ts";
 import { creationLines } from "./creation-report.ts";
 import { type LoadResult, load } from "./load.ts";
 import { readsAtScale } from "./reads-at-scale.ts";
-import { roundTrips } from "./round-trips.ts";
+import { type RoundTrips, roundTrips } from "./round-trips.ts";
 import { sdkAskLatency } from "./sdk-ask-latency.ts";
 import { ms } from "./stats.ts";
 import { agentSendLoad } from "./throughput.ts";
@@ -22,7 +22,7 @@ const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 500);
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 10);
 const AGENTS = [1, 8, 32, 128];
 const SCALE = { instances: Number(process.env["BENCH_INSTANCES"] ?? 100_000), messagesPerInstance: 10 };
-/** `BENCH_ONLY=capacity|creation` runs those figures alone. */
+/** `BENCH_ONLY=capacity|creation|round-trips` runs those figures alone; `targets` skips capacity and creation. */
 const ONLY = process.env["BENCH_ONLY"];
 const PROFILE = process.argv.includes("--profile");
 const outIndex = process.argv.indexOf("--out");
@@ -54,6 +54,43 @@ const cores = (value: number) => (Number.isNaN(value) ? "—" : value.toFixed(2)
 const perSecond = (result: LoadResult) =>
   `${result.rate.toFixed(0)} /s${result.failures > 0 ? ` (${result.failures} failed)` : ""}`;
 
+function roundTripLines(trips: RoundTrips): string[] {
+  return [
+    "## Round trips per operation (counted on the wire: a Sync or Query sent with none unanswered)",
+    "",
+    `Median of 31. In the background afterwards (notification dispatcher, within 150 ms): step ${trips.background.step}, question ${trips.background.question}, reply ${trips.background.reply}.`,
+    "",
+    ...(["step", "question", "reply"] as const).flatMap((kind) => [
+      `- ${kind} (${trips[kind]}):`,
+      ...trips[`${kind}Statements`].map(
+        (statement) => `  - \`${statement.trim().replace(/\s+/g, " ").slice(0, 110)}\``,
+      ),
+    ]),
+  ];
+}
+
+/** Round trips are counted on a server of their own, behind a counting proxy (it adds latency). */
+async function countRoundTrips(databaseUrl: string): Promise<RoundTrips> {
+  const target = new URL(databaseUrl);
+  const proxy = await startCountingProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const counted = await startChildServer(serverEnv(proxy.url(databaseUrl)));
+  try {
+    return await roundTrips(counted.url, proxy, 31);
+  } finally {
+    await counted.stop();
+    await proxy.close();
+  }
+}
+
+if (ONLY === "round-trips") {
+  const database = await createTestDatabase("postgres");
+  try {
+    console.log(roundTripLines(await countRoundTrips(database.url ?? "")).join("\n"));
+  } finally {
+    await database.drop();
+  }
+  process.exit(0);
+}
 if (ONLY === "creation") {
   console.log((await creationLines({ concurrency: 32, durationMs: SECONDS * 1000 })).join("\n"));
   process.exit(0);
@@ -92,16 +129,7 @@ try {
     await server.stop();
   }
 
-  // Round trips are counted on a server of their own, behind a counting proxy (it adds latency).
-  const proxy = await startCountingProxy({
-    host: new URL(databaseUrl).hostname,
-    port: Number(new URL(databaseUrl).port || 5432),
-  });
-  const counted = await startChildServer(serverEnv(proxy.url(databaseUrl)));
-  const trips = await roundTrips(counted.url, proxy, 31).finally(async () => {
-    await counted.stop();
-    await proxy.close();
-  });
+  const trips = await countRoundTrips(databaseUrl);
 
   const at32 = AGENTS.indexOf(32);
   const sends32 = sends[at32];
@@ -143,16 +171,7 @@ try {
     `| SDK: reply sent → session.ask resolved | ${ms(sdk.replyToAnswer.p50)} | ${ms(sdk.replyToAnswer.p99)} | ${ms(sdk.replyToAnswer.max)} |`,
     `| SDK: whole session.ask (store question, reply, wake) | ${ms(sdk.ask.p50)} | ${ms(sdk.ask.p99)} | ${ms(sdk.ask.max)} |`,
     "",
-    "## Round trips per operation (counted on the wire: each Sync or Query message a server sent)",
-    "",
-    `Median of 31. In the background afterwards (notification dispatcher, within 150 ms): step ${trips.background.step}, question ${trips.background.question}, reply ${trips.background.reply}.`,
-    "",
-    ...(["step", "question", "reply"] as const).flatMap((kind) => [
-      `- ${kind} (${trips[kind]}):`,
-      ...trips[`${kind}Statements`].map(
-        (statement) => `  - \`${statement.trim().replace(/\s+/g, " ").slice(0, 110)}\``,
-      ),
-    ]),
+    ...roundTripLines(trips),
   );
 
   if (PROFILE) {

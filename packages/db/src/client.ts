@@ -10,6 +10,7 @@ import postgres from "postgres";
 import { type Bus, createMemoryBus } from "./bus.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { createPostgresBus, reconnectBackoff } from "./postgres-bus.ts";
+import { preparedClient } from "./prepared-client.ts";
 import { makeDataDirPrivate } from "./private-data-dir.ts";
 import * as schema from "./schema/index.ts";
 
@@ -96,7 +97,7 @@ async function openPostgres(url: string, poolSize: number, log: (error: unknown)
     // the fetch is not needed; see issue-11-type-fetch-reset.test.ts.
     fetch_types: false,
   });
-  const db = drizzlePostgres({ client, schema, casing: "snake_case" });
+  const db = drizzlePostgres({ client: preparedClient(client), schema, casing: "snake_case" });
   const bus = await createPostgresBus({ client, log });
   return {
     db,

@@ -5,10 +5,11 @@ export interface CountingProxy {
   /** The target URL with its host and port replaced by the proxy's. */
   url(targetUrl: string): string;
   /**
-   * Round trips so far: the times a client sent a Sync (extended protocol) or a simple Query while
-   * it had no earlier one unanswered (no ReadyForQuery outstanding). Statements a client pipelines
-   * share one round trip; statements it sends one after another's answer count one each. So this
-   * is the number of times a caller waited on the database, whatever the statements were.
+   * Round trips so far: the times a client sent something after the server had answered since its
+   * last send. Statements a client pipelines share one; a statement sent after another's answer
+   * counts one more; and so does every intermediate wait inside one statement (a Parse + Describe
+   * + Flush whose answer the client needs before it binds). So this is the number of times a
+   * caller waited on the database, whatever the statements were.
    */
   readonly roundTrips: number;
   /** The SQL text of every statement parsed since the last call, in order (and forgets them). */
@@ -18,10 +19,10 @@ export interface CountingProxy {
 }
 
 /** Reads frontend messages as they stream past; calls `onMessage(type, body)` for each. */
-function messageReader(onMessage: (type: string, body: Buffer) => void, client: boolean): (chunk: Buffer) => void {
+function messageReader(onMessage: (type: string, body: Buffer) => void): (chunk: Buffer) => void {
   let pending: Buffer = Buffer.alloc(0);
   // The client's startup message is the only one without a type byte.
-  let started = !client;
+  let started = false;
   return (chunk) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     for (;;) {
@@ -58,15 +59,8 @@ export async function startCountingProxy(target: { host: string; port: number })
   // Prepared statements are parsed once per connection and bound by name afterwards.
   const connectionReaders = () => {
     const parsed = new Map<string, string>();
-    let unanswered = 0;
-    const sent = () => {
-      if (unanswered === 0) roundTrips += 1;
-      unanswered += 1;
-    };
     const fromClient = messageReader((type, body) => {
-      if (type === "S") sent();
-      else if (type === "Q") {
-        sent();
+      if (type === "Q") {
         statements.push(cString(body, 0));
       } else if (type === "P") {
         const name = cString(body, 0);
@@ -75,24 +69,24 @@ export async function startCountingProxy(target: { host: string; port: number })
         const portal = cString(body, 0);
         statements.push(parsed.get(cString(body, Buffer.byteLength(portal) + 1)) ?? "?");
       }
-    }, true);
-    // ReadyForQuery answers one Sync or Query.
-    const fromServer = messageReader((type) => {
-      if (type === "Z") unanswered = Math.max(0, unanswered - 1);
-    }, false);
-    return { fromClient, fromServer };
+    });
+    return { fromClient };
   };
   const server: Server = createServer((client) => {
     const upstream = new Socket();
     open.add(client);
     open.add(upstream);
     const read = connectionReaders();
+    // The client's first send (its startup) is a round trip like any other; only deltas are read.
+    let serverAnswered = true;
     client.on("data", (chunk: Buffer) => {
+      if (serverAnswered) roundTrips += 1;
+      serverAnswered = false;
       read.fromClient(chunk);
       upstream.write(chunk);
     });
     upstream.on("data", (chunk: Buffer) => {
-      read.fromServer(chunk);
+      serverAnswered = true;
       client.write(chunk);
     });
     const end = () => {
