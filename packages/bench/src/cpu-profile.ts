@@ -41,10 +41,14 @@ const shares = (totals: Map<string, number>, all: number, count: number) =>
     .slice(0, count)
     .map(([name, hits]) => ({ name, share: hits / all }));
 
-/** Summarizes the newest .cpuprofile in `dir` (node --cpu-prof writes one per process). */
+/**
+ * Summarizes the main thread's .cpuprofile in `dir`. node --cpu-prof writes one per thread,
+ * `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`; thread 0 is the main one (tsx's loader
+ * runs in a worker of its own).
+ */
 export function summarizeProfile(dir: string): ProfileSummary {
   const newest = readdirSync(dir)
-    .filter((name) => name.endsWith(".cpuprofile"))
+    .filter((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name))
     .sort()
     .at(-1);
   if (!newest) throw new Error(`no .cpuprofile in ${dir}`);
