@@ -20,6 +20,9 @@ const sampleInput = (instanceId: string, messageId: string): Record<string, Reco
   listNotificationLog: { agent_instance_id: instanceId },
   reportPresence: { agent_instance_id: instanceId, visible: true, client_id: "tab-1" },
   stopMachineSession: { agent_instance_id: instanceId },
+  interruptInstance: { agent_instance_id: instanceId },
+  stopInstance: { agent_instance_id: instanceId },
+  cancelQueuedMessage: { agent_instance_id: instanceId, message_id: messageId },
 });
 
 /** The same for every v1 agent operation that names an instance or a message. */
