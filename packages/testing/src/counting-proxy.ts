@@ -1,4 +1,5 @@
 import { createServer, type Server, Socket } from "node:net";
+import { listenOnLoopback, throughProxy } from "./local-proxy.ts";
 
 export interface CountingProxy {
   port: number;
@@ -99,21 +100,14 @@ export async function startCountingProxy(target: { host: string; port: number })
     upstream.on("error", end).on("close", end);
     upstream.connect(target.port, target.host);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   const close = async () => {
     for (const socket of open) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   return {
     port,
-    url: (targetUrl) => {
-      const url = new URL(targetUrl);
-      url.hostname = "127.0.0.1";
-      url.port = String(port);
-      return url.toString();
-    },
+    url: (targetUrl) => throughProxy(targetUrl, port),
     get roundTrips() {
       return roundTrips;
     },

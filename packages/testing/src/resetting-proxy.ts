@@ -1,4 +1,5 @@
 import { createServer, type Server, Socket } from "node:net";
+import { listenOnLoopback, throughProxy } from "./local-proxy.ts";
 
 export interface ResettingProxy {
   port: number;
@@ -61,21 +62,14 @@ export async function startResettingProxy(target: { host: string; port: number }
     upstream.on("error", end).on("close", end);
     upstream.connect(target.port, target.host);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   const close = async () => {
     for (const pair of open) reset(pair);
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   return {
     port,
-    url: (targetUrl) => {
-      const url = new URL(targetUrl);
-      url.hostname = "127.0.0.1";
-      url.port = String(port);
-      return url.toString();
-    },
+    url: (targetUrl) => throughProxy(targetUrl, port),
     hostile: (on) => {
       hostile = on;
       if (on) for (const pair of [...open]) reset(pair);
