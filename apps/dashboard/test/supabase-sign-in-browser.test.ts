@@ -42,6 +42,11 @@ describe.skipIf(skipBrowser)("Supabase sign-in in Chromium", () => {
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.waitForURL((url) => url.pathname.startsWith("/sign-in"), WAIT);
     expect(await page.evaluate(() => localStorage.getItem("omnara.supabase"))).toBeNull();
+    // At once: a reload right after signing out stays signed out.
+    await page.reload();
+    await page.getByLabel("Email").waitFor(WAIT);
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    expect(await page.evaluate(() => localStorage.getItem("omnara.session"))).toBeNull();
   }
 
   test("email and password", async () => {

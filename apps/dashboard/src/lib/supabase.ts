@@ -7,6 +7,9 @@ export interface SupabaseSettings {
   anon_key: string;
 }
 
+/** Where supabase-js keeps its session in localStorage. */
+const STORAGE_KEY = "omnara.supabase";
+
 let settings: Promise<SupabaseSettings | null> | undefined;
 let client: Promise<SupabaseClient | null> | undefined;
 
@@ -31,7 +34,7 @@ export const supabaseClient = (): Promise<SupabaseClient | null> => {
         detectSessionInUrl: true,
         persistSession: true,
         autoRefreshToken: true,
-        storageKey: "omnara.supabase",
+        storageKey: STORAGE_KEY,
       },
     });
     supabase.auth.onAuthStateChange((event, current) => {
@@ -39,7 +42,11 @@ export const supabaseClient = (): Promise<SupabaseClient | null> => {
       if (event === "SIGNED_OUT" && session.get()) session.clear();
     });
     session.subscribe(() => {
-      if (!session.get()) void supabase.auth.signOut({ scope: "local" });
+      if (session.get()) return;
+      // supabase-js signs out asynchronously (behind its storage lock); a reload before it is done
+      // would read the stored session back and sign the user in again, so it goes from storage now.
+      localStorage.removeItem(STORAGE_KEY);
+      void supabase.auth.signOut({ scope: "local" });
     });
     return supabase;
   });

@@ -1,8 +1,12 @@
 import type { Db } from "@omnara/db";
 import { sql } from "drizzle-orm";
 
-/** Columns that change on reads by design: a key's last use is stamped on every authenticated call. */
-const VOLATILE = ["last_used_at"];
+/**
+ * Columns that change on reads by design: a key's last use is stamped on every authenticated call,
+ * and an agent blocked in a wait is stamped alive by a batched write up to 200 ms after the wait
+ * began (presence.ts), which can land while a later, refused probe is being judged.
+ */
+const VOLATILE = ["last_used_at", "last_heartbeat_at"];
 
 const rowsOf = (result: unknown): Record<string, unknown>[] => {
   const rows: unknown = Array.isArray(result)
