@@ -1,3 +1,4 @@
+import { schema } from "@omnara/db";
 import {
   describeEachDatabase,
   eventually,
@@ -8,6 +9,7 @@ import {
   type TestServer,
   userClient,
 } from "@omnara/testing";
+import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { SmtpSink } from "./support/smtp-sink.ts";
 
@@ -85,6 +87,34 @@ describeEachDatabase("password reset by email", (kind) => {
     const bad = await ask("not an email");
     expect([bad.status, bad.body.error?.code]).toEqual([400, "BAD_REQUEST"]);
   });
+
+  test(`a stranger asking again and again gets no more than 3 unused links mailed (${ROUNDS} rounds of 8 at once)`, async () => {
+    const dave = await newUserWithKey(server.url, "dave");
+    const { db } = server.database;
+    const unused = async () =>
+      (
+        await db
+          .select({ id: schema.passwordResets.id })
+          .from(schema.passwordResets)
+          .where(and(eq(schema.passwordResets.userId, dave.userId), isNull(schema.passwordResets.usedAt)))
+      ).length;
+    for (let round = 0; round < ROUNDS; round++) {
+      await db.delete(schema.passwordResets).where(eq(schema.passwordResets.userId, dave.userId));
+      const answers = await Promise.all(Array.from({ length: 8 }, () => ask(dave.email)));
+      // Refused or not, every answer is the same: it does not tell that the limit was reached.
+      expect(answers.map((a) => [a.status, a.body])).toEqual(Array(8).fill([200, { success: true }]));
+      expect(await unused()).toBe(3);
+    }
+    const mails = () => smtp.mails.filter((m) => m.to.includes(dave.email));
+    await eventually("the last round's mails", () => mails().length >= ROUNDS * 3, 30_000);
+    expect(mails().length).toBe(ROUNDS * 3);
+    // A used link no longer counts: after resetting, asking again mails a new link.
+    await db.delete(schema.passwordResets).where(eq(schema.passwordResets.userId, dave.userId));
+    const token = await mailedToken(dave.email);
+    expect((await confirm(token)).status).toBe(200);
+    for (let again = 0; again < 3; again++) await mailedToken(dave.email);
+    expect(await unused()).toBe(3);
+  }, 600_000);
 
   test(`concurrent uses of one token: exactly one wins (${ROUNDS} rounds)`, async () => {
     const bob = await newUserWithKey(server.url, "bob");

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { OmnaraError, type OperationArgs, type OperationOutput, type publicOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, count, eq, gt, isNull } from "drizzle-orm";
 import { recordAudit } from "../audit/audit.ts";
 import type { CoreDeps, Device } from "../deps.ts";
 import { hashPassword } from "./passwords.ts";
@@ -11,6 +11,12 @@ import { hashToken } from "./tokens.ts";
 const { passwordResets, users, userSessions } = schema;
 type Op = typeof publicOperations;
 const RESET_TTL_MS = 60 * 60_000;
+/**
+ * Unused links an account may have at once. Anyone may ask for a reset for any email, so without
+ * this a stranger could fill someone's inbox (the per-address limit does not see who is mailed);
+ * a link that was used no longer counts, so asking again after a reset always works.
+ */
+const OPEN_LINKS_MAX = 3;
 
 /** Where reset links go: the SMTP mailer, or (without SMTP) the server's log. */
 export interface PasswordResetDelivery {
@@ -24,8 +30,9 @@ export const resetLink = (baseUrl: string, token: string): string =>
   `${baseUrl.replace(/\/+$/, "")}/reset-password?token=${token}`;
 
 /**
- * Stores a hashed single-use token and sends its link, if the email has an account. The answer
- * is the same either way, and the mail is sent after answering so its timing tells nothing.
+ * Stores a hashed single-use token and sends its link, if the email has an account and fewer
+ * than OPEN_LINKS_MAX unused links. The answer is the same either way, and the mail is sent
+ * after answering so its timing tells nothing.
  */
 export async function requestPasswordReset(
   deps: CoreDeps,
@@ -36,16 +43,26 @@ export async function requestPasswordReset(
     .select({ id: users.id, email: users.email })
     .from(users)
     .where(eq(users.email, input.email));
-  if (user) {
-    const token = randomBytes(32).toString("base64url");
-    await deps.db.insert(passwordResets).values({
+  if (!user) return { success: true };
+  const token = randomBytes(32).toString("base64url");
+  const stored = await deps.db.transaction(async (tx) => {
+    // The account's row lock serializes concurrent asks, so the count below is exact.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, user.id)).for("update");
+    const now = deps.now();
+    const [open] = await tx
+      .select({ n: count() })
+      .from(passwordResets)
+      .where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)));
+    if ((open?.n ?? 0) >= OPEN_LINKS_MAX) return false;
+    await tx.insert(passwordResets).values({
       userId: user.id,
       tokenHash: hashToken(token),
-      createdAt: deps.now(),
-      expiresAt: new Date(deps.now().getTime() + RESET_TTL_MS),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + RESET_TTL_MS),
     });
-    delivery.send(user.email, token).catch(delivery.log);
-  }
+    return true;
+  });
+  if (stored) delivery.send(user.email, token).catch(delivery.log);
   return { success: true };
 }
 
