@@ -33,6 +33,10 @@ describe.skipIf(skipBrowser)("Supabase sign-in in Chromium", () => {
     expect([payload.iss, payload.sub]).toEqual([supabase.issuer, supabaseUserId]);
     await page.goto(`${server.url}/settings`);
     await page.getByText(email).first().waitFor();
+    // Its Supabase session is listed as this device; the password is Supabase's to change.
+    await page.getByTestId("session-row").filter({ hasText: "This device" }).waitFor(WAIT);
+    await page.getByTestId("password-by-supabase").waitFor(WAIT);
+    expect(await page.getByRole("form", { name: "Change password" }).count()).toBe(0);
     const me = await rest(server.url, "GET", "/api/v1/auth/me", { token: String(bearer) });
     expect([me.status, me.body["email"]]).toEqual([200, email]);
   }

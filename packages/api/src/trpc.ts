@@ -74,11 +74,11 @@ export const agentProcedure = base.use(async ({ ctx, next }) => {
 
 /** User calls: a live session token. */
 export const userProcedure = base.use(async ({ ctx, next }) => {
-  const user = ctx.token ? await ctx.userAuth.authenticate(ctx.token) : undefined;
+  const device = { userAgent: ctx.userAgent, clientAddress: ctx.clientAddress };
+  const user = ctx.token ? await ctx.userAuth.authenticate(ctx.token, device) : undefined;
   if (!user || !ctx.token) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first: missing or expired session." });
   }
   await limitRate(ctx, `user:${user.userId}`);
-  const device = { userAgent: ctx.userAgent, clientAddress: ctx.clientAddress };
   return next({ ctx: { user: { ...user, device }, sessionToken: ctx.token } });
 });

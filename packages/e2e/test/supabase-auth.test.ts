@@ -11,12 +11,15 @@ import {
 } from "@omnara/testing";
 import { AuthClient } from "@supabase/supabase-js";
 import { eq } from "drizzle-orm";
-import { SignJWT } from "jose";
+import { decodeJwt, SignJWT } from "jose";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
 const JWT_SECRET = "legacy-hs256-secret-of-the-project";
 const CONCURRENT = 20;
 const ROUNDS = 5;
+const RACE_ROUNDS = 100;
+const RACE_WIDTH = 6;
+const PHONE = "Mozilla/5.0 (iPhone)";
 
 describeEachDatabase("Supabase Auth for web users", (kind) => {
   let supabase: FakeSupabase;
@@ -40,6 +43,8 @@ describeEachDatabase("Supabase Auth for web users", (kind) => {
   let counter = 0;
   const email = (name: string) => `${name}-${++counter}-${Date.now()}@example.com`;
   const meOf = (token: string) => rest(server.url, "GET", "/api/v1/auth/me", { token });
+  const sessionsWithId = async (id: string) =>
+    server.database.db.select().from(schema.userSessions).where(eq(schema.userSessions.supabaseSessionId, id));
   const usersWithSub = async (sub: string) =>
     server.database.db.select().from(schema.users).where(eq(schema.users.supabaseUserId, sub));
 
@@ -141,6 +146,82 @@ describeEachDatabase("Supabase Auth for web users", (kind) => {
       expect(await usersWithSub(user.id)).toHaveLength(1);
     }
     expect(server.loggedErrors).toEqual([]);
+  });
+
+  test(`concurrent first requests of a new user's new session: one user, one session (${RACE_ROUNDS} rounds of ${RACE_WIDTH})`, async () => {
+    for (let round = 0; round < RACE_ROUNDS; round++) {
+      const user = supabase.addUser(email(`first${round}`));
+      const token = await supabase.accessToken(user);
+      const answers = await Promise.all(Array.from({ length: RACE_WIDTH }, () => meOf(token)));
+      expect(answers.map((a) => a.status)).toEqual(Array(RACE_WIDTH).fill(200));
+      expect(await usersWithSub(user.id)).toHaveLength(1);
+      const sessionId = String(decodeJwt(token)["session_id"]);
+      expect(await sessionsWithId(sessionId)).toHaveLength(1);
+    }
+    expect(server.loggedErrors).toEqual([]);
+  }, 300_000);
+
+  test("each Supabase session is listed with its device; a revoked one's tokens are refused, refreshed or not", async () => {
+    const user = supabase.addUser(email("sam"), { password: "supabase password" });
+    const signIn = async () => {
+      const { data, error } = await supabaseJs().auth.signInWithPassword({
+        email: user.email,
+        password: "supabase password",
+      });
+      expect(error).toBeNull();
+      return { access: data.session?.access_token ?? "", refresh: data.session?.refresh_token ?? "" };
+    };
+    const refresh = async (refreshToken: string) => {
+      const { data, error } = await supabaseJs().auth.refreshSession({ refresh_token: refreshToken });
+      expect(error).toBeNull();
+      return { access: data.session?.access_token ?? "", refresh: data.session?.refresh_token ?? "" };
+    };
+    const meFrom = async (token: string, userAgent = "a test") =>
+      (
+        await fetch(`${server.url}/api/v1/auth/me`, {
+          headers: { authorization: `Bearer ${token}`, "user-agent": userAgent },
+        })
+      ).status;
+
+    const laptop = await signIn();
+    const phone = await signIn();
+    expect([await meFrom(laptop.access, "laptop"), await meFrom(phone.access, PHONE)]).toEqual([200, 200]);
+    const listed = async () => (await userClient(server.url, laptop.access).listSessions.query({})).sessions;
+    expect((await listed()).map((s) => [s.user_agent, s.current]).sort()).toEqual([
+      ["Mozilla/5.0 (iPhone)", false],
+      ["laptop", true],
+    ]);
+    // A refreshed token goes on with its session: still two sessions, the phone's used again.
+    const phoneLater = await refresh(phone.refresh);
+    expect(phoneLater.access).not.toBe(phone.access);
+    expect(await meFrom(phoneLater.access, PHONE)).toBe(200);
+    const sessions = await listed();
+    expect(sessions).toHaveLength(2);
+    const phoneSession = sessions.find((s) => s.user_agent === PHONE);
+
+    // Another account cannot revoke it (404, nothing changed).
+    const stranger = supabase.addUser(email("stranger"));
+    await expect(
+      userClient(server.url, await supabase.accessToken(stranger)).revokeSession.mutate({ id: phoneSession?.id ?? "" }),
+    ).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    expect(await meFrom(phoneLater.access)).toBe(200);
+
+    await userClient(server.url, laptop.access).revokeSession.mutate({ id: phoneSession?.id ?? "" });
+    expect([await meFrom(phone.access), await meFrom(phoneLater.access)]).toEqual([401, 401]);
+    // Supabase still refreshes it, but a token of the revoked session is refused here.
+    expect(await meFrom((await refresh(phoneLater.refresh)).access)).toBe(401);
+    expect(await meFrom(laptop.access)).toBe(200);
+
+    // A new sign-in is a new session; signing out ends just that one; everywhere ends the rest.
+    const tablet = await signIn();
+    const desk = await signIn();
+    expect([await meFrom(tablet.access), await meFrom(desk.access)]).toEqual([200, 200]);
+    await userClient(server.url, tablet.access).signOut.mutate({});
+    expect([await meFrom(tablet.access), await meFrom(desk.access)]).toEqual([401, 200]);
+    const everywhere = await userClient(server.url, laptop.access).signOutEverywhere.mutate({});
+    expect(everywhere.revoked).toBe(2);
+    expect([await meFrom(laptop.access), await meFrom(desk.access)]).toEqual([401, 401]);
+    expect(await meFrom((await signIn()).access)).toBe(200);
   });
 
   test("an existing local account is linked when Supabase has confirmed the same email, not before", async () => {

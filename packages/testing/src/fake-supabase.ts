@@ -19,6 +19,8 @@ export interface FakeTokenOverrides {
   /** Seconds from now; negative for a token that has expired. */
   expiresIn?: number;
   email?: string;
+  /** The `session_id` claim; a fresh one by default, as a new sign-in has. */
+  sessionId?: string;
 }
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
@@ -65,7 +67,8 @@ export class FakeSupabase implements AsyncDisposable {
   readonly requests: string[] = [];
   /** Who the fake OAuth provider signs in. */
   oauthUser: FakeSupabaseUser | undefined;
-  private refreshTokens = new Map<string, string>();
+  /** Refresh tokens (and magic-link tokens, as `otp:…`) → the user and the session they continue. */
+  private refreshTokens = new Map<string, { userId: string; sessionId: string }>();
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -116,7 +119,7 @@ export class FakeSupabase implements AsyncDisposable {
       phone: "",
       role: "authenticated",
       aal: "aal1",
-      session_id: randomUUID(),
+      session_id: overrides.sessionId ?? randomUUID(),
       is_anonymous: false,
       app_metadata: { provider: "email", providers: ["email"] },
       user_metadata: {},
@@ -150,11 +153,12 @@ export class FakeSupabase implements AsyncDisposable {
     };
   }
 
-  private async session(user: FakeSupabaseUser) {
+  /** A sign-in's session; a refresh continues one (GoTrue keeps its `session_id`). */
+  private async session(user: FakeSupabaseUser, sessionId: string = randomUUID()) {
     const refreshToken = randomBytes(16).toString("hex");
-    this.refreshTokens.set(refreshToken, user.id);
+    this.refreshTokens.set(refreshToken, { userId: user.id, sessionId });
     return {
-      access_token: await this.accessToken(user),
+      access_token: await this.accessToken(user, { sessionId }),
       token_type: "bearer",
       expires_in: TOKEN_SECONDS,
       expires_at: Math.floor(Date.now() / 1000) + TOKEN_SECONDS,
@@ -222,10 +226,13 @@ export class FakeSupabase implements AsyncDisposable {
         const body = await readJson(req);
         const grant = url.searchParams.get("grant_type");
         if (grant === "refresh_token") {
-          const id = this.refreshTokens.get(text(body["refresh_token"]) ?? "");
-          const user = id ? this.users.get(id) : undefined;
-          if (!user) return json(400, { error: "invalid_grant", error_description: "Invalid Refresh Token" });
-          return json(200, await this.session(user));
+          const refresh = text(body["refresh_token"]) ?? "";
+          const held = this.refreshTokens.get(refresh);
+          const user = held ? this.users.get(held.userId) : undefined;
+          if (!held || !user) return json(400, { error: "invalid_grant", error_description: "Invalid Refresh Token" });
+          // Rotation: the used refresh token is spent, the session goes on.
+          this.refreshTokens.delete(refresh);
+          return json(200, await this.session(user, held.sessionId));
         }
         const email = text(body["email"])?.toLowerCase();
         const user = [...this.users.values()].find((u) => u.email === email);
@@ -243,15 +250,15 @@ export class FakeSupabase implements AsyncDisposable {
         const user =
           [...this.users.values()].find((u) => u.email === email) ?? this.addUser(email, { emailConfirmed: true });
         const token = randomBytes(16).toString("hex");
-        this.refreshTokens.set(`otp:${token}`, user.id);
+        this.refreshTokens.set(`otp:${token}`, { userId: user.id, sessionId: randomUUID() });
         const redirectTo = url.searchParams.get("redirect_to") ?? this.url;
         const link = `${this.issuer}/verify?${new URLSearchParams({ token, type: "magiclink", redirect_to: redirectTo })}`;
         this.magicLinks.push({ email, link });
         return json(200, {});
       }
       case "GET /auth/v1/verify": {
-        const id = this.refreshTokens.get(`otp:${url.searchParams.get("token") ?? ""}`);
-        const user = id ? this.users.get(id) : undefined;
+        const held = this.refreshTokens.get(`otp:${url.searchParams.get("token") ?? ""}`);
+        const user = held ? this.users.get(held.userId) : undefined;
         const back = url.searchParams.get("redirect_to") ?? this.url;
         if (!user) return redirect(`${back}#error=access_denied&error_code=otp_expired`);
         this.refreshTokens.delete(`otp:${url.searchParams.get("token")}`);

@@ -53,6 +53,18 @@ export const supabaseClient = (): Promise<SupabaseClient | null> => {
   return client;
 };
 
+/** Whether a bearer is a Supabase access token (one with a `session_id`; ours have none). */
+export function isSupabaseToken(token: string | null): boolean {
+  const payload = token?.split(".")[1];
+  if (!payload) return false;
+  try {
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+    return typeof claims === "object" && claims !== null && "session_id" in claims;
+  } catch {
+    return false;
+  }
+}
+
 /** The OAuth providers the Supabase project has turned on (its Auth settings' `external`). */
 export async function enabledProviders(found: SupabaseSettings): Promise<string[]> {
   const response = await fetch(`${found.url}/auth/v1/settings`, { headers: { apikey: found.anon_key } });

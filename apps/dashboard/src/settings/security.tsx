@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { timeAgo } from "../lib/format-time.ts";
 import { session } from "../lib/session.ts";
+import { isSupabaseToken, supabaseSettings } from "../lib/supabase.ts";
 import { errorMessage, useTRPC } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 
@@ -40,6 +41,11 @@ export function Security() {
   const ids = { current: useId(), next: useId() };
   const [changed, setChanged] = useState<number>();
   const sessions = useQuery(trpc.listSessions.queryOptions({}));
+  // Supabase keeps the passwords of its users; its sessions are listed and signed out here alike.
+  const viaSupabase = useQuery({
+    queryKey: ["supabase-session"],
+    queryFn: async () => (await supabaseSettings()) !== null && isSupabaseToken(session.get()),
+  });
   const refresh = () => void queryClient.invalidateQueries(trpc.listSessions.pathFilter());
   const change = useMutation(
     trpc.changePassword.mutationOptions({
@@ -70,42 +76,48 @@ export function Security() {
 
   return (
     <div className="stack">
-      <form className="card stack" style={{ padding: 16 }} onSubmit={onChange} aria-label="Change password">
-        <label className="field" htmlFor={ids.current}>
-          <span>Current password</span>
-          <input
-            id={ids.current}
-            className="input"
-            name="current"
-            type="password"
-            autoComplete="current-password"
-            required
-          />
-        </label>
-        <label className="field" htmlFor={ids.next}>
-          <span>New password</span>
-          <input
-            id={ids.next}
-            className="input"
-            name="next"
-            type="password"
-            autoComplete="new-password"
-            minLength={limits.passwordMinChars}
-            required
-          />
-        </label>
-        {change.error ? <p className="form-error">{errorMessage(change.error)}</p> : null}
-        {changed !== undefined ? (
-          <output data-testid="password-changed">
-            Password changed; {changed === 1 ? "1 other session was" : `${changed} other sessions were`} signed out.
-          </output>
-        ) : null}
-        <div>
-          <button type="submit" className="btn btn-primary" disabled={change.isPending}>
-            Change password
-          </button>
-        </div>
-      </form>
+      {viaSupabase.data ? (
+        <p className="card subtle" style={{ padding: 16 }} data-testid="password-by-supabase">
+          You sign in through Supabase: your password is kept there, not on this server.
+        </p>
+      ) : (
+        <form className="card stack" style={{ padding: 16 }} onSubmit={onChange} aria-label="Change password">
+          <label className="field" htmlFor={ids.current}>
+            <span>Current password</span>
+            <input
+              id={ids.current}
+              className="input"
+              name="current"
+              type="password"
+              autoComplete="current-password"
+              required
+            />
+          </label>
+          <label className="field" htmlFor={ids.next}>
+            <span>New password</span>
+            <input
+              id={ids.next}
+              className="input"
+              name="next"
+              type="password"
+              autoComplete="new-password"
+              minLength={limits.passwordMinChars}
+              required
+            />
+          </label>
+          {change.error ? <p className="form-error">{errorMessage(change.error)}</p> : null}
+          {changed !== undefined ? (
+            <output data-testid="password-changed">
+              Password changed; {changed === 1 ? "1 other session was" : `${changed} other sessions were`} signed out.
+            </output>
+          ) : null}
+          <div>
+            <button type="submit" className="btn btn-primary" disabled={change.isPending}>
+              Change password
+            </button>
+          </div>
+        </form>
+      )}
       <div className="card">
         <ul className="share-list" aria-label="Signed-in sessions" style={{ padding: 12, margin: 0 }}>
           {(sessions.data?.sessions ?? []).map((row) => (

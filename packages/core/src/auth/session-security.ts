@@ -1,12 +1,14 @@
 import { OmnaraError, type OperationArgs, type OperationOutput, type userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, not, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/audit.ts";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { iso, isoOrNull } from "../serialize.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { announceRevoked } from "./revocation.ts";
+import { thisSession } from "./sessions.ts";
+import { supabaseSessionIdOf } from "./token-claims.ts";
 import { hashToken } from "./tokens.ts";
 
 const { users, userSessions } = schema;
@@ -21,6 +23,7 @@ export async function listSessions(
   token: string,
 ): Promise<OperationOutput<Op["listSessions"]>> {
   const current = hashToken(token);
+  const supabaseSessionId = supabaseSessionIdOf(token);
   const rows = await deps.db
     .select()
     .from(userSessions)
@@ -34,7 +37,8 @@ export async function listSessions(
       created_at: iso(row.createdAt),
       last_used_at: isoOrNull(row.lastUsedAt),
       expires_at: iso(row.expiresAt),
-      current: row.tokenHash === current,
+      current:
+        row.tokenHash === current || (supabaseSessionId !== undefined && row.supabaseSessionId === supabaseSessionId),
     })),
   };
 }
@@ -110,7 +114,7 @@ export async function changePassword(
     const revoked = await tx
       .update(userSessions)
       .set({ revokedAt: deps.now() })
-      .where(and(live(deps, user.id), ne(userSessions.tokenHash, hashToken(token))))
+      .where(and(live(deps, user.id), not(thisSession(token))))
       .returning({ id: userSessions.id });
     await recordAudit(tx, {
       actor: caller,

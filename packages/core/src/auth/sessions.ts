@@ -7,19 +7,20 @@ import {
   type userOperations,
 } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Caller, CoreDeps, Device } from "../deps.ts";
 import { linkWaitingShares } from "../instances/shares.ts";
 import { iso } from "../serialize.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { announceRevoked } from "./revocation.ts";
+import { supabaseSessionIdOf } from "./token-claims.ts";
 import { hashToken, signToken, tokenAudiences, verifyToken } from "./tokens.ts";
 
 const { users, userSessions } = schema;
 const AUDIENCE = tokenAudiences.user;
-const SESSION_TTL_MS = 30 * 86_400_000;
+export const SESSION_TTL_MS = 30 * 86_400_000;
 /** A session's last use is written at most this often. */
-const LAST_USED_STEP_MS = 60_000;
+export const LAST_USED_STEP_MS = 60_000;
 
 type Session = OperationOutput<typeof publicOperations.signIn>;
 export type UserProfile = OperationOutput<typeof userOperations.me>;
@@ -33,7 +34,8 @@ export const toUserProfile = (row: typeof users.$inferSelect): UserProfile => ({
 
 /** Verifies a user's bearer token. Supabase (a later provider) implements the same interface. */
 export interface UserAuthenticator {
-  authenticate(token: string): Promise<Caller | undefined>;
+  /** `device` names a session this token shows for the first time (a Supabase session). */
+  authenticate(token: string, device?: Device): Promise<Caller | undefined>;
 }
 
 let decoy: Promise<string> | undefined;
@@ -103,11 +105,22 @@ export async function signOut(deps: CoreDeps, token: string): Promise<{ success:
   const rows = await deps.db
     .update(userSessions)
     .set({ revokedAt: deps.now() })
-    .where(and(eq(userSessions.tokenHash, hashToken(token)), isNull(userSessions.revokedAt)))
+    .where(and(thisSession(token), isNull(userSessions.revokedAt)))
     .returning({ userId: userSessions.userId });
   for (const row of rows) await announceRevoked(deps, row.userId);
   return { success: true };
 }
+
+/**
+ * The session row of a caller's own (verified) token: local by its hash, Supabase's by its id.
+ * Never null (a Supabase row has no hash), so `not(thisSession(…))` is every other session.
+ */
+export const thisSession = (token: string): SQL => {
+  const supabaseSessionId = supabaseSessionIdOf(token);
+  const local = eq(userSessions.tokenHash, hashToken(token));
+  const either = supabaseSessionId ? or(local, eq(userSessions.supabaseSessionId, supabaseSessionId)) : local;
+  return sql`coalesce(${either}, false)`;
+};
 
 export async function me(deps: CoreDeps, caller: Caller): Promise<UserProfile> {
   const [user] = await deps.db.select().from(users).where(eq(users.id, caller.userId));

@@ -3,11 +3,12 @@ import { schema } from "@omnara/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from "jose";
 import { z } from "zod";
-import type { Caller, CoreDeps } from "../deps.ts";
+import type { Caller, CoreDeps, Device } from "../deps.ts";
 import { linkWaitingShares } from "../instances/shares.ts";
-import type { UserAuthenticator } from "./sessions.ts";
+import { LAST_USED_STEP_MS, SESSION_TTL_MS, type UserAuthenticator } from "./sessions.ts";
+import { unverifiedClaim } from "./token-claims.ts";
 
-const { users } = schema;
+const { users, userSessions } = schema;
 /** Supabase's access tokens are for this audience (its signed-in role). */
 const AUDIENCE = "authenticated";
 
@@ -24,7 +25,8 @@ export interface SupabaseAuthOptions {
   jwksCacheSeconds: number;
 }
 
-const Claims = z.object({ sub: z.uuid(), email: z.string().optional() });
+const Claims = z.object({ sub: z.uuid(), email: z.string().optional(), session_id: z.uuid().optional() });
+type VerifiedClaims = { sub: string; email: string | undefined; sessionId: string | undefined };
 
 /** What GET /auth/v1/user says of the token's user: whether its email is confirmed. */
 const SupabaseUser = z.object({
@@ -46,7 +48,7 @@ function supabaseVerifier(options: SupabaseAuthOptions) {
     cooldownDuration: Math.min(30_000, cacheMaxAge),
   });
   const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
-  return async (token: string): Promise<{ sub: string; email: string | undefined } | undefined> => {
+  return async (token: string): Promise<VerifiedClaims | undefined> => {
     let payload: JWTPayload;
     try {
       const { alg } = decodeProtectedHeader(token);
@@ -62,7 +64,11 @@ function supabaseVerifier(options: SupabaseAuthOptions) {
     }
     const claims = Claims.safeParse(payload);
     if (!claims.success) return undefined;
-    return { sub: claims.data.sub, email: claims.data.email ? claims.data.email.toLowerCase() : undefined };
+    return {
+      sub: claims.data.sub,
+      email: claims.data.email ? claims.data.email.toLowerCase() : undefined,
+      sessionId: claims.data.session_id,
+    };
   };
 }
 
@@ -100,7 +106,7 @@ async function userForSupabase(
   deps: CoreDeps,
   options: SupabaseAuthOptions,
   token: string,
-  claims: { sub: string; email: string | undefined },
+  claims: VerifiedClaims,
 ): Promise<UserRow> {
   const bySub = async () => (await deps.db.select().from(users).where(eq(users.supabaseUserId, claims.sub)))[0];
   const known = await bySub();
@@ -146,13 +152,71 @@ async function userForSupabase(
 export function createSupabaseUserAuthenticator(deps: CoreDeps, options: SupabaseAuthOptions): UserAuthenticator {
   const verify = supabaseVerifier(options);
   return {
-    async authenticate(token): Promise<Caller | undefined> {
+    async authenticate(token, device): Promise<Caller | undefined> {
       const claims = await verify(token);
       if (!claims) return undefined;
       const user = await userForSupabase(deps, options, token, claims);
+      if (claims.sessionId && !(await supabaseSessionLive(deps, user.id, claims.sessionId, device ?? {})))
+        return undefined;
       return { userId: user.id };
     },
   };
+}
+
+/**
+ * A Supabase session as one of ours, by its `session_id` (the same across token refreshes): made
+ * on first sight with the device that showed it, its last use kept to the minute like a local
+ * session's, and live until revoked here (sessions list, sign out everywhere, password reset):
+ * Supabase may go on refreshing its tokens, but this server refuses them. Supabase decides when
+ * its sessions end; a row unused for SESSION_TTL_MS drops out of the list until it is used again.
+ */
+async function supabaseSessionLive(
+  deps: CoreDeps,
+  userId: string,
+  sessionId: string,
+  device: Device,
+): Promise<boolean> {
+  const now = deps.now();
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  const find = async () =>
+    (
+      await deps.db
+        .select({
+          id: userSessions.id,
+          userId: userSessions.userId,
+          revokedAt: userSessions.revokedAt,
+          lastUsedAt: userSessions.lastUsedAt,
+        })
+        .from(userSessions)
+        .where(eq(userSessions.supabaseSessionId, sessionId))
+    )[0];
+  const row = await find();
+  if (!row) {
+    const made = await deps.db
+      .insert(userSessions)
+      .values({
+        userId,
+        supabaseSessionId: sessionId,
+        expiresAt,
+        userAgent: device.userAgent?.slice(0, 500) ?? null,
+        clientAddress: device.clientAddress ?? null,
+        lastUsedAt: now,
+      })
+      .onConflictDoNothing()
+      .returning({ id: userSessions.id });
+    if (made.length > 0) return true;
+    // A concurrent first request made it: its row decides.
+    const other = await find();
+    return other !== undefined && other.userId === userId && other.revokedAt === null;
+  }
+  if (row.userId !== userId || row.revokedAt !== null) return false;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_STEP_MS) {
+    await deps.db
+      .update(userSessions)
+      .set({ lastUsedAt: now, expiresAt })
+      .where(and(eq(userSessions.id, row.id), isNull(userSessions.revokedAt)));
+  }
+  return true;
 }
 
 /** Tokens with Supabase's issuer go to Supabase; every other bearer to the local sessions. */
@@ -162,26 +226,13 @@ export function createUserAuthenticator(
 ): UserAuthenticator {
   if (!supabase) return local;
   return {
-    authenticate(token) {
-      return issuerOf(token) === supabase.issuer
-        ? supabase.authenticator.authenticate(token)
-        : local.authenticate(token);
+    authenticate(token, device) {
+      return unverifiedClaim(token, "iss") === supabase.issuer
+        ? supabase.authenticator.authenticate(token, device)
+        : local.authenticate(token, device);
     },
   };
 }
-
-const issuerOf = (token: string): string | undefined => {
-  const payload = token.split(".")[1];
-  if (!payload) return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString());
-    return typeof claims === "object" && claims !== null && "iss" in claims && typeof claims.iss === "string"
-      ? claims.iss
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /** How web users sign in here, told to the dashboard before it shows a sign-in form. */
 export const authConfig = (

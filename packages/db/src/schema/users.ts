@@ -20,7 +20,13 @@ export const userSessions = pgTable(
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    tokenHash: text().notNull().unique(),
+    /** A local session's token, hashed; null for a Supabase session (its tokens change hourly). */
+    tokenHash: text().unique(),
+    /**
+     * A Supabase session's `session_id` claim, the same across its token refreshes: its tokens
+     * are refused here once this row is revoked.
+     */
+    supabaseSessionId: uuid().unique(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     revokedAt: timestamp({ withTimezone: true }),
