@@ -5,10 +5,11 @@ import { Link, useLocation } from "react-router";
 import { session } from "../lib/session.ts";
 import { errorMessage, publicClient } from "../lib/trpc.ts";
 import { BrandMark } from "./brand.tsx";
+import { CredentialFields, SessionExpiredNotice } from "./credential-fields.tsx";
 
 export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   const queryClient = useQueryClient();
-  const ids = { email: useId(), password: useId(), name: useId() };
+  const ids = { name: useId() };
   const submit = useMutation({
     mutationFn: (form: FormData) => {
       const email = String(form.get("email") ?? "");
@@ -50,11 +51,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
                 : "Sign in to your mission control."}
           </p>
         </div>
-        {!signUp && session.expired() ? (
-          <output className="notice" data-testid="session-expired">
-            Your session expired or was signed out on another device. Sign in again to continue.
-          </output>
-        ) : null}
+        {signUp ? null : <SessionExpiredNotice />}
         <form onSubmit={onSubmit}>
           {signUp ? (
             <label className="field" htmlFor={ids.name}>
@@ -68,23 +65,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
               />
             </label>
           ) : null}
-          <label className="field" htmlFor={ids.email}>
-            <span>Email</span>
-            <input id={ids.email} className="input" name="email" type="email" autoComplete="email" required />
-          </label>
-          <label className="field" htmlFor={ids.password}>
-            <span>Password</span>
-            <input
-              id={ids.password}
-              className="input"
-              name="password"
-              type="password"
-              autoComplete={signUp ? "new-password" : "current-password"}
-              minLength={signUp ? limits.passwordMinChars : 1}
-              maxLength={limits.passwordMaxChars}
-              required
-            />
-          </label>
+          <CredentialFields signUp={signUp} passwordRequired={true} />
           {submit.error ? (
             <p className="form-error" role="alert">
               {errorMessage(submit.error)}

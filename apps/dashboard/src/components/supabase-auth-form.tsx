@@ -1,11 +1,11 @@
-import { limits } from "@omnara/contracts";
 import type { Provider, SupabaseClient } from "@supabase/supabase-js";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useLocation } from "react-router";
 import { session } from "../lib/session.ts";
 import { enabledProviders, type SupabaseSettings } from "../lib/supabase.ts";
 import { BrandMark } from "./brand.tsx";
+import { CredentialFields, SessionExpiredNotice } from "./credential-fields.tsx";
 
 const providerLabel = (name: string): string =>
   ({ github: "GitHub", google: "Google", gitlab: "GitLab", azure: "Microsoft", linkedin_oidc: "LinkedIn" })[name] ??
@@ -22,7 +22,6 @@ export function SupabaseAuthForm({
   mode: "sign-in" | "sign-up";
 }) {
   const queryClient = useQueryClient();
-  const ids = { email: useId(), password: useId() };
   const [sent, setSent] = useState<string>();
   const { search } = useLocation();
   // Magic links and providers come back here; the route guard then moves on to ?next=.
@@ -91,32 +90,14 @@ export function SupabaseAuthForm({
           <h1>{signUp ? "Create your account" : "Welcome back"}</h1>
           <p className="muted">Signed in through this server's Supabase project.</p>
         </div>
-        {!signUp && session.expired() ? (
-          <output className="notice" data-testid="session-expired">
-            Your session expired or was signed out on another device. Sign in again to continue.
-          </output>
-        ) : null}
+        {signUp ? null : <SessionExpiredNotice />}
         {sent ? (
           <output className="notice" data-testid="check-email">
             Check {sent}: the link in that email signs you in.
           </output>
         ) : null}
         <form onSubmit={onSubmit}>
-          <label className="field" htmlFor={ids.email}>
-            <span>Email</span>
-            <input id={ids.email} className="input" name="email" type="email" autoComplete="email" required />
-          </label>
-          <label className="field" htmlFor={ids.password}>
-            <span>Password</span>
-            <input
-              id={ids.password}
-              className="input"
-              name="password"
-              type="password"
-              autoComplete={signUp ? "new-password" : "current-password"}
-              maxLength={limits.passwordMaxChars}
-            />
-          </label>
+          <CredentialFields signUp={signUp} passwordRequired={false} />
           {error ? (
             <p className="form-error" role="alert">
               {error.message}
