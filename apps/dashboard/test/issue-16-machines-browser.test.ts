@@ -20,7 +20,10 @@ describe.skipIf(skipBrowser)("Machines in Chromium: status, projects, start a se
   let alice: Awaited<ReturnType<typeof newUserWithKey>>;
 
   beforeAll(async () => {
-    dashboard = await openDashboard(WAIT.timeout, { env: { OMNARA_MACHINE_ASLEEP_SECONDS: "3" } });
+    dashboard = await openDashboard(WAIT.timeout, {
+      // Starts expire after 15 s: long enough for the first test's poll under load.
+      env: { OMNARA_MACHINE_ASLEEP_SECONDS: "3", OMNARA_MACHINE_START_EXPIRES_SECONDS: "15" },
+    });
     ({ server, page } = dashboard);
     alice = await newUserWithKey(server.url, "alice");
     await page
@@ -91,5 +94,26 @@ describe.skipIf(skipBrowser)("Machines in Chromium: status, projects, start a se
     await expect(m.machine.pollMachine.mutate({ running: [], timeout_seconds: 0 })).rejects.toMatchObject({
       data: { code: "UNAUTHORIZED" },
     });
+  }, 120_000);
+
+  test("a start the sleeping machine never picked up shows expired, with why, and its instance failed", async () => {
+    const m = await newMachine(server.url, alice.sessionToken, { path: "/home/alice/sleepy", isGit: false });
+    const started = await alice.user.startMachineSession.mutate({
+      machine_id: m.machineId,
+      project_id: m.projectId,
+      prompt: "while the laptop sleeps",
+    });
+    await page.goto(`${server.url}/machines`);
+    const card = page.getByTestId("machine").filter({ hasText: "/home/alice/sleepy" });
+    const expired = card.getByTestId("machine-session-not-started");
+    await expired.waitFor({ timeout: 60_000 });
+    expect(await expired.getAttribute("data-state")).toBe("EXPIRED");
+    await expired.getByText(/did not pick this start up within 15 seconds/).waitFor();
+    await card.getByText("Starts and stops (1)").click();
+    await card.getByText(/expired: the machine did not pick it up in time/).waitFor();
+    expect((await alice.user.getInstance.query({ agent_instance_id: started.agent_instance_id })).status).toBe(
+      "FAILED",
+    );
+    expect((await m.machine.pollMachine.mutate({ running: [], timeout_seconds: 0 })).commands).toEqual([]);
   }, 120_000);
 });

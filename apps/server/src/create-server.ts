@@ -6,6 +6,8 @@ import {
   createLocalUserAuthenticator,
   createSupabaseUserAuthenticator,
   createUserAuthenticator,
+  EXPIRE_STARTS_EVERY_MS,
+  expireStartRequests,
   FEED_PRUNE_EVERY_MS,
   loadOrCreateSecrets,
   type PasswordResetDelivery,
@@ -68,6 +70,7 @@ export async function createServer(config: Config, options: ServerOptions): Prom
     billing: config.billing ? billingDeps(config.billing) : undefined,
     doorbell: createDoorbell(),
     machineAsleepAfterMs: config.machineAsleepAfterMs,
+    machineStartExpiresAfterMs: config.machineStartExpiresAfterMs,
     githubApiUrl: config.webhooks.githubApiUrl,
   };
   const notifications =
@@ -95,6 +98,9 @@ export async function createServer(config: Config, options: ServerOptions): Prom
   // The change feed only serves resuming streams: each user's oldest rows are pruned.
   const feedPruning = setInterval(() => void pruneFeed(deps.db).catch(log), FEED_PRUNE_EVERY_MS);
   feedPruning.unref();
+  // A start request to an asleep machine fails in time on the dashboard, with nobody reading it.
+  const startExpiry = setInterval(() => void expireStartRequests(deps).catch(log), EXPIRE_STARTS_EVERY_MS);
+  startExpiry.unref();
   // Known once listening; reset links use OMNARA_PUBLIC_URL when set.
   let baseUrl = config.publicUrl ?? "";
   const app = createApp({
@@ -144,6 +150,7 @@ export async function createServer(config: Config, options: ServerOptions): Prom
     await closed;
     stopDoorbell();
     clearInterval(feedPruning);
+    clearInterval(startExpiry);
     await notifications?.close();
     await database.close();
   };

@@ -24,10 +24,12 @@ const Env = z.object({
   OMNARA_PUBLIC_URL: z.string().url().optional(),
   /** Requests per minute per API key or session; 0 turns rate limiting off. */
   OMNARA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
-  /** A machine whose daemon has not polled for this many seconds shows as asleep. */
   /** Where GitHub repository_dispatch launches go (a local stand-in in tests, GitHub Enterprise). */
   OMNARA_GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.github.com"),
+  /** A machine whose daemon has not polled for this many seconds shows as asleep. */
   OMNARA_MACHINE_ASLEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** A start request no daemon picked up within this many seconds expires (never starts later). */
+  OMNARA_MACHINE_START_EXPIRES_SECONDS: z.coerce.number().int().min(1).max(604_800).default(600),
   /** Sign-up, sign-in and CLI-login calls per minute per client address; 0 turns it off. */
   OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** Allow new local accounts to sign up (turn off once your team is in). */
@@ -103,6 +105,8 @@ export interface Config {
   webhooks: { allowPrivate: boolean; githubApiUrl: string };
   /** A machine not heard from for this long is asleep. */
   machineAsleepAfterMs: number;
+  /** A start request not picked up by the machine's daemon for this long expires. */
+  machineStartExpiresAfterMs: number;
   /** Supabase Auth for web users; undefined (local accounts) unless SUPABASE_URL is set. */
   supabase: SupabaseConfig | undefined;
 }
@@ -144,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       githubApiUrl: e.OMNARA_GITHUB_API_URL.replace(/\/+$/, ""),
     },
     machineAsleepAfterMs: e.OMNARA_MACHINE_ASLEEP_SECONDS * 1000,
+    machineStartExpiresAfterMs: e.OMNARA_MACHINE_START_EXPIRES_SECONDS * 1000,
     supabase: supabaseConfig(e, (message) => new ConfigError(message)),
   };
 }

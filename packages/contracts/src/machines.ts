@@ -36,7 +36,8 @@ export const MachineProjectSpec = z.object({
 export const MachineProject = MachineProjectSpec.extend({ id: Uuid });
 export type MachineProject = z.infer<typeof MachineProject>;
 
-export const MachineSessionState = z.enum(["STARTING", "RUNNING", "ENDED", "FAILED"]);
+/** EXPIRED: the machine did not pick the start up in time (OMNARA_MACHINE_START_EXPIRES_SECONDS); it never runs. */
+export const MachineSessionState = z.enum(["STARTING", "RUNNING", "ENDED", "FAILED", "EXPIRED"]);
 
 export const MachineSession = z.object({
   agent_instance_id: Uuid,
@@ -61,6 +62,7 @@ export const MachineRequest = z.object({
   created_at: IsoDateTime,
   delivered_at: IsoDateTime.nullable(),
   done_at: IsoDateTime.nullable(),
+  /** "ok", "expired" (a start no daemon picked up in time), or why the daemon refused or failed it. */
   outcome: z.string().nullable(),
 });
 

@@ -15,6 +15,8 @@ export interface CoreDeps {
   doorbell: Doorbell;
   /** A machine whose daemon has not polled for this long shows as asleep (default 60 s). */
   machineAsleepAfterMs?: number | undefined;
+  /** A start request no daemon picked up for this long expires (default 10 minutes). */
+  machineStartExpiresAfterMs?: number | undefined;
   /** Where GitHub repository_dispatch launches are sent (default https://api.github.com). */
   githubApiUrl?: string | undefined;
 }

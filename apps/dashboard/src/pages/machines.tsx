@@ -173,6 +173,11 @@ function StartSessionForm({ machines }: { machines: Machine[] }) {
   );
 }
 
+function requestState(r: Machine["requests"][number]): string {
+  if (!r.done_at) return r.delivered_at ? "delivered" : "waiting for the machine";
+  return r.outcome === "expired" ? "expired: the machine did not pick it up in time" : (r.outcome ?? "done");
+}
+
 function MachineCard({ machine, now, onRevoke }: { machine: Machine; now: number; onRevoke: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -182,6 +187,8 @@ function MachineCard({ machine, now, onRevoke }: { machine: Machine; now: number
     }),
   );
   const running = machine.sessions.filter((s) => s.state === "RUNNING" || s.state === "STARTING");
+  // Starts that never ran: the machine slept past their lifetime, or refused them.
+  const notStarted = machine.sessions.filter((s) => s.state === "EXPIRED" || (s.state === "FAILED" && s.error));
   const projectName = (id: string | null) => machine.projects.find((p) => p.id === id)?.name ?? "a removed project";
   return (
     <section
@@ -244,6 +251,23 @@ function MachineCard({ machine, now, onRevoke }: { machine: Machine; now: number
         )}
         {stop.error ? <p className="form-error">{errorMessage(stop.error)}</p> : null}
       </div>
+      {notStarted.length > 0 ? (
+        <div>
+          <h3 className="section-title" style={{ margin: "4px 0" }}>
+            Not started
+          </h3>
+          <ul style={{ margin: 0, paddingLeft: 18 }} aria-label={`Starts that did not run on ${machine.name}`}>
+            {notStarted.map((s) => (
+              <li key={s.agent_instance_id} data-testid="machine-session-not-started" data-state={s.state}>
+                <Link to={`/instances/${s.agent_instance_id}`}>{projectName(s.project_id)}</Link>
+                {s.branch ? <span className="muted"> · {s.branch}</span> : null}
+                <span className="muted"> · {s.state === "EXPIRED" ? "expired" : "failed"}</span>
+                {s.error ? <div className="muted">{s.error}</div> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {machine.requests.length > 0 ? (
         <details>
           <summary className="muted">Starts and stops ({machine.requests.length})</summary>
@@ -251,8 +275,7 @@ function MachineCard({ machine, now, onRevoke }: { machine: Machine; now: number
             {machine.requests.map((r) => (
               <li key={r.id} className="muted" title={r.user_agent ?? undefined}>
                 {r.kind} by {r.requested_by ?? "?"} {timeAgo(r.created_at, now)}
-                {r.client_address ? ` from ${r.client_address}` : ""} —{" "}
-                {r.done_at ? (r.outcome ?? "done") : r.delivered_at ? "delivered" : "waiting for the machine"}
+                {r.client_address ? ` from ${r.client_address}` : ""} — {requestState(r)}
               </li>
             ))}
           </ul>

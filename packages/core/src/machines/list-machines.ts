@@ -3,6 +3,7 @@ import { schema } from "@omnara/db";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { iso, isoOrNull } from "../serialize.ts";
+import { expireStartRequests } from "./expire-starts.ts";
 
 const { apiKeys, machineCommands, machineProjects, machineSessions, machines, users } = schema;
 
@@ -11,9 +12,12 @@ export const DEFAULT_ASLEEP_AFTER_MS = 60_000;
 const ENDED_SESSIONS_SHOWN = 10;
 const REQUESTS_SHOWN = 20;
 
+const isLive = (state: string): boolean => state === "RUNNING" || state === "STARTING";
 const agentOf = (agent: string): MachineAgent => (agent === "claude" ? "claude" : "claude");
 
 export async function listMachines(deps: CoreDeps, caller: Caller): Promise<Machine[]> {
+  // Exact on every read, whenever the server's sweep last ran.
+  await expireStartRequests(deps, { userId: caller.userId });
   const rows = await deps.db
     .select({ machine: machines, revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt })
     .from(machines)
@@ -43,8 +47,8 @@ export async function listMachines(deps: CoreDeps, caller: Caller): Promise<Mach
     const revoked = revokedAt !== null || (expiresAt !== null && expiresAt.getTime() <= now);
     const online = now - machine.lastSeenAt.getTime() < asleepAfter;
     const own = sessions.filter((s) => s.machineId === machine.id);
-    const live = own.filter((s) => s.state === "RUNNING" || s.state === "STARTING");
-    const ended = own.filter((s) => s.state === "ENDED" || s.state === "FAILED").slice(0, ENDED_SESSIONS_SHOWN);
+    const live = own.filter((s) => isLive(s.state));
+    const ended = own.filter((s) => !isLive(s.state)).slice(0, ENDED_SESSIONS_SHOWN);
     return {
       id: machine.id,
       name: machine.name,

@@ -117,7 +117,7 @@ export async function stopMachineSession(
     .from(machineSessions)
     .where(eq(machineSessions.agentInstanceId, input.agent_instance_id));
   if (!session) throw new OmnaraError("NOT_FOUND", "This instance was not started on a machine.");
-  if (session.state === "ENDED" || session.state === "FAILED") {
+  if (session.state === "ENDED" || session.state === "FAILED" || session.state === "EXPIRED") {
     throw new OmnaraError("CONFLICT", "This session has ended already.");
   }
   const command = await deps.db.transaction(async (tx) => {
@@ -164,7 +164,10 @@ export async function reportMachineSession(
   );
   const [session] = await deps.db.select().from(machineSessions).where(where);
   if (!session) throw notFound("Machine session");
-  const ended = session.state === "ENDED" || session.state === "FAILED";
+  const ended = session.state === "ENDED" || session.state === "FAILED" || session.state === "EXPIRED";
+  if (session.state === "EXPIRED" && input.state === "RUNNING") {
+    throw new OmnaraError("CONFLICT", "This start expired before the machine picked it up: it must not run.");
+  }
   const patch =
     input.state === "RUNNING"
       ? { state: "RUNNING" as const, ...(input.worktree_path ? { worktreePath: input.worktree_path } : {}) }

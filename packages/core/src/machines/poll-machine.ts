@@ -1,8 +1,9 @@
 import { type agentOperations, MachineCommand, type OperationArgs, type OperationOutput } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, asc, eq, inArray, isNull, notInArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, ne, notInArray, or } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { waitForEvent } from "../wait-for-event.ts";
+import { expireStartRequests, startCutoff } from "./expire-starts.ts";
 import { type MachineRow, machineOfKey } from "./machine-key.ts";
 
 const { agentInstances, machineCommands, machineSessions, machines } = schema;
@@ -35,7 +36,14 @@ async function reconcile(deps: CoreDeps, machine: MachineRow, running: readonly 
     );
 }
 
-async function pending(deps: CoreDeps, machine: MachineRow): Promise<Output | undefined> {
+/**
+ * What the machine's daemon is to do now. Stale starts are expired first; a command not yet
+ * picked up is claimed (`deliveredAt`) only while it is neither picked up nor done, the same
+ * conditions expire-starts.ts requires, so a claim and an expiry racing on one request leave it
+ * either delivered or expired. A command already picked up comes back until it is reported done.
+ */
+export async function claimMachineCommands(deps: CoreDeps, machine: MachineRow): Promise<Output | undefined> {
+  await expireStartRequests(deps, { machineId: machine.id });
   const rows = await deps.db
     .select()
     .from(machineCommands)
@@ -52,15 +60,29 @@ async function pending(deps: CoreDeps, machine: MachineRow): Promise<Output | un
         eq(agentInstances.status, "DELETED"),
       ),
     );
-  if (rows.length === 0 && deleted.length === 0) return undefined;
   const fresh = rows.filter((row) => row.deliveredAt === null).map((row) => row.id);
-  if (fresh.length > 0) {
-    await deps.db.update(machineCommands).set({ deliveredAt: deps.now() }).where(inArray(machineCommands.id, fresh));
-  }
-  return {
-    commands: rows.flatMap((row) => toCommand(row) ?? []),
-    deleted: deleted.map((row) => row.id),
-  };
+  const claimed =
+    fresh.length === 0
+      ? []
+      : await deps.db
+          .update(machineCommands)
+          .set({ deliveredAt: deps.now() })
+          .where(
+            and(
+              inArray(machineCommands.id, fresh),
+              isNull(machineCommands.deliveredAt),
+              isNull(machineCommands.doneAt),
+              // A start past its lifetime is never claimed, whoever expires it.
+              or(ne(machineCommands.kind, "start"), gt(machineCommands.createdAt, startCutoff(deps))),
+            ),
+          )
+          .returning({ id: machineCommands.id });
+  const mine = new Set(claimed.map((row) => row.id));
+  const commands = rows
+    .filter((row) => row.deliveredAt !== null || mine.has(row.id))
+    .flatMap((row) => toCommand(row) ?? []);
+  if (commands.length === 0 && deleted.length === 0) return undefined;
+  return { commands, deleted: deleted.map((row) => row.id) };
 }
 
 /**
@@ -83,7 +105,7 @@ export async function pollMachine(
     wakesOn: (event) =>
       (event.type === "machine" && event.agentInstanceId === machine.id) ||
       (event.type === "instance" && event.status === "DELETED"),
-    check: () => pending(deps, machine),
+    check: () => claimMachineCommands(deps, machine),
     deadline: Date.now() + input.timeout_seconds * 1000,
     signal,
   });

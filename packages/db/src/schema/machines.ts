@@ -60,8 +60,11 @@ export const machineSessions = pgTable(
     agent: text().notNull(),
     branch: text(),
     worktreePath: text(),
-    /** STARTING (asked for) → RUNNING (the daemon started it) → ENDED | FAILED. */
-    state: text({ enum: ["STARTING", "RUNNING", "ENDED", "FAILED"] })
+    /**
+     * STARTING (asked for) → RUNNING (the daemon started it) → ENDED | FAILED; STARTING →
+     * EXPIRED when no daemon picked the start up in time (it never runs).
+     */
+    state: text({ enum: ["STARTING", "RUNNING", "ENDED", "FAILED", "EXPIRED"] })
       .notNull()
       .default("STARTING"),
     error: text(),
