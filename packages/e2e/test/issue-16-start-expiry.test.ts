@@ -27,8 +27,11 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 const codeOf = (error: unknown): unknown => (error instanceof TRPCClientError ? error.data?.code : error);
 const ROUNDS = 100;
 const TTL_MS = 60_000;
-const stagger = async (round: number) => {
-  if (round % 2 === 1) return new Promise((resolve) => setTimeout(resolve, round % 7));
+const stagger = async (round: number): Promise<void> => {
+  if (round % 2 === 1) {
+    await new Promise((resolve) => setTimeout(resolve, round % 7));
+    return;
+  }
   for (let i = 0; i < (round / 2) % 12; i++) await new Promise((resolve) => setImmediate(resolve));
 };
 
