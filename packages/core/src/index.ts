@@ -62,13 +62,13 @@ export {
   transitions,
 } from "./instances/status-machine.ts";
 export { deleteInstance, getInstance, markCompleted, renameInstance } from "./instances/user-actions.ts";
-export { DEFAULT_ASLEEP_AFTER_MS, listMachines } from "./machines/list-machines.ts";
-export { reportMachineSession, startMachineSession, stopMachineSession } from "./machines/machine-sessions.ts";
 export {
   DEFAULT_START_EXPIRES_AFTER_MS,
   EXPIRE_STARTS_EVERY_MS,
   expireStartRequests,
 } from "./machines/expire-starts.ts";
+export { DEFAULT_ASLEEP_AFTER_MS, listMachines } from "./machines/list-machines.ts";
+export { reportMachineSession, startMachineSession, stopMachineSession } from "./machines/machine-sessions.ts";
 export { claimMachineCommands, pollMachine } from "./machines/poll-machine.ts";
 export { registerMachine } from "./machines/register-machine.ts";
 export { askQuestion } from "./messages/ask-question.ts";
