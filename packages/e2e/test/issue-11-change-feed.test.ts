@@ -282,9 +282,14 @@ describeEachDatabase("issue 11: the change feed resumes in commit order", (kind)
         types.push(next.value.event.type);
         if (next.value.event.type === "resync") break;
       }
-      // At most a page is read before the stream sees how far behind it is.
+      // At most a page of the backlog is read before the stream sees how far behind it is. The
+      // page that held "read at once" may close with its counts (a summary) first: it does when
+      // that page also replayed the instance's creation, which a fresh stream does whenever any
+      // transaction on the cluster was running as it started (feedHead is the snapshot's xmin).
       expect(types.at(-1)).toBe("resync");
-      expect(types.length).toBeLessThanOrEqual(101);
+      const backlogRead = types.filter((type) => type !== "summary");
+      expect(backlogRead.length).toBeLessThanOrEqual(101);
+      expect(types.filter((type) => type === "summary").length).toBeLessThanOrEqual(1);
     } finally {
       abort.abort();
       await stream.return(undefined);
