@@ -59,6 +59,13 @@ export interface Bus {
    * function that unsubscribes.
    */
   onReconnect(handler: () => void): () => void;
+  /**
+   * Postgres only: the channel a writer's own statement may NOTIFY on with `pg_notify(channel,
+   * payload)`, a JSON array of events as publish sends. They reach every process (this one too,
+   * through its LISTEN) at the write's commit, with no round trip or commit flush of their own.
+   * Undefined where events must go through publish (the embedded database).
+   */
+  readonly notifyChannel?: string | undefined;
   close(): Promise<void>;
 }
 

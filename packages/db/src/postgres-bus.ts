@@ -72,6 +72,7 @@ export async function createPostgresBus({ client, log }: PostgresBusOptions): Pr
     },
     subscribe: (topic, handler) => fanout.subscribe(topic, handler),
     onReconnect: (handler) => fanout.onReconnect(handler),
+    notifyChannel: BUS_CHANNEL,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

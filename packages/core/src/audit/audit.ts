@@ -32,18 +32,21 @@ export interface AuditRecord {
  * decision and its audit row commit (or roll back) together.
  */
 export async function recordAudit(tx: Db, entry: AuditRecord): Promise<void> {
-  await tx.insert(auditEvents).values({
-    ownerId: entry.ownerId,
-    actorId: entry.actor.userId,
-    action: entry.action,
-    targetType: entry.target.type,
-    targetId: entry.target.id,
-    detail: entry.detail ?? null,
-    userAgent: entry.actor.device?.userAgent?.slice(0, 500) ?? null,
-    clientAddress: entry.actor.device?.clientAddress ?? null,
-    createdAt: entry.at,
-  });
+  await tx.insert(auditEvents).values(auditRow(entry));
 }
+
+/** The audit_events row of a decision (also written by single-statement writers). */
+export const auditRow = (entry: AuditRecord) => ({
+  ownerId: entry.ownerId,
+  actorId: entry.actor.userId,
+  action: entry.action,
+  targetType: entry.target.type,
+  targetId: entry.target.id,
+  detail: entry.detail ?? null,
+  userAgent: entry.actor.device?.userAgent?.slice(0, 500) ?? null,
+  clientAddress: entry.actor.device?.clientAddress ?? null,
+  createdAt: entry.at,
+});
 
 /** A short, single-line excerpt of free text for the audit's detail. */
 export const auditExcerpt = (text: string): string => text.replace(/\s+/g, " ").trim().slice(0, 200);

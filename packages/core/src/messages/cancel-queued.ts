@@ -7,6 +7,7 @@ import type { InstanceAccess } from "../instances/instance-access.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { notFound } from "../not-found.ts";
 import { toMessage } from "../serialize.ts";
+import { deliverRepliesInOneStatement } from "./one-statement-delivery.ts";
 import { cursorSeq, findMessage, type MessageRow, userMessagesAfter } from "./queries.ts";
 import { recordDelivery, unreadFrom } from "./read-cursor.ts";
 
@@ -19,6 +20,9 @@ const { agentInstances, messages } = schema;
  * cancel would reach the agent and show cancelled.
  */
 export async function deliverReplies(db: Db, instanceId: string, afterMessageId: string): Promise<MessageRow[]> {
+  // Usually one statement; a writer that committed while it waited for the lock sends it here.
+  const delivered = await deliverRepliesInOneStatement(db, instanceId, afterMessageId);
+  if (delivered !== "stale") return delivered;
   return db.transaction(async (tx) => {
     await tx
       .select({ id: agentInstances.id })
@@ -59,7 +63,7 @@ export async function cancelQueuedMessage(
     if (!row) throw new Error("update returned no message");
     // Every writer of an instance's messages writes its row too: a one-statement step that read
     // the messages before this commit sees the row's version change and steps aside
-    // (one-statement-step.ts), instead of handing the cancelled message to the agent.
+    // (one-statement-agent-message.ts), instead of handing the cancelled message to the agent.
     await tx
       .update(agentInstances)
       .set({ chatLength: sql`${agentInstances.chatLength}` })

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type agentOperations,
   type InstanceStatus,
@@ -7,7 +8,7 @@ import {
 } from "@omnara/contracts";
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, count, eq, isNull, sql } from "drizzle-orm";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { createInstance } from "../instances/create-instance.ts";
@@ -18,7 +19,7 @@ import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
 import { enqueueEventWebhooks, questionEvent } from "../webhooks/enqueue.ts";
 import { normalizeGitDiff } from "./git-diff.ts";
-import { storeStepInOneStatement } from "./one-statement-step.ts";
+import { storeAgentMessageInOneStatement } from "./one-statement-agent-message.ts";
 import { type MessageRow, userMessagesAfter } from "./queries.ts";
 import { unreadFrom } from "./read-cursor.ts";
 
@@ -111,50 +112,53 @@ async function stepNumberAt(tx: Db, message: MessageRow): Promise<number> {
   return row?.n ?? 0;
 }
 
-async function storeStepFast(
+async function storeInOneStatement(
   deps: CoreDeps,
   caller: AgentCaller,
   input: Input,
 ): Promise<{ output: Output; stepNumber: number } | undefined> {
-  const step = await storeStepInOneStatement(deps.db, caller, {
+  const stored = await storeAgentMessageInOneStatement(deps.db, caller, {
     instanceId: input.agent_instance_id,
+    messageId: randomUUID(),
     content: input.content,
+    requiresUserInput: input.requires_user_input,
     metadata: input.message_metadata ?? null,
     idempotencyKey: input.idempotency_key ?? null,
     gitDiff: input.git_diff === undefined ? undefined : normalizeGitDiff(input.git_diff),
     name: input.name,
     preview: preview(input.content),
+    sendPush: input.send_push,
+    sendEmail: input.send_email,
     now: deps.now(),
   });
-  if (!step) return undefined;
-  const message = { agentInstanceId: input.agent_instance_id, id: step.messageId, requiresUserInput: false };
-  const statusChanged = step.statusAfter !== step.statusBefore;
+  if (!stored) return undefined;
+  const message = {
+    agentInstanceId: input.agent_instance_id,
+    id: stored.messageId,
+    requiresUserInput: input.requires_user_input,
+  };
+  const statusChanged = stored.statusAfter !== stored.statusBefore;
   await deps.bus.publish([
-    messageEvent(caller, message, false),
+    messageEvent(caller, message, stored.queuedJobs),
     ...(statusChanged
       ? [
           {
             type: "instance" as const,
             userId: caller.userId,
             agentInstanceId: input.agent_instance_id,
-            status: step.statusAfter as InstanceStatus,
+            status: stored.statusAfter as InstanceStatus,
           },
         ]
       : []),
   ]);
-  // Messages never change once written: the replies handed back can be read after the commit.
-  const queued =
-    step.queuedIds.length === 0
-      ? []
-      : await deps.db.select().from(messages).where(inArray(messages.id, step.queuedIds)).orderBy(messages.seq);
   return {
     output: {
       success: true,
       agent_instance_id: input.agent_instance_id,
-      message_id: step.messageId,
-      queued_user_messages: queued.map(toMessage),
+      message_id: stored.messageId,
+      queued_user_messages: stored.queued.map(toMessage),
     },
-    stepNumber: step.stepCount,
+    stepNumber: stored.stepCount,
   };
 }
 
@@ -168,11 +172,9 @@ export async function storeAgentMessage(
   caller: AgentCaller,
   input: Input,
 ): Promise<{ output: Output; stepNumber: number }> {
-  // A step that queues no notification takes one statement when nothing unusual is going on.
-  if (!input.requires_user_input && input.send_push !== true && input.send_email !== true) {
-    const stored = await storeStepFast(deps, caller, input);
-    if (stored) return stored;
-  }
+  // A message to an existing instance takes one statement when nothing unusual is going on.
+  const fast = await storeInOneStatement(deps, caller, input);
+  if (fast) return fast;
   const events: BusEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
     const { instance, created } = await lockOrCreateInstance(tx, deps, caller, input.agent_instance_id, {

@@ -1,8 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { agentOperations, Message, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
-import type { BusEvent } from "@omnara/db";
-import { schema } from "@omnara/db";
+import { type BusEvent, isConnectionError, schema } from "@omnara/db";
 import { and, eq, sql } from "drizzle-orm";
-import { auditExcerpt, recordAudit } from "../audit/audit.ts";
+import { type AuditRecord, auditExcerpt, recordAudit } from "../audit/audit.ts";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { type InstanceAccess, ownerAccess } from "../instances/instance-access.ts";
@@ -10,6 +10,7 @@ import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { applyInstanceEvent } from "../instances/status-machine.ts";
 import { toMessage } from "../serialize.ts";
 import { enqueueEventWebhooks, enqueueResumeWebhook } from "../webhooks/enqueue.ts";
+import { storeReplyInOneStatement } from "./one-statement-reply.ts";
 import { assertQuestionOpen } from "./open-question.ts";
 import type { MessageRow } from "./queries.ts";
 import { preview } from "./send-message.ts";
@@ -23,6 +24,21 @@ const messageEvent = (access: InstanceAccess, message: MessageRow): BusEvent => 
   messageId: message.id,
   senderType: "USER",
   requiresUserInput: false,
+});
+
+const replyAudit = (
+  access: InstanceAccess,
+  messageId: string,
+  questionId: string | undefined,
+  content: string,
+  at: Date,
+): AuditRecord => ({
+  actor: access,
+  ownerId: access.ownerId,
+  action: questionId ? "question.answer" : "message.reply",
+  target: { type: "instance", id: access.instanceId },
+  detail: { message_id: messageId, question_id: questionId ?? null, content: auditExcerpt(content) },
+  at,
 });
 
 /**
@@ -42,6 +58,8 @@ async function storeUserMessage(
   },
 ): Promise<Message> {
   const { markAsRead, idempotencyKey, questionId } = options;
+  const fast = await storeInOneStatement(deps, access, content, options);
+  if (fast) return fast;
   const events: BusEvent[] = [];
   const message = await deps.db.transaction(async (tx) => {
     const instance = await loadOwnedInstance(tx, access.ownerId, access.instanceId, { forUpdate: true });
@@ -94,20 +112,81 @@ async function storeUserMessage(
     });
     await recordFeed(tx, [messageEvent(access, row)]);
     if (options.audited) {
-      await recordAudit(tx, {
-        actor: access,
-        ownerId: access.ownerId,
-        action: questionId ? "question.answer" : "message.reply",
-        target: { type: "instance", id: instance.id },
-        detail: { message_id: row.id, question_id: questionId ?? null, content: auditExcerpt(content) },
-        at: now,
-      });
+      await recordAudit(tx, replyAudit(access, row.id, questionId, content, now));
     }
     events.push(messageEvent(access, row), ...applied.events);
     return row;
   });
   await deps.bus.publish(events);
   return toMessage(message);
+}
+
+type StoreOptions = Parameters<typeof storeUserMessage>[3];
+
+/** storeUserMessage's usual case (an existing instance, nothing repeated) in one statement. */
+async function storeInOneStatement(
+  deps: CoreDeps,
+  access: InstanceAccess,
+  content: string,
+  options: StoreOptions,
+): Promise<Message | undefined> {
+  const now = deps.now();
+  const row: MessageRow = {
+    id: randomUUID(),
+    seq: 0,
+    agentInstanceId: access.instanceId,
+    senderType: "USER",
+    senderUserId: access.userId,
+    content,
+    requiresUserInput: false,
+    messageMetadata: null,
+    idempotencyKey: options.idempotencyKey ?? null,
+    createdAt: now,
+    cancelledAt: null,
+  };
+  const event = messageEvent(access, row);
+  const stored = await storeReplyInOneStatement(
+    deps.db,
+    deps.bus,
+    {
+      actorId: access.userId,
+      ownerId: access.ownerId,
+      instanceId: access.instanceId,
+      messageId: row.id,
+      content,
+      preview: preview(content),
+      idempotencyKey: row.idempotencyKey,
+      questionId: options.questionId ?? null,
+      markAsRead: options.markAsRead,
+      audit: options.audited ? replyAudit(access, row.id, options.questionId, content, now) : undefined,
+      now,
+    },
+    event,
+  ).catch((error: unknown) => {
+    // It rolled back: nothing is stored. Its NOTIFY failing (a full queue) must not refuse the
+    // reply, so anything but a lost connection takes the transaction path, which publishes after
+    // commit (a failed NOTIFY there is delivered here at once and retried for the others).
+    if (isConnectionError(error)) throw error;
+    return undefined;
+  });
+  if (!stored) return undefined;
+  if (!stored.notified) {
+    const moved = stored.statusAfter !== stored.statusBefore;
+    await deps.bus.publish([
+      event,
+      ...(moved
+        ? [
+            {
+              type: "instance" as const,
+              userId: access.ownerId,
+              agentInstanceId: access.instanceId,
+              status: stored.statusAfter,
+            },
+          ]
+        : []),
+    ]);
+  }
+  return toMessage({ ...row, seq: stored.seq });
 }
 
 /** The user's reply from the dashboard or phone; the agent's cursor is left for the agent. */

@@ -8,7 +8,7 @@ import { notFound } from "../not-found.ts";
 import { toMessage } from "../serialize.ts";
 import { waitForEvent } from "../wait-for-event.ts";
 import { deliverReplies } from "./cancel-queued.ts";
-import { findMessage, type MessageRow, userMessagesAfter } from "./queries.ts";
+import { findMessage, type MessageRow } from "./queries.ts";
 
 type Input = OperationArgs<typeof agentOperations.waitForReply>;
 type Output = OperationOutput<typeof agentOperations.waitForReply>;
@@ -36,12 +36,9 @@ export async function waitForReply(
     topic: { agentInstanceId: instance.id },
     wakesOn: (event) => (event.type === "message" && event.senderType === "USER") || event.type === "instance",
     check: async () => {
-      const replies = await userMessagesAfter(deps.db, instance.id, after.id);
       // Delivered, not consumed: the agent's next message acknowledges it (read-cursor.ts).
-      if (replies.length > 0) {
-        const delivered = await deliverReplies(deps.db, instance.id, after.id);
-        if (delivered.length > 0) return delivered;
-      }
+      const delivered = await deliverReplies(deps.db, instance.id, after.id);
+      if (delivered.length > 0) return delivered;
       // Replies first: one stored before the session ended is still the answer.
       const state = await controlState(deps.db, instance.id);
       if (state === undefined || isEnded(state.status)) return "ended";

@@ -1,6 +1,6 @@
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import { firstLine } from "./first-line.ts";
 
 /** What happened, as the write paths know it. */
@@ -47,6 +47,30 @@ export async function enqueueNotification(tx: Db, cause: NotificationCause, now:
   }));
   await tx.insert(schema.notificationJobs).values(values).onConflictDoNothing();
   return true;
+}
+
+/**
+ * enqueueNotification as one INSERT for a data-modifying CTE of a writer's single statement
+ * (one-statement-agent-message.ts): the same job and recipients, with rows only when `gate` (the
+ * name of a CTE of that statement) has a row. Undefined when the cause queues no job.
+ */
+export function notificationJobsInsert(cause: NotificationCause, now: Date, gate: SQL): SQL | undefined {
+  const job = jobFor(cause);
+  if (!job) return undefined;
+  const at = now.toISOString();
+  const owner = cause.userId;
+  const dedupe = job.dedupeKey ?? null;
+  return sql`insert into notification_jobs (user_id, agent_instance_id, message_id, event, preview, allow_push, allow_email, push_flag, email_flag, dedupe_key, run_at, created_at)
+    select r.user_id, ${cause.agentInstanceId}::uuid, ${job.messageId ?? null}::uuid, ${job.event}::notification_event, ${job.preview ?? null}::text,
+      ${job.allowPush}::boolean, ${job.allowEmail}::boolean, ${job.pushFlag ?? null}::boolean, ${job.emailFlag ?? null}::boolean,
+      case when r.user_id = ${owner}::uuid then ${dedupe}::text else ${dedupe}::text || ':' || r.user_id::text end,
+      ${at}::timestamptz, ${at}::timestamptz
+    from ${gate}, (
+      select ${owner}::uuid as user_id
+      union all
+      select s.user_id from instance_shares s where s.agent_instance_id = ${cause.agentInstanceId}::uuid and s.user_id is not null
+    ) r
+    on conflict do nothing`;
 }
 
 type JobValues = Pick<

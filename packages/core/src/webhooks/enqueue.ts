@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { WebhookEvent } from "@omnara/contracts";
 import { type Db, schema } from "@omnara/db";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 
 const { webhookDeliveries: deliveries, webhookEndpoints: endpoints, messages } = schema;
 
@@ -127,3 +127,62 @@ export const questionEvent = (
   key: message.id,
   data: { message_id: message.id, content: message.content },
 });
+
+/** Stands for the delivery's own id in a body made before the id is. */
+const ID_MARK = "00000000-0000-4000-8000-0000000000id";
+
+/**
+ * enqueueEventWebhooks as one INSERT for a data-modifying CTE of a writer's single statement: the
+ * same endpoints, bodies and keys, each delivery's id drawn in SQL and written into its body, with
+ * rows only when `gate` (the name of a CTE of that statement) has a row.
+ */
+export function eventWebhooksInsert(cause: EventCause, now: Date, gate: SQL): SQL {
+  const body = eventBody(ID_MARK, cause.event, now, cause, cause.data);
+  // The id is the body's first field, so its first mark is the id whatever the data holds.
+  const at = body.indexOf(ID_MARK);
+  const head = body.slice(0, at);
+  const tail = body.slice(at + ID_MARK.length);
+  const iso = now.toISOString();
+  return sql`insert into webhook_deliveries (id, user_id, endpoint_id, event, url, body, headers, agent_instance_id, dedupe_key, next_attempt_at, created_at)
+    select t.id, ${cause.userId}::uuid, t.endpoint_id, ${cause.event}::webhook_delivery_event, t.url,
+      ${head}::text || t.id::text || ${tail}::text, '{}'::jsonb, ${cause.agentInstanceId}::uuid,
+      ${`${cause.event}:${cause.key}:`}::text || t.endpoint_id::text, ${iso}::timestamptz, ${iso}::timestamptz
+    from (
+      select gen_random_uuid() as id, e.id as endpoint_id, e.url from webhook_endpoints e, ${gate}
+      where e.user_id = ${cause.userId}::uuid and e.enabled and e.events @> ${JSON.stringify([cause.event])}::jsonb
+    ) t
+    on conflict do nothing`;
+}
+
+/**
+ * enqueueResumeWebhook as one INSERT for a data-modifying CTE of a reply's single statement: the
+ * instance's latest question, if its metadata names a webhook_url not yet triggered. It reads the
+ * statement's snapshot, so the statement must know no message was stored after it (the caller's
+ * version check).
+ */
+export function resumeWebhookInsert(
+  reply: { userId: string; replierId: string; agentInstanceId: string; messageId: string; content: string },
+  now: Date,
+  gate: SQL,
+): SQL {
+  const body = JSON.stringify({
+    user_message: reply.content,
+    user_id: reply.replierId,
+    message_id: reply.messageId,
+    agent_instance_id: reply.agentInstanceId,
+    timestamp: pythonIsoFormat(now),
+  });
+  const iso = now.toISOString();
+  return sql`insert into webhook_deliveries (user_id, event, url, body, headers, agent_instance_id, question_message_id, dedupe_key, next_attempt_at, created_at)
+    select ${reply.userId}::uuid, 'n8n_resume'::webhook_delivery_event, left(q.message_metadata->>'webhook_url', 2048), ${body}::text,
+      ${JSON.stringify({ "X-Omnara-Webhook": "true" })}::jsonb, ${reply.agentInstanceId}::uuid, q.id, 'n8n_resume:' || q.id::text,
+      ${iso}::timestamptz, ${iso}::timestamptz
+    from ${gate}, (
+      select m.id, m.message_metadata from messages m
+      where m.agent_instance_id = ${reply.agentInstanceId}::uuid and m.sender_type = 'AGENT' and m.requires_user_input
+      order by m.seq desc limit 1
+    ) q
+    where jsonb_typeof(q.message_metadata->'webhook_url') = 'string' and q.message_metadata->>'webhook_url' <> ''
+      and (q.message_metadata->'webhook_triggered') is distinct from 'true'::jsonb
+    on conflict do nothing`;
+}
