@@ -1,10 +1,42 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
+
+const cliTests = "apps/cli/test";
+
+// The suites that drive the real Claude Code in a pseudo-terminal wait on a large binary starting
+// and on one hook process per event. Run beside the rest of the suite on two cores those waits ran
+// past their limits (CI failed on them twice at a load average near 40, and they pass in seconds
+// alone), so they run after everything else, one file at a time. A file belongs here by importing
+// the terminal harness, so a new Claude Code test joins without being listed.
+const claudeTerminalSuites = readdirSync(cliTests)
+  .filter((file) => file.endsWith(".test.ts"))
+  .filter((file) => readFileSync(`${cliTests}/${file}`, "utf8").includes("./claude-terminal.ts"))
+  .map((file) => `${cliTests}/${file}`);
 
 export default defineConfig({
   test: {
-    include: ["{packages,apps}/*/test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "suite",
+          include: ["{packages,apps}/*/test/**/*.test.ts"],
+          exclude: ["**/node_modules/**", ...claudeTerminalSuites],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "claude-terminal",
+          include: claudeTerminalSuites,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
