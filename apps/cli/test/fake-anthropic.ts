@@ -106,6 +106,11 @@ export class FakeAnthropic {
     return request;
   }
 
+  /** Appends turns to the script (for a session started after another one's requests are over). */
+  add(...turns: FakeTurn[]): void {
+    this.#turns.push(...turns);
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.#server.closeAllConnections();

@@ -53,13 +53,18 @@ export async function claude(userArgs: string[], options: ServerOptions, env: Cl
   const runtime = mkdtempSync(join(tmpdir(), "omnara-claude-"));
   // Set once Claude Code runs; the dashboard's interrupt and stop reach it through this.
   let terminal: ReturnType<typeof startClaude> | undefined;
+  // The dashboard's stop: awaited before exiting, so what Claude left running is ended first.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= terminal?.stop().catch((error: unknown) => log.write(`stop: ${String(error)}`));
+  };
   const bridge = new ClaudeBridge({
     omnara,
     printMode: isPrintMode(args),
     cwd: process.cwd(),
     log: log.write,
     notice,
-    terminal: { interrupt: () => terminal?.interrupt() ?? false, stop: () => terminal?.stop() },
+    terminal: { interrupt: () => terminal?.interrupt() ?? false, stop },
   });
 
   const socketPath = join(runtime, "hooks.sock");
@@ -105,6 +110,7 @@ export async function claude(userArgs: string[], options: ServerOptions, env: Cl
   process.off("SIGHUP", onHup);
   // Whatever way Claude ended (exit, Ctrl+C, a crash), no instance is left "waiting".
   await Promise.race([bridge.closeAll(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  await stopping;
   await hooks.close();
   rmSync(runtime, { recursive: true, force: true });
   log.write(`claude exited with ${code}`);

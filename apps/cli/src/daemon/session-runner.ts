@@ -6,10 +6,16 @@ import type { MachineCommand } from "@omnara/contracts";
 import { CliError } from "../cli-error.ts";
 import { inheritedEnv } from "../env.ts";
 import { cliScriptPath } from "../package-files.ts";
+import { ProcessTree, type TreeMark } from "../process-tree.ts";
 import { readDaemonSessions, type StoredProject, type StoredSession, writeDaemonSessions } from "./daemon-config.ts";
 import { createWorktree, removeWorktree } from "./worktrees.ts";
 
 type StartCommand = Extract<MachineCommand, { kind: "start" }>;
+
+/** How long a stopped session's processes have to exit on SIGTERM before they get SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+/** Every process of a session inherits it, so its stop finds even those that left the tree. */
+const sessionMark = (id: string): TreeMark => ({ name: "OMNARA_DAEMON_SESSION", value: id });
 
 /**
  * The one command line the PTY runs, the same for every session: what varies (the prompt above
@@ -125,7 +131,12 @@ export class SessionRunner {
       cwd,
       detached: true,
       stdio: ["ignore", screen, screen],
-      env: inheritedEnv({ ...pty.env, OMNARA_API_KEY: this.options.apiKey, OMNARA_BASE_URL: this.options.baseUrl }),
+      env: inheritedEnv({
+        ...pty.env,
+        OMNARA_API_KEY: this.options.apiKey,
+        OMNARA_BASE_URL: this.options.baseUrl,
+        [sessionMark(command.agent_instance_id).name]: command.agent_instance_id,
+      }),
     });
     closeSync(screen);
     const pid = await new Promise<number>((resolve, reject) => {
@@ -155,21 +166,22 @@ export class SessionRunner {
     return session;
   }
 
-  /** Ends the session's whole process group (the PTY, `omnara claude`, Claude Code): TERM, then KILL. */
+  /**
+   * Ends everything the session started: the PTY, `omnara claude`, Claude Code and what Claude ran
+   * (a Bash tool's command, a dev server: in sessions of their own, so no process group holds
+   * them all). TERM to each, then KILL to those still running after the grace period.
+   */
   async stop(id: string): Promise<void> {
     const session = this.#sessions.get(id);
     if (!session || session.ended) return;
-    const signalGroup = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-session.pid, signal);
-      } catch {
-        // Gone already.
-      }
-    };
-    signalGroup("SIGTERM");
-    const deadline = Date.now() + 10_000;
-    while (alive(session.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    if (alive(session.pid)) signalGroup("SIGKILL");
+    const started = Date.now();
+    try {
+      const { killed } = await new ProcessTree([session.pid], sessionMark(id)).end(STOP_GRACE_MS);
+      const forced = killed ? ` (${killed} needed SIGKILL)` : "";
+      this.options.log(`session ${id} stopped: its processes gone in ${Date.now() - started} ms${forced}`);
+    } catch (error) {
+      this.options.log(`session ${id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** The instance was deleted: its process is ended and its worktree removed. */
