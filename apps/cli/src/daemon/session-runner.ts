@@ -12,8 +12,10 @@ import { createWorktree, removeWorktree } from "./worktrees.ts";
 
 type StartCommand = Extract<MachineCommand, { kind: "start" }>;
 
-/** How long a stopped session's processes have to exit on SIGTERM before they get SIGKILL. */
+/** How long a stopped session has to end on SIGTERM (`omnara claude` completing its instance). */
 const STOP_GRACE_MS = 10_000;
+/** Then how long what it left running has on SIGTERM before SIGKILL. */
+const LEFTOVER_GRACE_MS = 3_000;
 /** Every process of a session inherits it, so its stop finds even those that left the tree. */
 const sessionMark = (id: string): TreeMark => ({ name: "OMNARA_DAEMON_SESSION", value: id });
 
@@ -169,14 +171,29 @@ export class SessionRunner {
   /**
    * Ends everything the session started: the PTY, `omnara claude`, Claude Code and what Claude ran
    * (a Bash tool's command, a dev server: in sessions of their own, so no process group holds
-   * them all). TERM to each, then KILL to those still running after the grace period.
+   * them all). The session goes first, as before: SIGTERM to the PTY's group, which passes it on
+   * in order (`omnara claude` ends Claude and completes the instance; signalled all at once, it
+   * could die with its terminal before completing it). What is left once the PTY is gone,
+   * found before, gets SIGTERM, then SIGKILL; the whole group SIGKILL if the PTY outlives the grace.
    */
   async stop(id: string): Promise<void> {
     const session = this.#sessions.get(id);
     if (!session || session.ended) return;
     const started = Date.now();
+    const tree = new ProcessTree([session.pid], sessionMark(id));
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-session.pid, signal);
+      } catch {
+        // Gone already.
+      }
+    };
+    signalGroup("SIGTERM");
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (alive(session.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (alive(session.pid)) signalGroup("SIGKILL");
     try {
-      const { killed } = await new ProcessTree([session.pid], sessionMark(id)).end(STOP_GRACE_MS);
+      const { killed } = await tree.end(LEFTOVER_GRACE_MS);
       const forced = killed ? ` (${killed} needed SIGKILL)` : "";
       this.options.log(`session ${id} stopped: its processes gone in ${Date.now() - started} ms${forced}`);
     } catch (error) {
