@@ -1,7 +1,14 @@
-import { eventually, newUserWithKey, startTestServer } from "@omnara/testing";
+import { newUserWithKey, startTestServer } from "@omnara/testing";
 import { expect, test } from "vitest";
-import { bash, claudeEnv, claudeHome, startClaudeTerminal } from "./claude-terminal.ts";
-
+import {
+  bash,
+  CLAUDE_WAIT_MS,
+  claudeEnv,
+  claudeEventually,
+  claudeHome,
+  quitClaude,
+  startClaudeTerminal,
+} from "./claude-terminal.ts";
 import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
 
 /**
@@ -27,19 +34,20 @@ test("omnara claude mirrors a real Claude Code session and answers it from the d
     { blocks: [{ type: "text", text: "Sure, renamed." }], stop: "end_turn" },
   ]);
 
-  const { home, project } = claudeHome();
+  await using claude = claudeHome();
+  const { home, project } = claude;
   const terminal = startClaudeTerminal(project, claudeEnv(home, fake.url, alice.apiKey, server.url));
   const type = terminal.type;
 
-  await terminal.waitForOutput(/shortcuts/, 30_000);
+  await terminal.waitForOutput(/shortcuts/, CLAUDE_WAIT_MS);
   type("check node please\r");
 
   // The session shows up, named after the first prompt, with the prompt and the tool use mirrored.
-  const instanceId = await eventually("the instance", async () => {
+  const instanceId = await claudeEventually("the instance", async () => {
     const list = await alice.user.listInstances.query({});
     return list.instances.find((i) => i.name === "check node please")?.id;
   });
-  const question = await eventually("the permission question", async () => {
+  const question = await claudeEventually("the permission question", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return detail.status === "AWAITING_INPUT" ? detail.messages.at(-1) : undefined;
   });
@@ -54,7 +62,7 @@ test("omnara claude mirrors a real Claude Code session and answers it from the d
   expect(denied).toContain('"is_error":true');
 
   // Allow for this session: the command runs, and the same command later runs without asking.
-  await eventually("the second permission question", async () => {
+  await claudeEventually("the second permission question", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     const last = detail.messages.at(-1);
     return detail.status === "AWAITING_INPUT" && last?.content.includes("console.log(7)") ? last : undefined;
@@ -72,27 +80,27 @@ test("omnara claude mirrors a real Claude Code session and answers it from the d
   expect(questions).toHaveLength(2);
 
   // End of turn: the instance waits; a dashboard reply reaches Claude as its next input.
-  await eventually("the end-of-turn wait", async () => {
+  await claudeEventually("the end-of-turn wait", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return detail.status === "AWAITING_INPUT" && detail.messages.at(-1)?.content === "All done." ? true : undefined;
   });
   await alice.user.reply.mutate({ agent_instance_id: instanceId, content: "Please also add tests" });
   const fifth = await fake.mainRequest(5);
   expect(fifth.messagesText).toContain("Please also add tests");
-  await eventually("the reply's answer mirrored", async () => {
+  await claudeEventually("the reply's answer mirrored", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return detail.messages.some((m) => m.content === "Added the tests.") ? true : undefined;
   });
 
   // While it waits, the user types at the terminal instead: that ends the wait and is mirrored.
-  await eventually("the second end-of-turn wait", async () => {
+  await claudeEventually("the second end-of-turn wait", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return detail.status === "AWAITING_INPUT" ? true : undefined;
   });
   type("rename it too\r");
   const sixth = await fake.mainRequest(6);
   expect(sixth.messagesText).toContain("rename it too");
-  await eventually("the terminal turn mirrored", async () => {
+  await claudeEventually("the terminal turn mirrored", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return detail.messages.some((m) => m.content === "Sure, renamed.") ? true : undefined;
   });
@@ -106,10 +114,7 @@ test("omnara claude mirrors a real Claude Code session and answers it from the d
   expect(texts.some((t) => t.startsWith("AGENT: Run node") && t.includes('$ node -e "console.log(41+1)"'))).toBe(true);
 
   // Ctrl+C twice, as a user quits Claude Code: the instance is completed, not left waiting.
-  type("\x03");
-  await terminal.waitForOutput(/again/i, 10_000);
-  type("\x03");
-  expect(await terminal.exited).toBe(0);
+  expect(await quitClaude(terminal)).toBe(0);
   const final = await alice.user.getInstance.query({ agent_instance_id: instanceId });
   expect(final.status).toBe("COMPLETED");
-}, 120_000);
+}, 300_000);

@@ -35,7 +35,7 @@ export async function addProject(env: NodeJS.ProcessEnv, path: string, extra: st
 }
 
 /** The daemon polling every second; resolves once it says it is online. */
-export async function startDaemon(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<CliProcess> {
+export async function startDaemon(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliProcess> {
   const daemon = startCli(["daemon", "run", "--poll-seconds", "1"], env);
   await daemon.waitForOutput(/online at/, timeoutMs);
   return daemon;
@@ -50,7 +50,8 @@ export const daemonSessions = (home: string): { agent_instance_id: string; pid: 
 /**
  * Sessions outlive their daemon by design: a test ends whatever its daemon left running, as the
  * daemon's stop does (TERM to the group: `omnara claude` forwards it and closes; a KILL of the
- * outer pty would leave the processes inside it running).
+ * outer pty would leave the processes inside it running). Tests of Claude Code sessions use
+ * claudeHome's disposer instead, which ends every process of the test's HOME.
  */
 export function killSessions(home: string): void {
   for (const session of daemonSessions(home)) {

@@ -79,8 +79,11 @@ export class FakeAnthropic {
     return `http://127.0.0.1:${address.port}`;
   }
 
-  /** Resolves with the n-th (1-based) main-loop request once it has arrived. */
-  async mainRequest(n: number, timeoutMs = 30_000): Promise<RecordedRequest> {
+  /**
+   * Resolves with the n-th (1-based) main-loop request once it has arrived. The deadline is
+   * generous: the request waits on Claude Code (and often a hook) on possibly loaded cores.
+   */
+  async mainRequest(n: number, timeoutMs = 90_000): Promise<RecordedRequest> {
     if (this.requests.length < n) {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(

@@ -1,6 +1,15 @@
-import { eventually, newUserWithKey, startTestServer } from "@omnara/testing";
+import { newUserWithKey, startTestServer } from "@omnara/testing";
 import { expect, onTestFailed, test } from "vitest";
-import { bash, claudeEnv, claudeHome, screenText, startClaudeTerminal } from "./claude-terminal.ts";
+import {
+  bash,
+  claudeEnv,
+  claudeEventually,
+  claudeHome,
+  keepReading,
+  quitClaude,
+  screenText,
+  startClaudeTerminal,
+} from "./claude-terminal.ts";
 import { startCli } from "./cli-process.ts";
 import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
 
@@ -34,7 +43,8 @@ const questions = [
 test("AskUserQuestion and plan approval answered from the dashboard reach Claude", async () => {
   await using server = await startTestServer("pglite");
   const alice = await newUserWithKey(server.url, "alice");
-  const { home, project } = claudeHome();
+  await using claude = claudeHome();
+  const { home, project } = claude;
   await using fake = await FakeAnthropic.start([
     { blocks: [{ type: "tool_use", id: "toolu_q", name: "AskUserQuestion", input: { questions } }], stop: "tool_use" },
     {
@@ -54,29 +64,24 @@ test("AskUserQuestion and plan approval answered from the dashboard reach Claude
   onTestFailed(() => {
     console.log(`requests: ${fake.requests.length}\n${shown}\nscreen:\n${screenText(terminal.stdout().slice(-6000))}`);
   });
-  const keepShown = setInterval(() => {
-    void alice.user.listInstances.query({}).then(async (list) => {
-      const id = list.instances[0]?.id;
-      if (!id) return;
-      const d = await detail(id);
-      shown = `${d.status}\n${d.messages.map((m) => `${m.sender_type} ${m.content.slice(0, 200)}`).join("\n")}`;
-    });
-  }, 500);
-  onTestFailed(() => clearInterval(keepShown));
+  using _shown = keepReading(async () => {
+    const id = (await alice.user.listInstances.query({})).instances[0]?.id;
+    if (!id) return;
+    const d = await detail(id);
+    shown = `${d.status}\n${d.messages.map((m) => `${m.sender_type} ${m.content.slice(0, 200)}`).join("\n")}`;
+  });
   const question = (id: string, text: string) =>
-    eventually(`the question "${text}"`, async () => {
+    claudeEventually(`the question "${text}"`, async () => {
       const d = await detail(id);
       const last = d.messages.at(-1);
       return d.status === "AWAITING_INPUT" && last?.content.includes(text) ? last : undefined;
     });
 
-  await eventually(
-    "the prompt",
-    async () => (screenText(terminal.stdout()).includes("foragents") ? true : undefined),
-    30_000,
+  await claudeEventually("the prompt", async () =>
+    screenText(terminal.stdout()).includes("foragents") ? true : undefined,
   );
   terminal.type("plan the storage work\r");
-  const instanceId = await eventually("the instance", async () => {
+  const instanceId = await claudeEventually("the instance", async () => {
     const list = await alice.user.listInstances.query({});
     return list.instances.find((i) => i.name === "plan the storage work")?.id;
   });
@@ -105,27 +110,20 @@ test("AskUserQuestion and plan approval answered from the dashboard reach Claude
   const approved = toolResult(afterPlan, "toolu_p") ?? "";
   expect(approved).not.toContain('"is_error":true');
   expect(approved.toLowerCase()).toContain("approved");
-  await eventually("the turn mirrored", async () =>
+  await claudeEventually("the turn mirrored", async () =>
     (await detail(instanceId)).messages.some((m) => m.content === "Starting on the plan.") ? true : undefined,
   );
 
-  // The end-of-turn hook may still be running: a first Ctrl-C then interrupts it ("What should
-  // Claude do instead?") and the idle prompt needs the usual two to exit.
-  terminal.type("\x03");
-  const firstCtrlC = await terminal.waitForOutput(/again|instead/i, 10_000);
-  if (!/again/i.test(firstCtrlC[0])) {
-    terminal.type("\x03");
-    await terminal.waitForOutput(/again/i, 10_000);
-  }
-  terminal.type("\x03");
-  expect(await terminal.exited).toBe(0);
-  clearInterval(keepShown);
-}, 120_000);
+  // The end-of-turn hook may still be running: a first Ctrl-C then only interrupts it ("What
+  // should Claude do instead?"); quitClaude types the pair until Claude exits.
+  expect(await quitClaude(terminal)).toBe(0);
+}, 300_000);
 
 test("a headless claude -p run asks its permission prompt on the dashboard", async () => {
   await using server = await startTestServer("pglite");
   const alice = await newUserWithKey(server.url, "alice");
-  const { home, project } = claudeHome();
+  await using claude = claudeHome();
+  const { home, project } = claude;
   await using fake = await FakeAnthropic.start([
     { blocks: [bash("toolu_1", 'node -e "console.log(6*7)"')], stop: "tool_use" },
     { blocks: [{ type: "text", text: "It printed 42." }], stop: "end_turn" },
@@ -136,11 +134,11 @@ test("a headless claude -p run asks its permission prompt on the dashboard", asy
   onTestFailed(() => {
     console.log(`claude -p output:\n${run.stdout()}\n${run.stderr()}`);
   });
-  const instanceId = await eventually("the instance", async () => {
+  const instanceId = await claudeEventually("the instance", async () => {
     const list = await alice.user.listInstances.query({});
     return list.instances[0]?.id;
   });
-  const asked = await eventually("the permission question", async () => {
+  const asked = await claudeEventually("the permission question", async () => {
     const d = await alice.user.getInstance.query({ agent_instance_id: instanceId });
     return d.status === "AWAITING_INPUT" ? d.messages.at(-1) : undefined;
   });
@@ -152,4 +150,4 @@ test("a headless claude -p run asks its permission prompt on the dashboard", asy
   expect(run.stdout()).toContain("It printed 42.");
   const final = await alice.user.getInstance.query({ agent_instance_id: instanceId });
   expect(final.status).toBe("COMPLETED");
-}, 90_000);
+}, 240_000);

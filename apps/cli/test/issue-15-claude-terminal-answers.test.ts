@@ -1,9 +1,18 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { eventually, newUserWithKey, startTestServer } from "@omnara/testing";
+import { newUserWithKey, startTestServer } from "@omnara/testing";
 import { expect, onTestFailed, test } from "vitest";
-import { bash, claudeEnv, claudeHome, screenText, startClaudeTerminal } from "./claude-terminal.ts";
-
+import {
+  bash,
+  CLAUDE_WAIT_MS,
+  claudeEnv,
+  claudeEventually,
+  claudeHome,
+  keepReading,
+  quitClaude,
+  screenText,
+  startClaudeTerminal,
+} from "./claude-terminal.ts";
 import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
 
 /**
@@ -15,7 +24,8 @@ import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
 test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude, results are mirrored", async () => {
   await using server = await startTestServer("pglite");
   const alice = await newUserWithKey(server.url, "alice");
-  const { home, project } = claudeHome();
+  await using claude = claudeHome();
+  const { home, project } = claude;
   writeFileSync(join(project, "notes.txt"), "a regular file\n");
   await using fake = await FakeAnthropic.start([
     { blocks: [{ type: "text", text: "Checking." }, bash("toolu_1", 'node -e "console.log(41+1)"')], stop: "tool_use" },
@@ -37,36 +47,34 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   const terminal = startClaudeTerminal(project, claudeEnv(home, fake.url, alice.apiKey, server.url));
   const screen = (mark: number) => screenText(terminal.stdout().slice(mark));
   const since = (mark: number, pattern: RegExp) =>
-    eventually(`terminal output ${pattern}`, async () => (pattern.test(screen(mark)) ? true : undefined));
+    claudeEventually(`terminal output ${pattern}`, async () => (pattern.test(screen(mark)) ? true : undefined));
   const detail = (id: string) => alice.user.getInstance.query({ agent_instance_id: id });
   let shown = "";
   onTestFailed(() => {
     console.log(`instance messages:\n${shown}\n\nscreen:\n${screen(Math.max(0, terminal.stdout().length - 4000))}`);
   });
 
-  await terminal.waitForOutput(/shortcuts/, 30_000);
+  await terminal.waitForOutput(/shortcuts/, CLAUDE_WAIT_MS);
   let mark = terminal.stdout().length;
   terminal.type("check node please\r");
-  const instanceId = await eventually("the instance", async () => {
+  const instanceId = await claudeEventually("the instance", async () => {
     const list = await alice.user.listInstances.query({});
     return list.instances.find((i) => i.name === "check node please")?.id;
   });
-  const keepShown = setInterval(() => {
-    void detail(instanceId).then((d) => {
-      shown = `${d.status}\n${d.messages.map((m) => `${m.sender_type} ${m.requires_user_input ? "?" : " "} ${m.content.slice(0, 160)} ${JSON.stringify(m.message_metadata)}`).join("\n")}`;
-    });
-  }, 500);
-  onTestFailed(() => clearInterval(keepShown));
+  using _shown = keepReading(async () => {
+    const d = await detail(instanceId);
+    shown = `${d.status}\n${d.messages.map((m) => `${m.sender_type} ${m.requires_user_input ? "?" : " "} ${m.content.slice(0, 160)} ${JSON.stringify(m.message_metadata)}`).join("\n")}`;
+  });
 
   // 1. The permission prompt is answered "No" in the terminal.
-  await eventually("the first permission question", async () => {
+  await claudeEventually("the first permission question", async () => {
     const d = await detail(instanceId);
     return d.status === "AWAITING_INPUT" && d.messages.at(-1)?.content.includes("41+1") ? true : undefined;
   });
   await since(mark, /Doyouwanttoproceed/);
   terminal.type("3");
   mark = terminal.stdout().length;
-  const waiting = await eventually("waiting for you after the terminal No", async () => {
+  const waiting = await claudeEventually("waiting for you after the terminal No", async () => {
     const d = await detail(instanceId);
     const last = d.messages.at(-1);
     return d.status === "AWAITING_INPUT" && last?.content.startsWith("Answered in the terminal: denied")
@@ -83,7 +91,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
 
   // 2. The next prompt is answered "Yes" in the terminal: the dashboard question is closed as
   //    answered there, and the command's output is mirrored.
-  await eventually("the second permission question", async () => {
+  await claudeEventually("the second permission question", async () => {
     const d = await detail(instanceId);
     return d.status === "AWAITING_INPUT" && d.messages.at(-1)?.content.includes("6*7") ? true : undefined;
   });
@@ -91,7 +99,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   terminal.type("1");
   const third = await fake.mainRequest(3);
   expect(toolResult(third, "toolu_2")).toContain("42");
-  const afterYes = await eventually("the terminal Yes and the output mirrored", async () => {
+  const afterYes = await claudeEventually("the terminal Yes and the output mirrored", async () => {
     const d = await detail(instanceId);
     const output = d.messages.find(
       (m) => m.message_metadata?.["tool_use_id"] === "toolu_2" && m.message_metadata?.["kind"] === "tool_result",
@@ -106,7 +114,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   //    without the diff of what was never written.
   const fourth = await fake.mainRequest(4);
   expect(toolResult(fourth, "toolu_3")).toContain('"is_error":true');
-  const failedWrite = await eventually("the failed Write mirrored", async () =>
+  const failedWrite = await claudeEventually("the failed Write mirrored", async () =>
     (await detail(instanceId)).messages.find((m) => m.message_metadata?.["tool_use_id"] === "toolu_3"),
   );
   expect(failedWrite.content).toMatch(/^Write `.*inner\.txt` failed, nothing was written/);
@@ -114,7 +122,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   expect(failedWrite.message_metadata).toMatchObject({ kind: "tool_result", is_error: true });
 
   // 4. A long command allowed from the dashboard is interrupted with Esc in the terminal.
-  await eventually("the long command's permission question", async () => {
+  await claudeEventually("the long command's permission question", async () => {
     const d = await detail(instanceId);
     return d.status === "AWAITING_INPUT" && d.messages.at(-1)?.content.includes("30000") ? true : undefined;
   });
@@ -122,7 +130,7 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   await alice.user.reply.mutate({ agent_instance_id: instanceId, content: "Allow" });
   await since(mark, /esctointerrupt/i);
   terminal.type("\x1b");
-  const interrupted = await eventually("waiting for you after Esc", async () => {
+  const interrupted = await claudeEventually("waiting for you after Esc", async () => {
     const d = await detail(instanceId);
     const last = d.messages.at(-1);
     return d.status === "AWAITING_INPUT" && last?.content.startsWith("Interrupted in the terminal") ? last : undefined;
@@ -131,14 +139,10 @@ test("terminal No, Yes and Esc: the instance waits for you, replies reach Claude
   await alice.user.reply.mutate({ agent_instance_id: instanceId, content: "stop sleeping, just report" });
   const fifth = await fake.mainRequest(5);
   expect(fifth.messagesText).toContain("stop sleeping, just report");
-  await eventually("the answer mirrored", async () =>
+  await claudeEventually("the answer mirrored", async () =>
     (await detail(instanceId)).messages.some((m) => m.content === "Fine, stopped.") ? true : undefined,
   );
 
-  terminal.type("\x03");
-  await terminal.waitForOutput(/again/i, 10_000);
-  terminal.type("\x03");
-  expect(await terminal.exited).toBe(0);
-  clearInterval(keepShown);
+  expect(await quitClaude(terminal)).toBe(0);
   expect((await detail(instanceId)).status).toBe("COMPLETED");
-}, 150_000);
+}, 300_000);

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually, newUserWithKey, startTestServer } from "@omnara/testing";
-import { expect, onTestFinished, test } from "vitest";
-import { bash, claudeEnv, claudeHome } from "./claude-terminal.ts";
-import { addProject, daemonLogin, daemonSessions, killSessions, startDaemon } from "./daemon-process.ts";
+import { expect, test } from "vitest";
+import { bash, claudeEnv, claudeEventually, claudeHome } from "./claude-terminal.ts";
+import { addProject, daemonLogin, daemonSessions, startDaemon } from "./daemon-process.ts";
 import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
 
 const alive = (pid: number): boolean => {
@@ -37,8 +37,9 @@ test("omnara daemon runs Claude Code sessions started from the dashboard, in the
     { blocks: [{ type: "text", text: "Third session here." }], stop: "end_turn" },
   ]);
 
-  const { home, project } = claudeHome();
-  onTestFinished(() => killSessions(home));
+  // Disposed, it ends the daemons and their sessions (which outlive a daemon by design).
+  await using claude = claudeHome();
+  const { home, project } = claude;
   git(project, "checkout", "-q", "-b", "main");
   writeFileSync(join(project, "README.md"), "# project\n");
   git(project, "add", ".");
@@ -54,7 +55,6 @@ test("omnara daemon runs Claude Code sessions started from the dashboard, in the
   await daemonLogin(server.url, alice, env, "desk");
   await addProject(env, project, ["--worktree-root", worktreeRoot]);
   let daemon = await startDaemon(env);
-  onTestFinished(() => void daemon.child.kill("SIGKILL"));
   const machine = await eventually("the machine", async () => (await alice.user.listMachines.query({}))[0]);
   const projectId = machine.projects[0]?.id ?? "";
 
@@ -65,15 +65,11 @@ test("omnara daemon runs Claude Code sessions started from the dashboard, in the
     prompt: "say hello",
   });
   expect((await alice.user.getInstance.query({ agent_instance_id: a.agent_instance_id })).status).toBe("ACTIVE");
-  await eventually(
-    "the first turn mirrored",
-    async () => {
-      const detail = await alice.user.getInstance.query({ agent_instance_id: a.agent_instance_id });
-      const texts = detail.messages.map((m) => `${m.sender_type}: ${m.content}`);
-      return detail.status === "AWAITING_INPUT" && texts.includes("AGENT: Hello from the daemon.") ? texts : undefined;
-    },
-    60_000,
-  );
+  await claudeEventually("the first turn mirrored", async () => {
+    const detail = await alice.user.getInstance.query({ agent_instance_id: a.agent_instance_id });
+    const texts = detail.messages.map((m) => `${m.sender_type}: ${m.content}`);
+    return detail.status === "AWAITING_INPUT" && texts.includes("AGENT: Hello from the daemon.") ? texts : undefined;
+  });
   expect((await fake.mainRequest(1)).messagesText).toContain("say hello");
   const aPid = daemonSessions(home).find((s) => s.agent_instance_id === a.agent_instance_id)?.pid ?? 0;
   expect(alive(aPid)).toBe(true);
@@ -86,7 +82,7 @@ test("omnara daemon runs Claude Code sessions started from the dashboard, in the
   console.info(`daemon restart → online: ${Date.now() - restartedAt} ms`);
   expect(alive(aPid)).toBe(true);
   await alice.user.reply.mutate({ agent_instance_id: a.agent_instance_id, content: "go on" });
-  await eventually("the reply answered after the restart", async () => {
+  await claudeEventually("the reply answered after the restart", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: a.agent_instance_id });
     return detail.messages.some((m) => m.content === "Continuing after the restart.");
   });
@@ -95,7 +91,7 @@ test("omnara daemon runs Claude Code sessions started from the dashboard, in the
 
   // Stop: the process ends, the instance is completed.
   await alice.user.stopMachineSession.mutate({ agent_instance_id: a.agent_instance_id });
-  await eventually("session A's process gone", () => !alive(aPid), 30_000);
+  await claudeEventually("session A's process gone", () => !alive(aPid));
   await eventually("session A completed", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: a.agent_instance_id });
     return detail.status === "COMPLETED";
@@ -108,18 +104,14 @@ test("omnara daemon runs Claude Code sessions started from the dashboard, in the
     prompt: "make a file",
     worktree: { branch: "omnara/feature" },
   });
-  await eventually(
-    "the permission question",
-    async () => {
-      const detail = await alice.user.getInstance.query({ agent_instance_id: b.agent_instance_id });
-      return detail.status === "AWAITING_INPUT" && detail.messages.at(-1)?.content.includes("[OPTIONS]");
-    },
-    60_000,
-  );
+  await claudeEventually("the permission question", async () => {
+    const detail = await alice.user.getInstance.query({ agent_instance_id: b.agent_instance_id });
+    return detail.status === "AWAITING_INPUT" && detail.messages.at(-1)?.content.includes("[OPTIONS]");
+  });
   expect(git(worktree, "branch", "--show-current").trim()).toBe("omnara/feature");
   await alice.user.reply.mutate({ agent_instance_id: b.agent_instance_id, content: "Allow" });
   expect(toolResult(await fake.mainRequest(4), "toolu_w")).not.toContain('"is_error":true');
-  await eventually("the worktree turn mirrored", async () => {
+  await claudeEventually("the worktree turn mirrored", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: b.agent_instance_id });
     return detail.messages.some((m) => m.content === "Done in the worktree.");
   });
@@ -131,29 +123,26 @@ test("omnara daemon runs Claude Code sessions started from the dashboard, in the
 
   // Deleted: the process ends, the worktree goes, the branch (and what was committed) stays.
   await alice.user.deleteInstance.mutate({ agent_instance_id: b.agent_instance_id });
-  await eventually("the worktree removed", () => !existsSync(worktree), 30_000);
+  await claudeEventually("the worktree removed", () => !existsSync(worktree));
   expect(git(project, "worktree", "list")).not.toContain(worktree);
   expect(git(project, "branch", "--list", "omnara/feature")).toContain("omnara/feature");
   expect(git(project, "status", "--porcelain")).toBe("");
 
-  // 4. Revoked while a session runs: the daemon stops it and itself within 5 s.
+  // 4. Revoked while a session runs: the daemon stops it and itself (how fast is logged: the
+  //    process's exit measures the machine as much as the code).
   const c = await alice.user.startMachineSession.mutate({
     machine_id: machine.id,
     project_id: projectId,
     prompt: "third",
   });
-  await eventually(
-    "the third session's turn",
-    async () => {
-      const detail = await alice.user.getInstance.query({ agent_instance_id: c.agent_instance_id });
-      return detail.messages.some((m) => m.content === "Third session here.");
-    },
-    60_000,
-  );
+  await claudeEventually("the third session's turn", async () => {
+    const detail = await alice.user.getInstance.query({ agent_instance_id: c.agent_instance_id });
+    return detail.messages.some((m) => m.content === "Third session here.");
+  });
   const cPid = daemonSessions(home).find((s) => s.agent_instance_id === c.agent_instance_id)?.pid ?? 0;
   const revokedAt = Date.now();
   await alice.user.revokeApiKey.mutate({ id: machine.api_key_id });
   expect(await daemon.exited).toBe(1);
-  await eventually("the third session's process gone", () => !alive(cPid), 5000);
+  await claudeEventually("the third session's process gone", () => !alive(cPid));
   console.info(`revoked → the daemon's session gone: ${Date.now() - revokedAt} ms`);
-}, 300_000);
+}, 600_000);

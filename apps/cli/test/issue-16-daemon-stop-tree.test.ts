@@ -1,7 +1,7 @@
 import { eventually, newUserWithKey, startTestServer } from "@omnara/testing";
-import { expect, onTestFailed, onTestFinished, test } from "vitest";
-import { bash, claudeEnv, claudeHome } from "./claude-terminal.ts";
-import { addProject, daemonLogin, daemonSessions, killSessions, startDaemon } from "./daemon-process.ts";
+import { expect, onTestFailed, test } from "vitest";
+import { bash, claudeEnv, claudeEventually, claudeHome } from "./claude-terminal.ts";
+import { addProject, daemonLogin, daemonSessions, startDaemon } from "./daemon-process.ts";
 import { FakeAnthropic } from "./fake-anthropic.ts";
 import { type ProcEntry, procTree, stillRunning } from "./process-table.ts";
 
@@ -14,20 +14,16 @@ test("stopping a daemon session ends Claude Code and every process it started", 
   await using server = await startTestServer("pglite");
   const alice = await newUserWithKey(server.url, "alice");
   await using fake = await FakeAnthropic.start([{ blocks: [bash("toolu_a", "sleep 300")], stop: "tool_use" }]);
-  const { home, project } = claudeHome();
-  onTestFinished(() => killSessions(home));
+  // Disposed, it ends whatever a failed stop left: everything runs with this HOME.
+  await using claude = claudeHome();
+  const { home, project } = claude;
   const { OMNARA_API_KEY: _unused, ...env } = claudeEnv(home, fake.url, "", server.url);
   await daemonLogin(server.url, alice, env, "desk");
   await addProject(env, project);
   const daemon = await startDaemon(env);
-  onTestFinished(() => void daemon.child.kill("SIGKILL"));
   const machine = await eventually("the machine", async () => (await alice.user.listMachines.query({}))[0]);
   let tree: ProcEntry[] = [];
   onTestFailed(() => console.info(`left running: ${JSON.stringify(stillRunning(tree))}\n${daemon.stdout()}`));
-  // What a failed stop left: the harness's own kill of the group cannot reach it.
-  onTestFinished(() => {
-    for (const { pid } of stillRunning(tree)) process.kill(pid, "SIGKILL");
-  });
 
   /** Starts a session whose Claude runs `sleep <seconds>` (a command Claude Code runs unasked); its process tree. */
   const sessionSleeping = async (prompt: string, sleep: string) => {
@@ -40,14 +36,10 @@ test("stopping a daemon session ends Claude Code and every process it started", 
       "the session's process",
       () => daemonSessions(home).find((s) => s.agent_instance_id === id)?.pid,
     );
-    const found = await eventually(
-      `${sleep} running under the session`,
-      () => {
-        const all = procTree(pid);
-        return all.some((p) => p.cmdline.includes(sleep)) ? all : undefined;
-      },
-      90_000,
-    );
+    const found = await claudeEventually(`${sleep} running under the session`, () => {
+      const all = procTree(pid);
+      return all.some((p) => p.cmdline.includes(sleep)) ? all : undefined;
+    });
     // Claude Code itself and the shell running the command are in the tree too.
     expect(found.some((p) => p.cmdline.includes("claude.exe"))).toBe(true);
     return { id, tree: found };
@@ -57,7 +49,7 @@ test("stopping a daemon session ends Claude Code and every process it started", 
   tree = a.tree;
   const stopAt = Date.now();
   await alice.user.stopMachineSession.mutate({ agent_instance_id: a.id });
-  await eventually("session A's whole tree gone", () => stillRunning(a.tree).length === 0, 30_000);
+  await claudeEventually("session A's whole tree gone", () => stillRunning(a.tree).length === 0);
   console.info(`stop (Machines) → ${a.tree.length} processes gone: ${Date.now() - stopAt} ms`);
   await eventually("session A completed", async () => {
     const detail = await alice.user.getInstance.query({ agent_instance_id: a.id });
@@ -70,11 +62,11 @@ test("stopping a daemon session ends Claude Code and every process it started", 
   tree = b.tree;
   const stopBAt = Date.now();
   await alice.user.stopInstance.mutate({ agent_instance_id: b.id });
-  await eventually("session B's whole tree gone", () => stillRunning(b.tree).length === 0, 30_000);
+  await claudeEventually("session B's whole tree gone", () => stillRunning(b.tree).length === 0);
   console.info(`stop (chat) → ${b.tree.length} processes gone: ${Date.now() - stopBAt} ms`);
   await eventually("the machine lists B ended", async () => {
     const [m] = await alice.user.listMachines.query({});
     return m?.sessions.find((s) => s.agent_instance_id === b.id)?.state === "ENDED";
   });
   expect((await alice.user.getInstance.query({ agent_instance_id: b.id })).status).toBe("COMPLETED");
-}, 300_000);
+}, 360_000);

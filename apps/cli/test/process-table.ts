@@ -43,3 +43,33 @@ export const stillRunning = (entries: ProcEntry[]): ProcEntry[] =>
     const now = readEntry(entry.pid);
     return now !== undefined && now.start === entry.start && now.state !== "Z";
   });
+
+/** Whether the process's environment holds `NAME=value` (readable for our own processes). */
+const hasEnv = (pid: number, entry: string): boolean => {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(entry);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * SIGKILLs every process running with this HOME (a test's throwaway home: every process a test
+ * starts inherits it, also those that left its tree) until none is left, or throws.
+ */
+export async function killEverythingWithHome(home: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = table().filter((p) => p.pid !== process.pid && p.state !== "Z" && hasEnv(p.pid, `HOME=${home}`));
+    if (left.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`still running with HOME=${home}: ${JSON.stringify(left)}`);
+    for (const { pid } of left) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -9,7 +9,7 @@ import { mcpOperations } from "@omnara/mcp";
 import { createTestDatabase, eventually, rest, testEnv, userClient } from "@omnara/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { z } from "zod";
-import { claudeEnv, claudeHome, screenText } from "./claude-terminal.ts";
+import { claudeEnv, claudeHome, quitClaude, screenText } from "./claude-terminal.ts";
 import { type CliProcess, startCli } from "./cli-process.ts";
 import { FakeAnthropic } from "./fake-anthropic.ts";
 import {
@@ -445,10 +445,7 @@ test(
       const screen = screenText(terminal.stdout());
       return screen.lastIndexOf("forshortcuts") > screen.lastIndexOf("esctointerrupt") ? true : undefined;
     });
-    type("\x03");
-    await terminal.waitForOutput(/again/i, 10_000);
-    type("\x03");
-    expect(await terminal.exited).toBe(0);
+    expect(await quitClaude(terminal)).toBe(0);
     expect((await alice.user.getInstance.query({ agent_instance_id: instanceId })).status).toBe("COMPLETED");
     rmSync(home, { recursive: true, force: true });
   },
