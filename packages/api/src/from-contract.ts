@@ -1,5 +1,5 @@
-import type { InstanceRole, Operation, OperationArgs } from "@omnara/contracts";
-import type { InstanceAccess } from "@omnara/core";
+import type { InstanceRole, Operation, OperationArgs, TeamRole } from "@omnara/contracts";
+import type { InstanceAccess, InviteAccess, TeamAccess } from "@omnara/core";
 import type {
   AnyTRPCProcedure,
   inferProcedureBuilderResolverOptions,
@@ -28,12 +28,18 @@ type RuleOf<Op extends Operation> = NonNullable<Op["access"]>;
  * What an instance rule adds to the context: the caller's access to the named instance, checked
  * (absent when the rule is optional and no instance was named).
  */
-type AccessContext<Op extends Operation> =
+type InstanceContext<Op extends Operation> =
   RuleOf<Op> extends { instance: InstanceRole }
     ? RuleOf<Op> extends { optional: true }
       ? { access: InstanceAccess | undefined }
       : { access: InstanceAccess }
     : unknown;
+
+/** What a team rule adds: the caller's membership of the named team; an invite rule, the invite. */
+type TeamContext<Op extends Operation> = (RuleOf<Op> extends { team: TeamRole } ? { team: TeamAccess } : unknown) &
+  (RuleOf<Op> extends { invite: "recipient" } ? { invite: InviteAccess } : unknown);
+
+type AccessContext<Op extends Operation> = InstanceContext<Op> & TeamContext<Op>;
 
 /** What a handler receives: the base procedure's context and the contract's parsed input. */
 export interface HandlerOptions<B extends BaseProcedure, Op extends Operation> {
@@ -132,8 +138,8 @@ export function fromContract(base: BaseProcedure, op: Operation, unchecked: Loos
 const withAccessRule =
   (op: Operation, handler: LooseHandler): LooseHandler =>
   async (opts) => {
-    const access = await authorize(op, opts.ctx, opts.input);
-    return handler(access ? { ...opts, ctx: { ...opts.ctx, access } } : opts);
+    const granted = await authorize(op, opts.ctx, opts.input);
+    return handler({ ...opts, ctx: { ...opts.ctx, ...granted } });
   };
 
 /** A call whose credential is revoked while it runs (a long wait) ends with UNAUTHORIZED. */

@@ -66,6 +66,7 @@ export {
   type RestBinding,
   type RetryClass,
   type RetryRule,
+  teamRoles,
 } from "./operation.ts";
 export { PaidPlanId, PlanId, PlanLimit, paidPlanIds, planIds, planLimitMessage, plans } from "./plans.ts";
 export { publicOperations } from "./public/index.ts";
@@ -116,6 +117,15 @@ export { AgentTypeOverview } from "./user/list-agent-types.ts";
 export { WebPushSubscription } from "./user/notification-devices.ts";
 export { NotificationSettings } from "./user/notification-settings.ts";
 export { InstanceShare } from "./user/shares.ts";
+export {
+  Team,
+  TeamAgentTypeShare,
+  TeamDetail,
+  TeamInstanceShare,
+  TeamInvite,
+  TeamMember,
+  TeamRole,
+} from "./user/teams.ts";
 export { v1Operations } from "./v1/index.ts";
 export { orAbsent, V1AgentInstance, V1AgentType, V1Content, V1Message, V1PendingStatus } from "./v1/schemas.ts";
 export {

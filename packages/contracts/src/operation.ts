@@ -70,8 +70,26 @@ export const instanceRoles: readonly InstanceRole[] = ["read", "write", "owner"]
  *   caller must hold `role` or a stronger one. A caller who holds nothing gets NOT_FOUND (an id
  *   reveals nothing), one who holds a weaker role FORBIDDEN. `optional: true`: the field may be
  *   left out, and the call is then the caller's own account's.
+ * - `{ team: role }`: the team named by the input's `team_id`, in which the caller must hold
+ *   `role` or a stronger one (member < admin < owner). A non-member gets NOT_FOUND, a weaker
+ *   role FORBIDDEN. Beside an instance or agent-type rule, both must hold (team checked first).
+ * - `{ agentType: "owner" }`: the agent type named by `agent_type_id` is the caller's own; any
+ *   other caller gets NOT_FOUND.
+ * - `{ invite: "recipient" }`: the pending team invite named by `invite_id` is addressed to the
+ *   caller's email; anyone else gets NOT_FOUND.
  */
-export type Access = "account" | { instance: InstanceRole; optional?: true };
+export type Access =
+  | "account"
+  | { instance: InstanceRole; optional?: true; team?: TeamRole }
+  | { team: TeamRole; agentType?: "owner" }
+  | { agentType: "owner"; team?: TeamRole }
+  | { invite: "recipient" };
+
+/** What a user holds in a team. */
+export type TeamRole = "member" | "admin" | "owner";
+
+/** Team roles from weakest to strongest: a rule is met by its role or a stronger one. */
+export const teamRoles: readonly TeamRole[] = ["member", "admin", "owner"];
 
 export interface Operation<
   Id extends string = string,

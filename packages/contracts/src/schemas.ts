@@ -85,7 +85,14 @@ export const AgentInstance = z.object({
   chat_length: z.number().int(),
   instance_metadata: Metadata.nullable(),
   /** Set when the instance is another user's, shared with the caller: how, and by whom. */
-  shared: z.object({ role: ShareRole, owner_email: z.string() }).optional(),
+  shared: z
+    .object({
+      role: ShareRole,
+      owner_email: z.string(),
+      /** The team it is shared through, when the strongest share is a team's. */
+      team_name: z.string().optional(),
+    })
+    .optional(),
 });
 export type AgentInstance = z.infer<typeof AgentInstance>;
 

@@ -5,6 +5,7 @@ export {
   auditExcerpt,
   exportAudit,
   listAudit,
+  listTeamAudit,
   recordAudit,
 } from "./audit/audit.ts";
 export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./auth/api-keys.ts";
@@ -98,6 +99,28 @@ export {
 } from "./notifications/index.ts";
 export { RateLimiter } from "./rate-limiter.ts";
 export { createRateLimit, type RateDecision, type RateLimit } from "./shared-rate-limit.ts";
+export {
+  acceptTeamInvite,
+  cancelTeamInvite,
+  declineTeamInvite,
+  inviteTeamMember,
+} from "./teams/invites.ts";
+export { changeTeamRole, removeTeamMember } from "./teams/members.ts";
+export {
+  type InviteAccess,
+  requireInviteRecipient,
+  requireOwnAgentType,
+  requireTeamRole,
+  type TeamAccess,
+} from "./teams/team-access.ts";
+export {
+  listAgentTypeTeamShares,
+  revokeAgentTypeTeamShare,
+  revokeInstanceTeamShare,
+  shareAgentTypeWithTeam,
+  shareInstanceWithTeam,
+} from "./teams/team-shares.ts";
+export { createTeam, deleteTeam, getTeam, leaveTeam, listTeams } from "./teams/teams.ts";
 export {
   createWebhook,
   deleteWebhook,

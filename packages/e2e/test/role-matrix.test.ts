@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { type InstanceRole, instanceRoles, type Operation, userOperations } from "@omnara/contracts";
+import {
+  type InstanceRole,
+  instanceRoles,
+  type Operation,
+  type TeamRole,
+  teamRoles,
+  userOperations,
+} from "@omnara/contracts";
 import { schema } from "@omnara/db";
 import {
   describeEachDatabase,
@@ -12,7 +19,7 @@ import {
   userClient,
 } from "@omnara/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { matrixRoles, type RoleName, type RoleSetup } from "./support/matrix-roles.ts";
+import { joinTeam, type MatrixRole, matrixRoles, type RoleName, type RoleSetup } from "./support/matrix-roles.ts";
 import { callUserOperation } from "./support/user-calls.ts";
 
 type Member = Awaited<ReturnType<typeof newUserWithKey>>;
@@ -25,6 +32,9 @@ interface Fixture {
   owner: Member;
   caller: Member;
   server: TestServer;
+  /** The case's team (see RoleSetup) and its founder, its first owner. */
+  teamId: string;
+  founder: Member;
 }
 
 /**
@@ -118,6 +128,39 @@ const cases: { [K in keyof typeof userOperations]: (fx: Fixture) => Promise<Reco
     return { machine_id: machineId, project_id: projectId, prompt: "from the matrix" };
   },
   // The case's instance becomes a session the owner's machine runs, so only the rule decides.
+  createTeam: async () => ({ name: "matrix team" }),
+  listTeams: async () => ({}),
+  getTeam: async ({ teamId }) => ({ team_id: teamId }),
+  leaveTeam: async ({ teamId }) => ({ team_id: teamId }),
+  deleteTeam: async ({ teamId }) => ({ team_id: teamId }),
+  inviteTeamMember: async ({ teamId }) => ({ team_id: teamId, email: `invited-${randomUUID()}@example.com` }),
+  cancelTeamInvite: async ({ teamId, founder }) => {
+    const email = `cancelled-${randomUUID()}@example.com`;
+    const invite = await founder.user.inviteTeamMember.mutate({ team_id: teamId, email });
+    return { team_id: teamId, invite_id: invite.id };
+  },
+  // The case's invite is addressed to the instance's owner: only the owner may answer it.
+  acceptTeamInvite: async (fx) => ({ invite_id: await inviteForOwner(fx) }),
+  declineTeamInvite: async (fx) => ({ invite_id: await inviteForOwner(fx) }),
+  // The instance's owner is a plain member of the case's team.
+  changeTeamRole: async ({ teamId, owner }) => ({ team_id: teamId, user_id: owner.userId, role: "admin" }),
+  removeTeamMember: async ({ teamId, owner }) => ({ team_id: teamId, user_id: owner.userId }),
+  listTeamAudit: async ({ teamId }) => ({ team_id: teamId }),
+  shareInstanceWithTeam: async ({ instanceId, teamId }) => ({ agent_instance_id: instanceId, team_id: teamId }),
+  revokeInstanceTeamShare: async ({ instanceId, teamId, owner }) => {
+    await owner.user.shareInstanceWithTeam.mutate({ agent_instance_id: instanceId, team_id: teamId });
+    return { agent_instance_id: instanceId, team_id: teamId };
+  },
+  shareAgentTypeWithTeam: async ({ owner, teamId }) => ({
+    agent_type_id: await freshAgentType(owner),
+    team_id: teamId,
+  }),
+  revokeAgentTypeTeamShare: async ({ owner, teamId }) => {
+    const agentTypeId = await freshAgentType(owner);
+    await owner.user.shareAgentTypeWithTeam.mutate({ agent_type_id: agentTypeId, team_id: teamId });
+    return { agent_type_id: agentTypeId, team_id: teamId };
+  },
+  listAgentTypeTeamShares: async ({ owner }) => ({ agent_type_id: await freshAgentType(owner) }),
   stopMachineSession: async ({ url, owner, server, instanceId }) => {
     const { machineId } = await newMachine(url, owner.sessionToken);
     await server.database.db
@@ -137,6 +180,19 @@ const ownAgentType = async (caller: Member): Promise<string> => {
   if (!type) throw new Error("no agent type");
   return type.id;
 };
+/** An agent type of the owner's own, new to this case (a share of it reaches no other case). */
+const freshAgentType = async (owner: Member): Promise<string> => {
+  const name = `matrix-${randomUUID()}`;
+  await owner.agent.sendMessage.mutate({ agent_instance_id: randomUUID(), agent_type: name, content: "hi" });
+  const type = (await owner.user.listAgentTypes.query({})).find((t) => t.name === name);
+  if (!type) throw new Error("no agent type");
+  return type.id;
+};
+/** An invite to a new team of the founder's, addressed to the instance's owner. */
+const inviteForOwner = async ({ founder, owner }: Fixture): Promise<string> => {
+  const team = await founder.user.createTeam.mutate({ name: "invites" });
+  return (await founder.user.inviteTeamMember.mutate({ team_id: team.id, email: owner.email })).id;
+};
 const launchable = async (caller: Member): Promise<string> => {
   const id = await ownAgentType(caller);
   await caller.user.setLaunchTarget.mutate({
@@ -153,26 +209,44 @@ const PASSWORD = "correct horse battery";
 const endsSessions = new Set(["signOut", "signOutEverywhere", "changePassword"]);
 
 const rank = (role: InstanceRole): number => instanceRoles.indexOf(role);
+const teamRank = (role: TeamRole): number => teamRoles.indexOf(role);
 
-/** What the contract's rule says a role gets: ok, or the code of the refusal. */
-function expected(op: Operation, held: InstanceRole | undefined): "ok" | "NOT_FOUND" | "FORBIDDEN" {
+type Outcome = "ok" | "NOT_FOUND" | "FORBIDDEN";
+
+/**
+ * What the contract's rule says a role gets: ok, or the code of the refusal. A team rule is
+ * checked first, then the instance's or agent type's (only its owner holds one); an invite rule
+ * is met by the invite's recipient, who in the matrix is the instance's owner.
+ */
+function expected(op: Operation, role: MatrixRole): Outcome {
   const rule = op.access;
   if (!rule) throw new Error(`${op.id} has no access rule`);
   if (rule === "account") return "ok";
-  if (!held) return "NOT_FOUND";
-  return rank(held) >= rank(rule.instance) ? "ok" : "FORBIDDEN";
+  if ("invite" in rule) return role.holds === "owner" ? "ok" : "NOT_FOUND";
+  if (rule.team) {
+    if (!role.team) return "NOT_FOUND";
+    if (teamRank(role.team) < teamRank(rule.team)) return "FORBIDDEN";
+  }
+  if ("agentType" in rule && rule.agentType && role.holds !== "owner") return "NOT_FOUND";
+  if ("instance" in rule && rule.instance) {
+    if (!role.holds) return "NOT_FOUND";
+    return rank(role.holds) >= rank(rule.instance) ? "ok" : "FORBIDDEN";
+  }
+  return "ok";
 }
 
 describeEachDatabase("role matrix: every user procedure × every role, as its contract's rule says", (kind) => {
   let server: TestServer;
   let stripe: FakeStripe;
   let owner: Member;
+  let founder: Member;
   const members = new Map<RoleName, Member>();
   // Billing on, so its operations exist; the owner is on Pro, so the cases' instances are no limit.
   beforeAll(async () => {
     stripe = await FakeStripe.start();
     server = await startTestServer(kind, { env: stripe.env() });
     owner = await newUserWithKey(server.url, "owner");
+    founder = await newUserWithKey(server.url, "founder");
     await server.database.db.insert(schema.billingAccounts).values({ userId: owner.userId, plan: "pro" });
     for (const role of matrixRoles) {
       members.set(
@@ -208,7 +282,9 @@ describeEachDatabase("role matrix: every user procedure × every role, as its co
           content: "Proceed?",
           requires_user_input: true,
         });
-        const setup: RoleSetup = { url: server.url, owner, member: caller, instanceId };
+        const team = await founder.user.createTeam.mutate({ name: `matrix ${op.id}` });
+        await joinTeam(founder, team.id, owner, "member");
+        const setup: RoleSetup = { url: server.url, owner, member: caller, instanceId, teamId: team.id, founder };
         await role.grant(setup);
         // These end the session they are called with (or every other one): they get one of their
         // own, and the member signs in again afterwards.
@@ -216,10 +292,19 @@ describeEachDatabase("role matrix: every user procedure × every role, as its co
         const token = ends
           ? (await publicClient(server.url).signIn.mutate({ email: caller.email, password: PASSWORD })).token
           : caller.sessionToken;
-        const fx: Fixture = { url: server.url, instanceId, messageId: question.message_id, owner, caller, server };
+        const fx: Fixture = {
+          url: server.url,
+          instanceId,
+          messageId: question.message_id,
+          owner,
+          caller,
+          server,
+          teamId: team.id,
+          founder,
+        };
         const input = await (caseOf.get(key) ?? (async () => ({})))(fx);
         outcomes[role.name] = await callUserOperation(server.url, token, op, input);
-        wanted[role.name] = expected(op, role.holds);
+        wanted[role.name] = expected(op, role);
         if (ends) {
           const session = await publicClient(server.url).signIn.mutate({ email: caller.email, password: PASSWORD });
           const renewed = { ...caller, sessionToken: session.token, user: userClient(server.url, session.token) };

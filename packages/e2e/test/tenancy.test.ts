@@ -17,6 +17,9 @@ const sampleInput = (instanceId: string, messageId: string): Record<string, Reco
   shareInstance: { agent_instance_id: instanceId, email: "bob-wants-in@example.com" },
   listShares: { agent_instance_id: instanceId },
   revokeShare: { agent_instance_id: instanceId, share_id: messageId },
+  // Any team id: bob is in none, and holds nothing on the instance either.
+  shareInstanceWithTeam: { agent_instance_id: instanceId, team_id: messageId },
+  revokeInstanceTeamShare: { agent_instance_id: instanceId, team_id: messageId },
   listNotificationLog: { agent_instance_id: instanceId },
   reportPresence: { agent_instance_id: instanceId, visible: true, client_id: "tab-1" },
   stopMachineSession: { agent_instance_id: instanceId },

@@ -26,11 +26,31 @@ export const auditActions = [
   "account.sign_out_everywhere",
   "account.password_change",
   "account.password_reset",
+  "team.create",
+  "team.invite",
+  "team.invite_cancel",
+  "team.join",
+  "team.decline",
+  "team.role_change",
+  "team.remove",
+  "team.leave",
+  "team.share",
+  "team.unshare",
+  "team.delete",
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;
 
-export const AuditTargetType = z.enum(["instance", "share", "api_key", "session", "account", "cli_login"]);
+export const AuditTargetType = z.enum([
+  "instance",
+  "share",
+  "api_key",
+  "session",
+  "account",
+  "cli_login",
+  "team",
+  "agent_type",
+]);
 export type AuditTargetType = z.infer<typeof AuditTargetType>;
 
 /** A detail of a decision: small scalar facts (a new name, a role, how many sessions ended). */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineOperation } from "../operation.ts";
 import { Email } from "../public/auth.ts";
 import { IsoDateTime, ShareRole, Uuid } from "../schemas.ts";
+import { TeamInstanceShare } from "./teams.ts";
 
 export const InstanceShare = z.object({
   id: Uuid,
@@ -31,9 +32,9 @@ export const listShares = defineOperation({
   audience: "user",
   access: { instance: "owner" },
   kind: "query",
-  description: "Who an instance is shared with, oldest first.",
+  description: "Who an instance is shared with, oldest first: by email, and with teams.",
   input: z.object({ agent_instance_id: Uuid }),
-  output: z.object({ shares: z.array(InstanceShare) }),
+  output: z.object({ shares: z.array(InstanceShare), team_shares: z.array(TeamInstanceShare) }),
   rest: { method: "GET", path: "/api/v1/agent-instances/{agent_instance_id}/shares" },
 });
 

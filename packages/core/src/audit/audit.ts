@@ -25,6 +25,8 @@ export interface AuditRecord {
   target: { type: AuditTargetType; id: string | null };
   detail?: AuditDetail | undefined;
   at: Date;
+  /** A team decision: it also lands in the team's audit, which its admins read. */
+  teamId?: string | undefined;
 }
 
 /**
@@ -46,6 +48,7 @@ export const auditRow = (entry: AuditRecord) => ({
   userAgent: entry.actor.device?.userAgent?.slice(0, 500) ?? null,
   clientAddress: entry.actor.device?.clientAddress ?? null,
   createdAt: entry.at,
+  teamId: entry.teamId ?? null,
 });
 
 /** A short, single-line excerpt of free text for the audit's detail. */
@@ -70,8 +73,13 @@ function decodeCursor(cursor: string): Position {
   return { at: date, id };
 }
 
-async function auditPage(db: Db, ownerId: string, limit: number, after: Position | undefined) {
-  const conditions: SQL[] = [eq(auditEvents.ownerId, ownerId)];
+/** Whose audit: an account's (its owner's) or a team's. */
+type AuditScope = { ownerId: string } | { teamId: string };
+
+async function auditPage(db: Db, scope: AuditScope, limit: number, after: Position | undefined) {
+  const conditions: SQL[] = [
+    "teamId" in scope ? eq(auditEvents.teamId, scope.teamId) : eq(auditEvents.ownerId, scope.ownerId),
+  ];
   if (after) {
     conditions.push(
       sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`,
@@ -102,13 +110,26 @@ const toEntry = ({ row, actorEmail }: Row): AuditEntry => ({
 });
 
 /** The caller's audit (decisions on their instances and account), newest first, paged. */
-export async function listAudit(
+export const listAudit = (
   deps: CoreDeps,
   caller: Caller,
   input: OperationArgs<Op["listAudit"]>,
+): Promise<OperationOutput<Op["listAudit"]>> => auditListing(deps, { ownerId: caller.userId }, input);
+
+/** A team's audit (its admins'), newest first, paged like the account's. */
+export const listTeamAudit = (
+  deps: CoreDeps,
+  team: { teamId: string },
+  input: OperationArgs<Op["listTeamAudit"]>,
+): Promise<OperationOutput<Op["listTeamAudit"]>> => auditListing(deps, { teamId: team.teamId }, input);
+
+async function auditListing(
+  deps: CoreDeps,
+  scope: AuditScope,
+  input: { cursor?: string | undefined; limit: number },
 ): Promise<OperationOutput<Op["listAudit"]>> {
   const after = input.cursor ? decodeCursor(input.cursor) : undefined;
-  const rows = await auditPage(deps.db, caller.userId, input.limit + 1, after);
+  const rows = await auditPage(deps.db, scope, input.limit + 1, after);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
@@ -123,7 +144,7 @@ const EXPORT_PAGE = 1000;
 export async function* exportAudit(deps: CoreDeps, caller: Caller): AsyncGenerator<AuditEntry> {
   let after: Position | undefined;
   for (;;) {
-    const rows = await auditPage(deps.db, caller.userId, EXPORT_PAGE, after);
+    const rows = await auditPage(deps.db, { ownerId: caller.userId }, EXPORT_PAGE, after);
     for (const row of rows) yield toEntry(row);
     const last = rows.at(-1);
     if (!last || rows.length < EXPORT_PAGE) return;

@@ -11,6 +11,7 @@ import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Caller, CoreDeps, Device } from "../deps.ts";
 import { linkWaitingShares } from "../instances/shares.ts";
 import { iso } from "../serialize.ts";
+import { linkWaitingInvites } from "../teams/invites.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { announceRevoked } from "./revocation.ts";
 import { supabaseSessionIdOf } from "./token-claims.ts";
@@ -83,6 +84,7 @@ export async function signUp(
     .returning();
   if (!user) throw new OmnaraError("CONFLICT", "An account with this email exists; sign in instead.");
   await linkWaitingShares(deps.db, user);
+  await linkWaitingInvites(deps.db, user);
   return openSession(deps, user, device);
 }
 

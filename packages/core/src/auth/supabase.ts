@@ -5,6 +5,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify }
 import { z } from "zod";
 import type { Caller, CoreDeps, Device } from "../deps.ts";
 import { linkWaitingShares } from "../instances/shares.ts";
+import { linkWaitingInvites } from "../teams/invites.ts";
 import { LAST_USED_STEP_MS, SESSION_TTL_MS, type UserAuthenticator } from "./sessions.ts";
 import { unverifiedClaim } from "./token-claims.ts";
 
@@ -133,6 +134,7 @@ async function userForSupabase(
     .returning();
   if (created) {
     await linkWaitingShares(deps.db, created);
+    await linkWaitingInvites(deps.db, created);
     return created;
   }
   const winner = await bySub();

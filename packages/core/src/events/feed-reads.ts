@@ -2,7 +2,7 @@ import type { AgentInstance, Message } from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
-import { instancesSharedWith, markShared, shareMarks } from "../instances/shared-with.ts";
+import { instancesSharedWithQuery, markShared, shareMarks } from "../instances/shared-with.ts";
 import { toInstance, toMessage } from "../serialize.ts";
 import type { FeedPosition } from "./feed.ts";
 import { FEED_ROWS_KEPT } from "./feed-retention.ts";
@@ -43,7 +43,10 @@ const whose = (db: Db, scope: FeedScope): SQL | undefined =>
     ? and(eq(feedEvents.userId, scope.userId), eq(feedEvents.agentInstanceId, scope.agentInstanceId))
     : or(
         eq(feedEvents.userId, scope.userId),
-        and(ne(feedEvents.kind, "access"), inArray(feedEvents.agentInstanceId, instancesSharedWith(db, scope.userId))),
+        and(
+          ne(feedEvents.kind, "access"),
+          inArray(feedEvents.agentInstanceId, instancesSharedWithQuery(db, scope.userId)),
+        ),
       );
 
 const inScope = (db: Db, scope: FeedScope, after: FeedPosition): SQL | undefined =>

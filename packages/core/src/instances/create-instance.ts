@@ -1,9 +1,10 @@
 import type { Metadata } from "@omnara/contracts";
-import type { Db } from "@omnara/db";
+import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { eq } from "drizzle-orm";
 import { enforceInstanceLimit } from "../billing/usage.ts";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
+import { announceNewSharedInstance } from "../teams/team-fanout.ts";
 import { ensureAgentType, type InstanceRow } from "./owned-instance.ts";
 
 const { agentInstances } = schema;
@@ -19,14 +20,15 @@ export interface NewInstance {
 /**
  * The one place an instance is created, inside the caller's transaction. An id that exists
  * already (a retry, or another user's id) inserts nothing and returns undefined, before any
- * limit is counted: existing instances keep working at the plan's limit.
+ * limit is counted: existing instances keep working at the plan's limit. `events` announce it
+ * to the members of teams its agent type is shared with: publish them after commit.
  */
 export async function createInstance(
   tx: Db,
   deps: CoreDeps,
   caller: AgentCaller,
   values: NewInstance,
-): Promise<{ row: InstanceRow; agentTypeName: string } | undefined> {
+): Promise<{ row: InstanceRow; agentTypeName: string; events: BusEvent[] } | undefined> {
   const exists = async () =>
     (await tx.select({ id: agentInstances.id }).from(agentInstances).where(eq(agentInstances.id, values.id))).length >
     0;
@@ -46,5 +48,6 @@ export async function createInstance(
     })
     .onConflictDoNothing({ target: agentInstances.id })
     .returning();
-  return row ? { row, agentTypeName: agentType.name } : undefined;
+  if (!row) return undefined;
+  return { row, agentTypeName: agentType.name, events: await announceNewSharedInstance(tx, row) };
 }

@@ -4,9 +4,9 @@ import { schema } from "@omnara/db";
 import { and, eq, ne } from "drizzle-orm";
 import type { Caller } from "../deps.ts";
 import { notFound } from "../not-found.ts";
-import { shareRecipientIs } from "./shared-with.ts";
+import { shareMarks } from "./shared-with.ts";
 
-const { agentInstances, instanceShares } = schema;
+const { agentInstances } = schema;
 
 /**
  * A user acting on an instance: `userId` is who acts (the sender of a reply), `ownerId` whose
@@ -34,10 +34,8 @@ export async function instanceRoleOf(db: Db, userId: string, instanceId: string)
     .where(and(eq(agentInstances.id, instanceId), ne(agentInstances.status, "DELETED")));
   if (!row) return undefined;
   if (row.ownerId === userId) return { userId, ownerId: row.ownerId, instanceId, role: "owner" };
-  const [share] = await db
-    .select({ role: instanceShares.role })
-    .from(instanceShares)
-    .where(and(eq(instanceShares.agentInstanceId, instanceId), shareRecipientIs(userId)));
+  // An email share or a team's: the strongest holds.
+  const share = (await shareMarks(db, userId, [instanceId])).get(instanceId);
   if (!share) return undefined;
   return { userId, ownerId: row.ownerId, instanceId, role: share.role === "WRITE" ? "write" : "read" };
 }

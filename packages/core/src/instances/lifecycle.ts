@@ -29,9 +29,12 @@ export async function registerInstance(
     if (!created) throw new OmnaraError("CONFLICT", "Agent instance already exists");
     const inserted = created.row;
     await recordFeed(tx, [{ type: "instance", userId: caller.userId, agentInstanceId: id, status: inserted.status }]);
-    return { ...inserted, agentTypeName: created.agentTypeName };
+    return { ...inserted, agentTypeName: created.agentTypeName, announced: created.events };
   });
-  await deps.bus.publish([{ type: "instance", userId: caller.userId, agentInstanceId: id, status: row.status }]);
+  await deps.bus.publish([
+    { type: "instance", userId: caller.userId, agentInstanceId: id, status: row.status },
+    ...row.announced,
+  ]);
   return {
     agent_instance_id: row.id,
     agent_type_id: row.agentTypeId,

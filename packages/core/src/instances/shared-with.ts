@@ -1,9 +1,10 @@
 import type { AgentInstance, ShareRole } from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
 
-const { instanceShares, users } = schema;
+const { agentInstances, instanceShares, teamAgentTypeShares, teamInstanceShares, teamMembers, teams, users } = schema;
 
 /**
  * The shares whose recipient is `userId`: linked to the account, or still waiting on its email
@@ -18,15 +19,76 @@ export const shareRecipientIs = (userId: string): SQL =>
     ),
   ) ?? sql`false`;
 
+/**
+ * Every way an instance of another user reaches `userId`: an email share, a team share of the
+ * instance, or a team share of its agent type, each through a team the user is a member of.
+ * `instanceIds` narrows it to those instances. One row per way, with the access it gives.
+ */
+function shareSources(db: Db, userId: string, instanceIds?: readonly string[]) {
+  const only = (column: typeof agentInstances.id | typeof instanceShares.agentInstanceId) =>
+    instanceIds ? inArray(column, [...instanceIds]) : undefined;
+  const member = (teamId: typeof teamInstanceShares.teamId | typeof teamAgentTypeShares.teamId) =>
+    and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId));
+  return unionAll(
+    db
+      .select({
+        instanceId: instanceShares.agentInstanceId,
+        role: instanceShares.role,
+        ownerId: instanceShares.ownerId,
+        teamName: sql<string | null>`null::text`.as("team_name"),
+      })
+      .from(instanceShares)
+      .where(and(shareRecipientIs(userId), only(instanceShares.agentInstanceId))),
+    db
+      .select({
+        instanceId: agentInstances.id,
+        role: teamInstanceShares.access,
+        ownerId: agentInstances.userId,
+        teamName: sql<string | null>`${teams.name}`.as("team_name"),
+      })
+      .from(teamInstanceShares)
+      .innerJoin(teamMembers, member(teamInstanceShares.teamId))
+      .innerJoin(teams, eq(teams.id, teamInstanceShares.teamId))
+      .innerJoin(agentInstances, eq(agentInstances.id, teamInstanceShares.agentInstanceId))
+      .where(and(ne(agentInstances.userId, userId), only(agentInstances.id))),
+    db
+      .select({
+        instanceId: agentInstances.id,
+        role: teamAgentTypeShares.access,
+        ownerId: agentInstances.userId,
+        teamName: sql<string | null>`${teams.name}`.as("team_name"),
+      })
+      .from(teamAgentTypeShares)
+      .innerJoin(teamMembers, member(teamAgentTypeShares.teamId))
+      .innerJoin(teams, eq(teams.id, teamAgentTypeShares.teamId))
+      .innerJoin(agentInstances, eq(agentInstances.agentTypeId, teamAgentTypeShares.agentTypeId))
+      .where(and(ne(agentInstances.userId, userId), only(agentInstances.id))),
+  );
+}
+
+/** The ids of the instances shared with `userId`, by email or through a team. */
+export async function instancesSharedWith(db: Db, userId: string): Promise<{ id: string }[]> {
+  const rows = await shareSources(db, userId);
+  return [...new Set(rows.map((row) => row.instanceId))].map((id) => ({ id }));
+}
+
 /** `select agent_instance_id` of the instances shared with `userId`, for `in (…)` filters. */
-export const instancesSharedWith = (db: Db, userId: string) =>
-  db.select({ id: instanceShares.agentInstanceId }).from(instanceShares).where(shareRecipientIs(userId));
+export const instancesSharedWithQuery = (db: Db, userId: string) => {
+  const sources = shareSources(db, userId).as("shared");
+  return db.select({ id: sources.instanceId }).from(sources);
+};
 
 /** How an instance is shared with `userId`, for the instances it may see but does not own. */
 export interface ShareMark {
   role: ShareRole;
   ownerEmail: string;
+  /** The team it is shared through, when the strongest share is a team's. */
+  teamName: string | null;
 }
+
+/** Whether `a` gives more than `b`; on a tie an email share (no team) wins, then by team name. */
+const stronger = (a: ShareMark, b: ShareMark): boolean =>
+  a.role !== b.role ? a.role === "WRITE" : a.teamName === null && b.teamName !== null;
 
 /** The share marks of these instances for `userId` (instances it owns have none). */
 export async function shareMarks(
@@ -35,14 +97,34 @@ export async function shareMarks(
   instanceIds: readonly string[],
 ): Promise<Map<string, ShareMark>> {
   if (instanceIds.length === 0) return new Map();
+  const sources = shareSources(db, userId, instanceIds).as("sources");
   const rows = await db
-    .select({ instanceId: instanceShares.agentInstanceId, role: instanceShares.role, ownerEmail: users.email })
-    .from(instanceShares)
-    .innerJoin(users, eq(users.id, instanceShares.ownerId))
-    .where(and(shareRecipientIs(userId), inArray(instanceShares.agentInstanceId, [...instanceIds])));
-  return new Map(rows.map((row) => [row.instanceId, { role: row.role, ownerEmail: row.ownerEmail }]));
+    .select({
+      instanceId: sources.instanceId,
+      role: sources.role,
+      teamName: sources.teamName,
+      ownerEmail: users.email,
+    })
+    .from(sources)
+    .innerJoin(users, eq(users.id, sources.ownerId));
+  const marks = new Map<string, ShareMark>();
+  for (const row of rows) {
+    const mark: ShareMark = { role: row.role, ownerEmail: row.ownerEmail, teamName: row.teamName };
+    const held = marks.get(row.instanceId);
+    if (!held || stronger(mark, held)) marks.set(row.instanceId, mark);
+  }
+  return marks;
 }
 
 /** The instance as `userId` sees it: marked shared when it is another user's. */
 export const markShared = (instance: AgentInstance, mark: ShareMark | undefined): AgentInstance =>
-  mark ? { ...instance, shared: { role: mark.role, owner_email: mark.ownerEmail } } : instance;
+  mark
+    ? {
+        ...instance,
+        shared: {
+          role: mark.role,
+          owner_email: mark.ownerEmail,
+          ...(mark.teamName !== null ? { team_name: mark.teamName } : {}),
+        },
+      }
+    : instance;

@@ -1,4 +1,10 @@
-import { type InstanceShare, OmnaraError, type OperationArgs, type userOperations } from "@omnara/contracts";
+import {
+  type InstanceShare,
+  OmnaraError,
+  type OperationArgs,
+  type OperationOutput,
+  type userOperations,
+} from "@omnara/contracts";
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
@@ -7,6 +13,7 @@ import type { CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { notFound } from "../not-found.ts";
 import { iso } from "../serialize.ts";
+import { instanceSharesOf } from "../teams/team-shares.ts";
 import type { InstanceAccess } from "./instance-access.ts";
 
 const { instanceShares, users } = schema;
@@ -75,14 +82,17 @@ export async function listShares(
   deps: CoreDeps,
   access: InstanceAccess,
   _input: OperationArgs<Op["listShares"]>,
-): Promise<{ shares: InstanceShare[] }> {
+): Promise<OperationOutput<Op["listShares"]>> {
   const rows = await deps.db
     .select({ share: instanceShares, accountId: users.id })
     .from(instanceShares)
     .leftJoin(users, eq(users.email, instanceShares.email))
     .where(eq(instanceShares.agentInstanceId, access.instanceId))
     .orderBy(asc(instanceShares.createdAt), asc(instanceShares.id));
-  return { shares: rows.map((row) => toShare(row.share, row.accountId !== null)) };
+  return {
+    shares: rows.map((row) => toShare(row.share, row.accountId !== null)),
+    team_shares: await instanceSharesOf(deps.db, { instance: access.instanceId }),
+  };
 }
 
 export async function revokeShare(

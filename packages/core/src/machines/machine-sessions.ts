@@ -55,7 +55,7 @@ export async function startMachineSession(
   }
   const id = randomUUID();
   const branch = input.worktree?.branch ?? null;
-  const commandId = await deps.db.transaction(async (tx) => {
+  const started = await deps.db.transaction(async (tx) => {
     const created = await createInstance(
       tx,
       deps,
@@ -96,14 +96,15 @@ export async function startMachineSession(
       detail: { machine: machine.name, project: project.path, agent: input.agent, branch },
       at: deps.now(),
     });
-    return command.id;
+    return { id: command.id, announced: created.events };
   });
   const events: BusEvent[] = [
     { type: "instance", userId: caller.userId, agentInstanceId: id, status: "ACTIVE" },
     { type: "machine", userId: caller.userId, agentInstanceId: machine.id },
+    ...started.announced,
   ];
   await deps.bus.publish(events);
-  return { agent_instance_id: id, command_id: commandId };
+  return { agent_instance_id: id, command_id: started.id };
 }
 
 /** Asks the machine running the session to end its process (the caller owns the instance). */

@@ -41,10 +41,11 @@ export async function lockOrCreateInstance(
   caller: AgentCaller,
   instanceId: string,
   create: { agentType?: string | undefined; name?: string | undefined; metadata?: Input["message_metadata"] },
-): Promise<{ instance: InstanceRow; created: boolean }> {
+): Promise<{ instance: InstanceRow; created: boolean; announced: BusEvent[] }> {
   const lock = () => tx.select().from(agentInstances).where(eq(agentInstances.id, instanceId)).for("update");
   let [instance] = await lock();
   let created = false;
+  let announced: BusEvent[] = [];
   if (!instance) {
     if (!create.agentType) {
       throw new OmnaraError("BAD_REQUEST", "agent_type is required when creating new instance", {
@@ -57,12 +58,13 @@ export async function lockOrCreateInstance(
       name: create.name,
     });
     created = inserted !== undefined;
+    announced = inserted?.events ?? [];
     [instance] = await lock();
   }
   if (!instance || instance.userId !== caller.userId || instance.status === "DELETED") {
     throw notFound("Agent instance");
   }
-  return { instance, created };
+  return { instance, created, announced };
 }
 
 /** User messages that were queued when an earlier (retried) agent message was stored. */
@@ -177,7 +179,7 @@ export async function storeAgentMessage(
   if (fast) return fast;
   const events: BusEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
-    const { instance, created } = await lockOrCreateInstance(tx, deps, caller, input.agent_instance_id, {
+    const { instance, created, announced } = await lockOrCreateInstance(tx, deps, caller, input.agent_instance_id, {
       agentType: input.agent_type,
       name: input.name,
     });
@@ -258,7 +260,7 @@ export async function storeAgentMessage(
     // Questions queue webhook deliveries too; a plain step usually queues nothing at all.
     const stored = [messageEvent(caller, message, queuedJob || input.requires_user_input), ...born];
     await recordFeed(tx, stored);
-    events.push(...stored, ...applied.events);
+    events.push(...stored, ...applied.events, ...announced);
     return {
       message,
       queued,

@@ -1,6 +1,5 @@
-import type { Db } from "@omnara/db";
-import { schema } from "@omnara/db";
-import { and, eq, isNotNull, type SQL, sql } from "drizzle-orm";
+import type { Db, schema } from "@omnara/db";
+import { type SQL, sql } from "drizzle-orm";
 import { firstLine } from "./first-line.ts";
 
 /** What happened, as the write paths know it. */
@@ -27,27 +26,29 @@ export type NotificationCause =
  */
 /** Returns false when the cause queues no job at all (nothing was written). */
 export async function enqueueNotification(tx: Db, cause: NotificationCause, now: Date): Promise<boolean> {
-  const job = jobFor(cause);
-  if (!job) return false;
-  // The owner, and everyone the instance is shared with (each by their own preferences).
-  const recipients = await tx
-    .select({ userId: schema.instanceShares.userId })
-    .from(schema.instanceShares)
-    .where(
-      and(eq(schema.instanceShares.agentInstanceId, cause.agentInstanceId), isNotNull(schema.instanceShares.userId)),
-    );
-  const values = [cause.userId, ...recipients.flatMap((row) => (row.userId ? [row.userId] : []))].map((userId) => ({
-    ...job,
-    userId,
-    // The owner's key as it always was; a recipient's is theirs alone.
-    dedupeKey: job.dedupeKey && userId !== cause.userId ? `${job.dedupeKey}:${userId}` : job.dedupeKey,
-    agentInstanceId: cause.agentInstanceId,
-    runAt: now,
-    createdAt: now,
-  }));
-  await tx.insert(schema.notificationJobs).values(values).onConflictDoNothing();
+  const insert = notificationJobsInsert(cause, now, sql`(select 1) as gate`);
+  if (!insert) return false;
+  await tx.execute(insert);
   return true;
 }
+
+/**
+ * Who is notified of an instance: its owner, everyone it is shared with by email (once they have
+ * an account), and the members of every team it is shared with, itself or through its agent
+ * type. Each by their own preferences; each once.
+ */
+const recipientsOf = (agentInstanceId: string, owner: string): SQL => sql`
+  select ${owner}::uuid as user_id
+  union
+  select s.user_id from instance_shares s where s.agent_instance_id = ${agentInstanceId}::uuid and s.user_id is not null
+  union
+  select m.user_id from team_instance_shares t join team_members m on m.team_id = t.team_id
+    where t.agent_instance_id = ${agentInstanceId}::uuid
+  union
+  select m.user_id from agent_instances i
+    join team_agent_type_shares t on t.agent_type_id = i.agent_type_id
+    join team_members m on m.team_id = t.team_id
+    where i.id = ${agentInstanceId}::uuid`;
 
 /**
  * enqueueNotification as one INSERT for a data-modifying CTE of a writer's single statement
@@ -65,11 +66,7 @@ export function notificationJobsInsert(cause: NotificationCause, now: Date, gate
       ${job.allowPush}::boolean, ${job.allowEmail}::boolean, ${job.pushFlag ?? null}::boolean, ${job.emailFlag ?? null}::boolean,
       case when r.user_id = ${owner}::uuid then ${dedupe}::text else ${dedupe}::text || ':' || r.user_id::text end,
       ${at}::timestamptz, ${at}::timestamptz
-    from ${gate}, (
-      select ${owner}::uuid as user_id
-      union all
-      select s.user_id from instance_shares s where s.agent_instance_id = ${cause.agentInstanceId}::uuid and s.user_id is not null
-    ) r
+    from ${gate}, (${recipientsOf(cause.agentInstanceId, owner)}) r
     on conflict do nothing`;
 }
 

@@ -1,4 +1,5 @@
 import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { teams } from "./teams.ts";
 import { users } from "./users.ts";
 
 /**
@@ -24,6 +25,8 @@ export const auditEvents = pgTable(
     userAgent: text(),
     clientAddress: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The team a team decision was taken in: its admins read it in the team's audit. */
+    teamId: uuid().references(() => teams.id, { onDelete: "set null" }),
   },
-  (t) => [index().on(t.ownerId, t.createdAt, t.id)],
+  (t) => [index().on(t.ownerId, t.createdAt, t.id), index().on(t.teamId, t.createdAt, t.id)],
 );

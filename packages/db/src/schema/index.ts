@@ -28,6 +28,15 @@ export {
 export { passwordResets } from "./password-resets.ts";
 export { rateLimitBuckets } from "./rate-limits.ts";
 export { instanceShares, shareRole } from "./shares.ts";
+export {
+  teamAgentTypeShares,
+  teamInstanceShares,
+  teamInviteState,
+  teamInvites,
+  teamMembers,
+  teamRole,
+  teams,
+} from "./teams.ts";
 export { userSessions, users } from "./users.ts";
 export {
   type WebhookHeaders,

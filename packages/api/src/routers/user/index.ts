@@ -9,6 +9,7 @@ import { userInstanceHandlers } from "./instances.ts";
 import { userMachineHandlers } from "./machines.ts";
 import { userMessageHandlers } from "./messages.ts";
 import { userNotificationHandlers } from "./notifications.ts";
+import { userTeamHandlers } from "./teams.ts";
 import { userWebhookHandlers } from "./webhooks.ts";
 
 /** The read path and replies: what a signed-in user calls from the dashboard. */
@@ -23,5 +24,6 @@ export const userRouter = router(
     ...userBillingHandlers,
     ...userWebhookHandlers,
     ...userMachineHandlers,
+    ...userTeamHandlers,
   }),
 );
