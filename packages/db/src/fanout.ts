@@ -16,10 +16,14 @@ export class Fanout {
   readonly #all = new Set<Subscription>();
   readonly #reconnects = new Set<{ readonly handler: () => void }>();
 
+  /**
+   * A waiting agent hears first: its wake is the one someone is timing (the reply's sender), and
+   * the queries a handler starts go to the pool in the order they are called.
+   */
   deliver(event: BusEvent): void {
-    visit(this.#all, event);
-    if (event.userId) visit(this.#byUser.get(event.userId), event);
     visit(this.#byInstance.get(event.agentInstanceId), event);
+    if (event.userId) visit(this.#byUser.get(event.userId), event);
+    visit(this.#all, event);
   }
 
   subscribe(topic: BusTopic, handler: BusHandler): () => void {

@@ -12,7 +12,7 @@ const message = (userId: string, agentInstanceId: string): BusEvent => ({
 });
 
 describe("Fanout: each event reaches only its audience", () => {
-  test("by user, by instance and everything; nobody else is visited", () => {
+  test("by instance, by user and everything, in that order; nobody else is visited", () => {
     const fanout = new Fanout();
     const heard: string[] = [];
     const hear = (who: string) => (event: BusEvent) => heard.push(`${who}:${event.agentInstanceId}`);
@@ -24,12 +24,13 @@ describe("Fanout: each event reaches only its audience", () => {
     fanout.deliver(message("alice", "a1"));
     fanout.deliver(message("bob", "b1"));
     fanout.deliver({ type: "cliLogin", userId: "", agentInstanceId: "login-1" });
+    // The waiting agent first, then the user's tabs, then the dispatchers.
     expect(heard).toEqual([
-      "dispatcher:a1",
-      "alice-tab:a1",
       "a1-wait:a1",
-      "dispatcher:b1",
+      "alice-tab:a1",
+      "dispatcher:a1",
       "b1-wait:b1",
+      "dispatcher:b1",
       "dispatcher:login-1",
     ]);
   });

@@ -6,8 +6,9 @@ import { type NotifyServer, startNotifyServer } from "./support/server.ts";
 /**
  * The notification dispatcher of every process wakes only for writes that queued a job or a
  * webhook delivery: an agent step that asks for no push or email (nearly every step) costs it no
- * pass (no claim statements), a question does. The bus hands each event to the dispatcher before
- * the test's own handler, so after the test sees an event, idle() covers any pass it started.
+ * pass (no claim statements), a question does; a reply costs none unless it queued a webhook.
+ * The bus hands an event to all its subscribers in one synchronous pass, and the test's handler
+ * only resolves a promise, so once the test sees an event, idle() covers any pass it started.
  */
 describeEachDatabase("issue 14: the dispatcher wakes only for events that queued a job", (kind) => {
   let server: NotifyServer;
@@ -16,7 +17,7 @@ describeEachDatabase("issue 14: the dispatcher wakes only for events that queued
   });
   afterAll(() => server?.close());
 
-  test("20 plain steps: no dispatcher pass; a question: a pass", async () => {
+  test("20 plain steps: no dispatcher pass; a question: a pass; replies: none until one queues a webhook", async () => {
     const dispatcher = server.notifications;
     if (!dispatcher) throw new Error("no dispatcher");
     const alice = await newUserWithKey(server.url, "wakes");
@@ -60,6 +61,21 @@ describeEachDatabase("issue 14: the dispatcher wakes only for events that queued
       await heard(asked.message_id);
       await dispatcher.idle();
       expect(passes).toBeGreaterThan(0);
+
+      // Replies queue nothing while the user has no webhook: the dispatcher sleeps through them.
+      const afterQuestion = passes;
+      for (let answer = 0; answer < 10; answer++) {
+        const replied = await alice.user.reply.mutate({ agent_instance_id: id, content: `answer ${answer}` });
+        await heard(replied.id);
+        await dispatcher.idle();
+      }
+      expect(passes).toBe(afterQuestion);
+      // A reply that queues a user_reply webhook wakes it.
+      await alice.user.createWebhook.mutate({ url: "http://127.0.0.1:9/hook", events: ["user_reply"] });
+      const hooked = await alice.user.reply.mutate({ agent_instance_id: id, content: "with a webhook" });
+      await heard(hooked.id);
+      await dispatcher.idle();
+      expect(passes).toBeGreaterThan(afterQuestion);
     } finally {
       stopCounting();
       stop();

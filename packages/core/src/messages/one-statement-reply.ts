@@ -29,6 +29,8 @@ export interface StoredReply {
   statusAfter: string;
   /** The events were sent by the statement itself (NOTIFY at its commit): nothing to publish. */
   notified: boolean;
+  /** A webhook delivery was queued with it (the dispatchers need waking). */
+  queuedJobs: boolean;
 }
 
 /** The status machine's "userReply" column as a SQL CASE, written from the table. */
@@ -44,6 +46,7 @@ interface Row {
   seq: string;
   status_before: string;
   status_after: string;
+  queued_jobs: boolean;
 }
 
 /**
@@ -94,7 +97,10 @@ export async function storeReplyInOneStatement(
     : sql``;
   const audit = reply.audit ? auditRow(reply.audit) : undefined;
   // The events the transaction path publishes after commit: the message, and the status if it moved.
-  const stored = sql`${JSON.stringify(messageEvent)}::json`;
+  // The message's says when the reply queued no webhook delivery, so the notification
+  // dispatchers, woken by the same NOTIFY as the waiting agent, stay asleep (most replies).
+  const stored = sql`(${JSON.stringify(messageEvent)}::jsonb || case when (select queued from jobs) then '{}'::jsonb
+    else '{"queuedJobs": false}'::jsonb end)::json`;
   const moved = sql`json_build_object('type', 'instance', 'userId', ${reply.ownerId}::text, 'agentInstanceId', ${id}::text, 'status', updated.status::text)`;
   const notify = bus.notifyChannel
     ? sql`, pg_notify(${bus.notifyChannel}::text, (case when updated.status <> ok.status
@@ -116,7 +122,9 @@ export async function storeReplyInOneStatement(
         ${reply.idempotencyKey}::text, ${now}::timestamptz from ok
       on conflict (agent_instance_id, idempotency_key) where idempotency_key is not null do nothing
       returning id, seq
-    ), resume as (${resume}), hooks as (${hooks}), updated as (
+    ), resume as (${resume} returning 1), hooks as (${hooks} returning 1), jobs as (
+      select exists (select 1 from resume) or exists (select 1 from hooks) as queued
+    ), updated as (
       update agent_instances i set
         status = ${replyStatus(sql`ok.status`)},
         latest_message = ${reply.preview}::text,
@@ -142,8 +150,9 @@ export async function storeReplyInOneStatement(
     )`
         : sql``
     }
-    select inserted.seq::text as seq, ok.status::text as status_before, updated.status::text as status_after${notify}
-    from inserted, ok, updated
+    select inserted.seq::text as seq, ok.status::text as status_before, updated.status::text as status_after,
+      jobs.queued as queued_jobs${notify}
+    from inserted, ok, updated, jobs
   `);
   const [row] = rowsOf<Row>(result);
   if (!row) return undefined;
@@ -152,5 +161,6 @@ export async function storeReplyInOneStatement(
     statusBefore: row.status_before,
     statusAfter: row.status_after,
     notified: bus.notifyChannel !== undefined,
+    queuedJobs: row.queued_jobs,
   };
 }

@@ -17,7 +17,7 @@ import { preview } from "./send-message.ts";
 
 const { agentInstances, messages } = schema;
 
-const messageEvent = (access: InstanceAccess, message: MessageRow): BusEvent => ({
+const messageEvent = (access: InstanceAccess, message: MessageRow): Extract<BusEvent, { type: "message" }> => ({
   type: "message",
   userId: access.ownerId,
   agentInstanceId: message.agentInstanceId,
@@ -173,7 +173,7 @@ async function storeInOneStatement(
   if (!stored.notified) {
     const moved = stored.statusAfter !== stored.statusBefore;
     await deps.bus.publish([
-      event,
+      stored.queuedJobs ? event : { ...event, queuedJobs: false },
       ...(moved
         ? [
             {
