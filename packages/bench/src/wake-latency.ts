@@ -5,11 +5,19 @@ import { type Summary, summarize } from "./stats.ts";
 export type LatencyResult = Summary;
 
 /**
- * An agent waits (long-poll over tRPC HTTP); the user replies over HTTP; we time from the reply
- * leaving the user's client to the agent's wait returning. The wait is in flight before the clock
- * starts, so this is the push path: store → NOTIFY → wake → respond.
+ * How long the user takes to answer, in the bench's settled rounds. A person answers a question
+ * seconds after it was asked (usually because its notification reached them), so by then the
+ * server has handled the question's notification job; replying the same millisecond instead
+ * times the wake together with that work (both rows are reported).
  */
-export async function wakeLatency(url: string, rounds: number): Promise<LatencyResult> {
+export const ANSWER_AFTER_MS = 50;
+
+/**
+ * An agent waits (long-poll over tRPC HTTP); the user replies over HTTP `answerAfterMs` after the
+ * question; we time from the reply leaving the user's client to the agent's wait returning. The
+ * wait is in flight before the clock starts, so this is the push path: store → NOTIFY → wake → respond.
+ */
+export async function wakeLatency(url: string, rounds: number, answerAfterMs: number): Promise<LatencyResult> {
   const who = await newUserWithKey(url, "bench-wake");
   const id = randomUUID();
   await who.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "bench", content: "start" });
@@ -27,6 +35,7 @@ export async function wakeLatency(url: string, rounds: number): Promise<LatencyR
     });
     // Let the wait reach the server and subscribe: a round trip on the same connection pool.
     await who.agent.verifyKey.query({});
+    if (answerAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
     const started = performance.now();
     await who.user.reply.mutate({ agent_instance_id: id, content: `a${i}` });
     const result = await waiting;

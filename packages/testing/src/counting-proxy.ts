@@ -15,15 +15,30 @@ export interface CountingProxy {
   readonly roundTrips: number;
   /** The SQL text of every statement parsed since the last call, in order (and forgets them). */
   takeStatements(): string[];
+  /**
+   * With `timeline: true`, what crossed the wire since the last call (and forgets it): each
+   * statement a client bound or sent, each answer's end (ReadyForQuery) and each NOTIFY delivered,
+   * stamped with performance.now() in this process.
+   */
+  takeTimeline(): WireEvent[];
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+export interface WireEvent {
+  at: number;
+  /** Which client connection (numbered as they opened). */
+  connection: number;
+  /** "statement": a Bind or simple Query sent; "ready": an answer ended; "notify": a NOTIFY arrived. */
+  kind: "statement" | "ready" | "notify";
+  /** The statement's SQL, or the NOTIFY's payload. */
+  text: string;
+}
+
 /** Reads frontend messages as they stream past; calls `onMessage(type, body)` for each. */
-function messageReader(onMessage: (type: string, body: Buffer) => void): (chunk: Buffer) => void {
+function messageReader(onMessage: (type: string, body: Buffer) => void, started = false): (chunk: Buffer) => void {
   let pending: Buffer = Buffer.alloc(0);
-  // The client's startup message is the only one without a type byte.
-  let started = false;
+  // The client's startup message is the only one without a type byte (backend messages all have one).
   return (chunk) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     for (;;) {
@@ -53,25 +68,44 @@ const cString = (body: Buffer, from: number): string => {
  * A TCP proxy in front of Postgres that counts what its clients ask of the database: for the
  * bench's "round trips per operation", measured on the wire rather than inferred from the code.
  */
-export async function startCountingProxy(target: { host: string; port: number }): Promise<CountingProxy> {
+export async function startCountingProxy(
+  target: { host: string; port: number },
+  options: { timeline?: boolean } = {},
+): Promise<CountingProxy> {
   const open = new Set<Socket>();
   let roundTrips = 0;
   let statements: string[] = [];
+  let timeline: WireEvent[] = [];
+  let connections = 0;
   // Prepared statements are parsed once per connection and bound by name afterwards.
   const connectionReaders = () => {
     const parsed = new Map<string, string>();
+    const connection = ++connections;
+    const record = (kind: WireEvent["kind"], text: string) => {
+      if (options.timeline) timeline.push({ at: performance.now(), connection, kind, text });
+    };
     const fromClient = messageReader((type, body) => {
       if (type === "Q") {
         statements.push(cString(body, 0));
+        record("statement", cString(body, 0));
       } else if (type === "P") {
         const name = cString(body, 0);
         parsed.set(name, cString(body, Buffer.byteLength(name) + 1));
       } else if (type === "B") {
         const portal = cString(body, 0);
-        statements.push(parsed.get(cString(body, Buffer.byteLength(portal) + 1)) ?? "?");
+        const text = parsed.get(cString(body, Buffer.byteLength(portal) + 1)) ?? "?";
+        statements.push(text);
+        record("statement", text);
       }
     });
-    return { fromClient };
+    const fromServer = options.timeline
+      ? messageReader((type, body) => {
+          if (type === "Z") record("ready", "");
+          // NotificationResponse: pid (4 bytes), channel, payload.
+          else if (type === "A") record("notify", cString(body, 4 + Buffer.byteLength(cString(body, 4)) + 1));
+        }, true)
+      : () => {};
+    return { fromClient, fromServer };
   };
   const server: Server = createServer((client) => {
     const upstream = new Socket();
@@ -88,6 +122,7 @@ export async function startCountingProxy(target: { host: string; port: number })
     });
     upstream.on("data", (chunk: Buffer) => {
       serverAnswered = true;
+      read.fromServer(chunk);
       client.write(chunk);
     });
     const end = () => {
@@ -114,6 +149,11 @@ export async function startCountingProxy(target: { host: string; port: number })
     takeStatements: () => {
       const taken = statements;
       statements = [];
+      return taken;
+    },
+    takeTimeline: () => {
+      const taken = timeline;
+      timeline = [];
       return taken;
     },
     close,

@@ -1,7 +1,7 @@
 export type { NotificationOptions } from "@omnara/server";
 export { type ChildServer, startChildServer } from "./child-server.ts";
 export { agentClient, newUserWithKey, publicClient, type RestResponse, rest, userClient } from "./clients.ts";
-export { type CountingProxy, startCountingProxy } from "./counting-proxy.ts";
+export { type CountingProxy, startCountingProxy, type WireEvent } from "./counting-proxy.ts";
 export { createTestDatabase, type DatabaseKind, describeEachDatabase, type TestDatabase } from "./databases.ts";
 export { inheritedEnv, testEnv } from "./env.ts";
 export { eventually } from "./eventually.ts";
