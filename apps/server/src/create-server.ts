@@ -38,6 +38,8 @@ export interface ServerOptions {
   /** Lines meant for the operator (a password-reset link when SMTP is off); default: `log`. */
   notice?: (line: string) => void;
   notifications?: NotificationOptions;
+  /** An in-memory PGlite starts from this migrated data directory instead of initdb (tests). */
+  pgliteSnapshot?: Blob;
 }
 
 export interface NotificationOptions {
@@ -60,6 +62,7 @@ export async function createServer(config: Config, options: ServerOptions): Prom
   const database = await createDb({
     url: config.databaseUrl,
     dataDir: config.pgliteInMemory ? undefined : config.dataDir,
+    snapshot: options.pgliteSnapshot,
     log,
   });
   const deps: CoreDeps = {

@@ -1,5 +1,4 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -9,6 +8,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { type Bus, createMemoryBus } from "./bus.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { migrationsFolder } from "./migrations-folder.ts";
 import { createPostgresBus, reconnectBackoff } from "./postgres-bus.ts";
 import { preparedClient } from "./prepared-client.ts";
 import { makeDataDirPrivate } from "./private-data-dir.ts";
@@ -30,25 +30,29 @@ export interface CreateDbOptions {
   url?: string | undefined;
   /** PGlite's directory; omitted means in memory. */
   dataDir?: string | undefined;
+  /** An in-memory PGlite starts from this tarball (`migratedPgliteSnapshot`) instead of initdb. */
+  snapshot?: Blob | undefined;
   /** Connections in the postgres.js pool. */
   poolSize?: number;
   /** Where the bus reports a NOTIFY that failed after its write committed (the app decides where logs go). */
   log: (error: unknown) => void;
 }
 
-const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "..", "migrations");
-
 /** Opens the database, applies committed migrations, and starts the change bus. */
 export async function createDb(options: CreateDbOptions): Promise<Database> {
   const { log } = options;
-  return options.url ? openPostgres(options.url, options.poolSize ?? 20, log) : openPglite(options.dataDir);
+  return options.url
+    ? openPostgres(options.url, options.poolSize ?? 20, log)
+    : openPglite(options.dataDir, options.snapshot);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, snapshot: Blob | undefined): Promise<Database> {
   if (dataDir) makeDataDirPrivate(dataDir);
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   try {
-    const client = dataDir ? new PGlite(join(dataDir, "pgdata")) : new PGlite();
+    const client = dataDir
+      ? new PGlite(join(dataDir, "pgdata"))
+      : new PGlite(snapshot ? { loadDataDir: snapshot } : {});
     const db = drizzlePglite({ client, schema, casing: "snake_case" });
     await migratePglite(db, { migrationsFolder });
     if (dataDir) makeDataDirPrivate(dataDir);

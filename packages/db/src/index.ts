@@ -5,6 +5,7 @@ export { createDb } from "./client.ts";
 export { isConnectionError } from "./connection-errors.ts";
 export { DataDirInUseError } from "./data-dir-lock.ts";
 export { Fanout } from "./fanout.ts";
+export { migratedPgliteSnapshot, migrationsFingerprint } from "./pglite-snapshot.ts";
 
 import * as schema from "./schema/index.ts";
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadConfig } from "@omnara/config";
 import { createServer, type NotificationOptions, type RunningServer } from "@omnara/server";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./databases.ts";
+import { testPgliteSnapshot } from "./pglite-snapshot.ts";
 
 export interface TestServer extends RunningServer {
   testDatabase: TestDatabase;
@@ -43,6 +44,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     log: (error) => errors.push(error),
     notice: (line) => notices.push(line),
     ...(options.notifications ? { notifications: options.notifications } : {}),
+    ...(config.pgliteInMemory && !config.databaseUrl ? { pgliteSnapshot: await testPgliteSnapshot() } : {}),
   });
   const close = async () => {
     await server.close();
