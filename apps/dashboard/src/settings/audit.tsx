@@ -6,7 +6,7 @@ import { session } from "../lib/session.ts";
 import { errorMessage, useTRPC } from "../lib/trpc.ts";
 import { deviceName } from "./security.tsx";
 
-const actionLabels: Record<AuditEntry["action"], string> = {
+export const actionLabels: Record<AuditEntry["action"], string> = {
   "message.reply": "Replied",
   "question.answer": "Answered a question",
   "instance.mark_completed": "Marked completed",
@@ -25,10 +25,21 @@ const actionLabels: Record<AuditEntry["action"], string> = {
   "account.sign_out_everywhere": "Signed out everywhere",
   "account.password_change": "Changed the password",
   "account.password_reset": "Reset the password",
+  "team.create": "Created a team",
+  "team.invite": "Invited to a team",
+  "team.invite_cancel": "Cancelled a team invite",
+  "team.join": "Joined a team",
+  "team.decline": "Declined a team invite",
+  "team.role_change": "Changed a team role",
+  "team.remove": "Removed from a team",
+  "team.leave": "Left a team",
+  "team.share": "Shared with a team",
+  "team.unshare": "Stopped sharing with a team",
+  "team.delete": "Deleted a team",
 };
 
 /** The decision's facts in a line: a new name, a share's email and role, a key's name. */
-const details = (entry: AuditEntry): string =>
+export const details = (entry: AuditEntry): string =>
   Object.entries(entry.detail)
     .filter(([key, value]) => value !== null && !key.endsWith("_id"))
     .map(([key, value]) => `${key.replace(/_/g, " ")}: ${String(value)}`)
