@@ -12,16 +12,28 @@ export type LatencyResult = Summary;
  */
 export const ANSWER_AFTER_MS = 50;
 
+/** Hooks around each round's reply: `beforeReply` runs just before the clock starts. */
+export interface WakeRoundHooks {
+  beforeReply?: () => void;
+  woken: (started: number, woken: number) => void;
+}
+
 /**
  * An agent waits (long-poll over tRPC HTTP); the user replies over HTTP `answerAfterMs` after the
- * question; we time from the reply leaving the user's client to the agent's wait returning. The
- * wait is in flight before the clock starts, so this is the push path: store → NOTIFY → wake → respond.
+ * question; each round is timed from the reply leaving the user's client to the agent's wait
+ * returning. The wait is in flight before the clock starts, so this is the push path: store →
+ * NOTIFY → wake → respond.
  */
-export async function wakeLatency(url: string, rounds: number, answerAfterMs: number): Promise<LatencyResult> {
-  const who = await newUserWithKey(url, "bench-wake");
+export async function wakeRounds(
+  url: string,
+  name: string,
+  rounds: number,
+  answerAfterMs: number,
+  hooks: WakeRoundHooks,
+): Promise<void> {
+  const who = await newUserWithKey(url, name);
   const id = randomUUID();
   await who.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "bench", content: "start" });
-  const samples: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const q = await who.agent.sendMessage.mutate({
       agent_instance_id: id,
@@ -36,12 +48,22 @@ export async function wakeLatency(url: string, rounds: number, answerAfterMs: nu
     // Let the wait reach the server and subscribe: a round trip on the same connection pool.
     await who.agent.verifyKey.query({});
     if (answerAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
+    hooks.beforeReply?.();
     const started = performance.now();
     await who.user.reply.mutate({ agent_instance_id: id, content: `a${i}` });
     const result = await waiting;
-    samples.push(performance.now() - started);
+    const woken = performance.now();
     if (result.status !== "replied") throw new Error(`round ${i}: the agent was not woken`);
+    hooks.woken(started, woken);
   }
+}
+
+/** The wake's latency over `rounds` rounds (see wakeRounds). */
+export async function wakeLatency(url: string, rounds: number, answerAfterMs: number): Promise<LatencyResult> {
+  const samples: number[] = [];
+  await wakeRounds(url, "bench-wake", rounds, answerAfterMs, {
+    woken: (started, woken) => samples.push(woken - started),
+  });
   return summarize(samples);
 }
 

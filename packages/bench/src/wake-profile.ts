@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { type CountingProxy, newUserWithKey, type WireEvent } from "@omnara/testing";
+import type { CountingProxy, WireEvent } from "@omnara/testing";
 import { type Summary, summarize } from "./stats.ts";
-import { ANSWER_AFTER_MS } from "./wake-latency.ts";
+import { ANSWER_AFTER_MS, wakeRounds } from "./wake-latency.ts";
 
 /** The legs of one wake, each from the end of the one before (ms). */
 export interface WakeLegs {
@@ -80,32 +79,14 @@ function legsOf(
  * unproxied wake), so read the legs for their share, not as absolute figures.
  */
 export async function wakeProfile(url: string, proxy: CountingProxy, rounds: number): Promise<WakeProfile> {
-  const who = await newUserWithKey(url, "bench-wake-profile");
-  const id = randomUUID();
-  await who.agent.sendMessage.mutate({ agent_instance_id: id, agent_type: "bench", content: "start" });
   const samples: { total: number; legs: WakeLegs; before: string[]; between: string[]; statements: number }[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const q = await who.agent.sendMessage.mutate({
-      agent_instance_id: id,
-      content: `q${i}`,
-      requires_user_input: true,
-    });
-    const waiting = who.agent.waitForReply.query({
-      agent_instance_id: id,
-      after_message_id: q.message_id,
-      timeout_seconds: 30,
-    });
-    await who.agent.verifyKey.query({});
-    await new Promise((resolve) => setTimeout(resolve, ANSWER_AFTER_MS));
-    proxy.takeTimeline();
-    const started = performance.now();
-    await who.user.reply.mutate({ agent_instance_id: id, content: `a${i}` });
-    const result = await waiting;
-    const woken = performance.now();
-    if (result.status !== "replied") throw new Error(`round ${i}: the agent was not woken`);
-    const legs = legsOf(proxy.takeTimeline(), started, woken);
-    if (legs) samples.push({ total: woken - started, ...legs });
-  }
+  await wakeRounds(url, "bench-wake-profile", rounds, ANSWER_AFTER_MS, {
+    beforeReply: () => proxy.takeTimeline(),
+    woken: (started, woken) => {
+      const legs = legsOf(proxy.takeTimeline(), started, woken);
+      if (legs) samples.push({ total: woken - started, ...legs });
+    },
+  });
   const leg = (name: keyof WakeLegs) => summarize(samples.map((sample) => sample.legs[name]));
   const sorted = [...samples].sort((a, b) => a.total - b.total);
   return {
