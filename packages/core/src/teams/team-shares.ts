@@ -65,6 +65,36 @@ export async function agentTypeSharesOf(
   }));
 }
 
+/** What a share or unshare with a team writes besides the share row: the team's audit entry, and
+ * the access change announced to every member's lists and streams. */
+async function recordShareChange(
+  tx: Db,
+  deps: CoreDeps,
+  change: {
+    actor: Caller;
+    ownerId: string;
+    teamId: string;
+    action: "team.share" | "team.unshare";
+    access: string;
+    target: { instance: string } | { agentType: string };
+  },
+) {
+  const target =
+    "instance" in change.target
+      ? { type: "instance" as const, id: change.target.instance }
+      : { type: "agent_type" as const, id: change.target.agentType };
+  await recordAudit(tx, {
+    actor: change.actor,
+    ownerId: change.ownerId,
+    teamId: change.teamId,
+    action: change.action,
+    target,
+    detail: { team_id: change.teamId, access: change.access },
+    at: deps.now(),
+  });
+  return announceTeamAccess(tx, change.teamId, change.target);
+}
+
 export async function shareInstanceWithTeam(
   deps: CoreDeps,
   access: InstanceAccess,
@@ -84,16 +114,14 @@ export async function shareInstanceWithTeam(
         target: [teamInstanceShares.teamId, teamInstanceShares.agentInstanceId],
         set: { access: input.access },
       });
-    await recordAudit(tx, {
+    return recordShareChange(tx, deps, {
       actor: access,
       ownerId: access.ownerId,
       teamId: team.teamId,
       action: "team.share",
-      target: { type: "instance", id: access.instanceId },
-      detail: { team_id: team.teamId, access: input.access },
-      at: deps.now(),
+      access: input.access,
+      target: { instance: access.instanceId },
     });
-    return announceTeamAccess(tx, team.teamId, { instance: access.instanceId });
   });
   await deps.bus.publish(events);
   const share = (await instanceSharesOf(deps.db, { instance: access.instanceId })).find(
@@ -116,16 +144,14 @@ export async function revokeInstanceTeamShare(
       )
       .returning();
     if (!row) throw notFound(`Team share of ${access.instanceId}`);
-    await recordAudit(tx, {
+    return recordShareChange(tx, deps, {
       actor: access,
       ownerId: access.ownerId,
       teamId: row.teamId,
       action: "team.unshare",
-      target: { type: "instance", id: access.instanceId },
-      detail: { team_id: row.teamId, access: row.access },
-      at: deps.now(),
+      access: row.access,
+      target: { instance: access.instanceId },
     });
-    return announceTeamAccess(tx, row.teamId, { instance: access.instanceId });
   });
   await deps.bus.publish(events);
   return { success: true };
@@ -144,16 +170,14 @@ export async function shareAgentTypeWithTeam(
         target: [teamAgentTypeShares.teamId, teamAgentTypeShares.agentTypeId],
         set: { access: input.access },
       });
-    await recordAudit(tx, {
+    return recordShareChange(tx, deps, {
       actor: team,
       ownerId: team.userId,
       teamId: team.teamId,
       action: "team.share",
-      target: { type: "agent_type", id: input.agent_type_id },
-      detail: { team_id: team.teamId, access: input.access },
-      at: deps.now(),
+      access: input.access,
+      target: { agentType: input.agent_type_id },
     });
-    return announceTeamAccess(tx, team.teamId, { agentType: input.agent_type_id });
   });
   await deps.bus.publish(events);
   const share = (await agentTypeSharesOf(deps.db, { agentType: input.agent_type_id })).find(
@@ -176,16 +200,14 @@ export async function revokeAgentTypeTeamShare(
       )
       .returning();
     if (!row) throw notFound(`Team share of agent type ${input.agent_type_id}`);
-    await recordAudit(tx, {
+    return recordShareChange(tx, deps, {
       actor: caller,
       ownerId: caller.userId,
       teamId: row.teamId,
       action: "team.unshare",
-      target: { type: "agent_type", id: input.agent_type_id },
-      detail: { team_id: row.teamId, access: row.access },
-      at: deps.now(),
+      access: row.access,
+      target: { agentType: input.agent_type_id },
     });
-    return announceTeamAccess(tx, row.teamId, { agentType: input.agent_type_id });
   });
   await deps.bus.publish(events);
   return { success: true };
