@@ -1,4 +1,12 @@
-import { agentRouter, bearerToken, type Context, publicRouter, retryAfterSecondsOf, userRouter } from "@omnara/api";
+import {
+  agentRouter,
+  bearerToken,
+  type Context,
+  publicRouter,
+  retryAfterSecondsOf,
+  toPublicError,
+  userRouter,
+} from "@omnara/api";
 import type { Role, TrustProxy } from "@omnara/config";
 import { type Audience, allOperations, billingOperationIds, limits, OmnaraError } from "@omnara/contracts";
 import {
@@ -112,7 +120,9 @@ export function createApp(options: AppOptions): Express {
           return seconds ? { headers: { "retry-after": String(seconds) } } : {};
         },
         onError: ({ error }) => {
-          if (error.code === "INTERNAL_SERVER_ERROR") options.log(error.cause ?? error);
+          // A stream that ends on a coded refusal (its caller lost access) reaches tRPC as an
+          // internal error; the caller gets the code, and it is not the server's fault to log.
+          if ((toPublicError(error) ?? error).code === "INTERNAL_SERVER_ERROR") options.log(error.cause ?? error);
         },
       }),
     );
