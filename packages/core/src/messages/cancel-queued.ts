@@ -1,5 +1,5 @@
 import { type Message, OmnaraError, type OperationArgs, type userOperations } from "@omnara/contracts";
-import { type BusEvent, type Db, schema } from "@omnara/db";
+import { type BusEvent, schema } from "@omnara/db";
 import { eq, sql } from "drizzle-orm";
 import type { CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
@@ -7,9 +7,9 @@ import type { InstanceAccess } from "../instances/instance-access.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { notFound } from "../not-found.ts";
 import { toMessage } from "../serialize.ts";
-import { deliverRepliesInOneStatement } from "./one-statement-delivery.ts";
+import { type Delivered, deliverRepliesInOneStatement } from "./one-statement-delivery.ts";
 import { cursorSeq, findMessage, type MessageRow, userMessagesAfter } from "./queries.ts";
-import { recordDelivery, unreadFrom } from "./read-cursor.ts";
+import { deliveredEvent, recordDelivery, unreadFrom } from "./read-cursor.ts";
 
 const { agentInstances, messages } = schema;
 
@@ -17,23 +17,34 @@ const { agentInstances, messages } = schema;
  * Hands the replies after `afterMessageId` to a waiting agent, under the instance's row lock: a
  * cancel (which takes the same lock) either ran first and the cancelled reply is not among them,
  * or runs after and finds the reply delivered. Without the lock a reply read just before its
- * cancel would reach the agent and show cancelled.
+ * cancel would reach the agent and show cancelled. A read that moved the delivery on tells every
+ * screen of the instance (a feed row and an instance event); one racing it for the same replies
+ * finds them delivered and tells nobody.
  */
-export async function deliverReplies(db: Db, instanceId: string, afterMessageId: string): Promise<MessageRow[]> {
+export async function deliverReplies(
+  deps: Pick<CoreDeps, "db" | "bus">,
+  instanceId: string,
+  afterMessageId: string,
+): Promise<MessageRow[]> {
   // Usually one statement; a writer that committed while it waited for the lock sends it here.
-  const delivered = await deliverRepliesInOneStatement(db, instanceId, afterMessageId);
-  if (delivered !== "stale") return delivered;
-  return db.transaction(async (tx) => {
-    await tx
-      .select({ id: agentInstances.id })
-      .from(agentInstances)
-      .where(eq(agentInstances.id, instanceId))
-      .for("update");
-    const replies = await userMessagesAfter(tx, instanceId, afterMessageId);
-    const last = replies[replies.length - 1];
-    if (last) await recordDelivery(tx, instanceId, last);
-    return replies;
-  });
+  let done = await deliverRepliesInOneStatement(deps.db, deps.bus, instanceId, afterMessageId);
+  if (done === "stale") {
+    done = await deps.db.transaction(async (tx): Promise<Delivered> => {
+      const [instance] = await tx
+        .select({ id: agentInstances.id, userId: agentInstances.userId, status: agentInstances.status })
+        .from(agentInstances)
+        .where(eq(agentInstances.id, instanceId))
+        .for("update");
+      const replies = await userMessagesAfter(tx, instanceId, afterMessageId);
+      const last = replies[replies.length - 1];
+      const event =
+        instance && last && (await recordDelivery(tx, instanceId, last)) ? deliveredEvent(instance) : undefined;
+      if (event) await recordFeed(tx, [event]);
+      return { replies, event, notified: false };
+    });
+  }
+  if (done.event && !done.notified) await deps.bus.publish([done.event]);
+  return done.replies;
 }
 
 /** Withdraws a user message that no read has handed to the agent yet. */

@@ -1,4 +1,4 @@
-import type { Db } from "@omnara/db";
+import type { Bus, BusEvent, Db } from "@omnara/db";
 import { sql } from "drizzle-orm";
 import type { MessageRow } from "./queries.ts";
 
@@ -8,6 +8,16 @@ export const rowsOf = <T>(result: unknown): T[] =>
 interface Row {
   stale: boolean;
   replies: UserMessageJson[] | string | null;
+  event: BusEvent | string | null;
+}
+
+/** What a read handed the agent, and the instance event it owes the screens when it recorded a delivery. */
+export interface Delivered {
+  replies: MessageRow[];
+  /** Set when this read moved the delivery on (queued → delivered); undefined when it handed out nothing new. */
+  event: BusEvent | undefined;
+  /** The statement sent `event` itself (NOTIFY at its commit): nothing to publish. */
+  notified: boolean;
 }
 
 export interface UserMessageJson {
@@ -50,13 +60,21 @@ export const userMessageFromJson = (instanceId: string, json: UserMessageJson): 
  * lock, and a cancel (or any writer of the instance's messages) that committed while it waited
  * for the lock changed the row's version. Then it records nothing and answers "stale", and the
  * caller takes the transaction path. No replies: no lock, nothing written.
+ *
+ * When it records a delivery (only then: a read racing it for the same replies records nothing),
+ * it writes the instance's feed row and, on Postgres, sends the instance event in the same
+ * statement, so every open screen of the instance learns "delivered" with no round trip of its own.
  */
 export async function deliverRepliesInOneStatement(
   db: Db,
+  bus: Bus,
   instanceId: string,
   afterMessageId: string,
-): Promise<MessageRow[] | "stale"> {
+): Promise<Delivered | "stale"> {
   const id = instanceId;
+  const notify = bus.notifyChannel
+    ? sql`, (select pg_notify(${bus.notifyChannel}::text, json_build_array(announced.event)::text)::text from announced) as notified`
+    : sql``;
   const result = await db.execute(sql`
     with seen as (
       select xmin::text as version from agent_instances where id = ${id}
@@ -78,15 +96,27 @@ export async function deliverRepliesInOneStatement(
       where i.id = ${id}
         and coalesce((select m.seq from messages m where m.id = i.last_read_message_id), 0) < last.seq
         and coalesce((select m.seq from messages m where m.id = i.delivered_message_id), 0) < last.seq
-      returning 1
+      returning i.user_id, i.status
+    ), feed as (
+      insert into feed_events (user_id, agent_instance_id, kind)
+      select delivered.user_id, ${id}::uuid, 'instance'::feed_event_kind from delivered
+    ), announced as (
+      select json_build_object('type', 'instance', 'userId', delivered.user_id::text, 'agentInstanceId', ${id}::text,
+        'status', delivered.status::text) as event
+      from delivered
     )
     select exists (select 1 from locked) and not exists (select 1 from ok) as stale,
       (select json_agg(json_build_object(${fields}) order by p.seq) from pending p, ok) as replies,
-      (select count(*) from delivered) as recorded
+      (select announced.event from announced) as event${notify}
   `);
   const [row] = rowsOf<Row>(result);
   if (!row || row.stale) return "stale";
   const replies =
     typeof row.replies === "string" ? (JSON.parse(row.replies) as UserMessageJson[]) : (row.replies ?? []);
-  return replies.map((json) => userMessageFromJson(id, json));
+  const event = typeof row.event === "string" ? (JSON.parse(row.event) as BusEvent) : (row.event ?? undefined);
+  return {
+    replies: replies.map((json) => userMessageFromJson(id, json)),
+    event,
+    notified: event !== undefined && bus.notifyChannel !== undefined,
+  };
 }

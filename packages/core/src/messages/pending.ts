@@ -1,17 +1,26 @@
 import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
+import { recordFeed } from "../events/feed.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { toMessage } from "../serialize.ts";
-import { readReplies } from "./read-cursor.ts";
+import { deliveredEvent, readReplies } from "./read-cursor.ts";
 
 type Input = OperationArgs<typeof agentOperations.getPendingMessages>;
 type Output = OperationOutput<typeof agentOperations.getPendingMessages>;
 
 /** The replies after the agent's read cursor; see read-cursor.ts for stale and acknowledgement. */
 export async function getPendingMessages(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
-  return deps.db.transaction(async (tx) => {
+  const { output, events } = await deps.db.transaction(async (tx) => {
     const instance = await loadOwnedInstance(tx, caller.userId, input.agent_instance_id, { forUpdate: true });
     const read = await readReplies(tx, instance, input.last_read_message_id);
-    return { agent_instance_id: instance.id, messages: read.messages.map(toMessage), status: read.status };
+    // Handed over: the screens learn the messages are delivered.
+    const events = read.delivered ? [deliveredEvent(instance)] : [];
+    await recordFeed(tx, events);
+    return {
+      output: { agent_instance_id: instance.id, messages: read.messages.map(toMessage), status: read.status },
+      events,
+    };
   });
+  await deps.bus.publish(events);
+  return output;
 }

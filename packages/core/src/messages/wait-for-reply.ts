@@ -37,7 +37,7 @@ export async function waitForReply(
     wakesOn: (event) => (event.type === "message" && event.senderType === "USER") || event.type === "instance",
     check: async () => {
       // Delivered, not consumed: the agent's next message acknowledges it (read-cursor.ts).
-      const delivered = await deliverReplies(deps.db, instance.id, after.id);
+      const delivered = await deliverReplies(deps, instance.id, after.id);
       if (delivered.length > 0) return delivered;
       // Replies first: one stored before the session ended is still the answer.
       const state = await controlState(deps.db, instance.id);
