@@ -1,5 +1,6 @@
 import type { UserEvent } from "@omnara/contracts";
 import type { QueryClient } from "@tanstack/react-query";
+import { deliveryPage } from "../control/use-delivery.ts";
 import type { useTRPC } from "../lib/trpc.ts";
 import { applyCounts, patchHeartbeats, patchInstanceLists } from "./cache-patches.ts";
 
@@ -80,6 +81,10 @@ export function createEventApplier(queryClient: QueryClient, trpc: Trpc): (event
           return { ...old, ...instance, messages };
         });
         if (event.type === "message" && event.message.sender_type === "AGENT") refreshDiff(instance.id);
+        // Where the user's messages stand (queued → delivered, cancelled) moves with the instance's
+        // messages and with an agent's read handing them over, which is an instance event: the
+        // page that shows it (if open) reads it again, once per event, never on a timer.
+        void queryClient.invalidateQueries(trpc.listMessages.queryFilter(deliveryPage(instance.id)));
         if (!patchInstanceLists(queryClient, trpc, instance)) refetchCards();
         return;
       }

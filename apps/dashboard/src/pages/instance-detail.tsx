@@ -78,7 +78,7 @@ function InstanceDetail({ id }: { id: string }) {
   const timeline = useTimeline(id, detail.data?.messages, detail.data?.has_more_messages);
   const scroll = useChatScroll(timeline.messages);
   usePresence(id, detail.data !== undefined && detail.data.status !== "DELETED");
-  const delivery = useDelivery(id, detail.dataUpdatedAt);
+  const delivery = useDelivery(id);
 
   const reply = useReply(id, (message) => {
     timeline.add(message);
