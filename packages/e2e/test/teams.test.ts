@@ -117,7 +117,12 @@ describeEachDatabase("teams", (kind) => {
     });
     expect(events).toContain("question");
     const shares = await owner.user.listShares.query({ agent_instance_id: id });
-    expect(shares.team_shares.map((s) => [s.team_id, s.access])).toEqual([[teamId, "WRITE"]]);
+    expect(shares.team_shares.map((s) => [s.team_id, s.access, s.owner_email])).toEqual([
+      [teamId, "WRITE", owner.email],
+    ]);
+    // A member sees on the team who shared each instance (only that owner may stop sharing it).
+    const seen = await writer.user.getTeam.query({ team_id: teamId });
+    expect(seen.instance_shares.map((s) => [s.agent_instance_id, s.owner_email])).toEqual([[id, owner.email]]);
   });
 
   test("an agent type shared with a team brings its present and future instances to members, live", async () => {

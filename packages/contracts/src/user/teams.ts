@@ -46,6 +46,8 @@ export const TeamInstanceShare = z.object({
   team_name: z.string(),
   agent_instance_id: Uuid,
   instance_name: z.string().nullable(),
+  /** Who shared it: its owner, the only one who may stop sharing it. */
+  owner_email: z.string(),
   access: ShareRole,
   created_at: IsoDateTime,
 });

@@ -23,10 +23,16 @@ export async function instanceSharesOf(
       ? eq(teamInstanceShares.teamId, whose.team)
       : eq(teamInstanceShares.agentInstanceId, whose.instance);
   const rows = await db
-    .select({ share: teamInstanceShares, teamName: teams.name, instanceName: agentInstances.name })
+    .select({
+      share: teamInstanceShares,
+      teamName: teams.name,
+      instanceName: agentInstances.name,
+      ownerEmail: users.email,
+    })
     .from(teamInstanceShares)
     .innerJoin(teams, eq(teams.id, teamInstanceShares.teamId))
     .innerJoin(agentInstances, eq(agentInstances.id, teamInstanceShares.agentInstanceId))
+    .innerJoin(users, eq(users.id, agentInstances.userId))
     .where(scope)
     .orderBy(asc(teamInstanceShares.createdAt), asc(teamInstanceShares.agentInstanceId));
   return rows.map((row) => ({
@@ -34,6 +40,7 @@ export async function instanceSharesOf(
     team_name: row.teamName,
     agent_instance_id: row.share.agentInstanceId,
     instance_name: row.instanceName,
+    owner_email: row.ownerEmail,
     access: row.share.access,
     created_at: iso(row.share.createdAt),
   }));
