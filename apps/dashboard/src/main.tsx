@@ -12,6 +12,7 @@ import "./styles/pages.css";
 import "./styles/chat.css";
 import "./styles/diff.css";
 import "./styles/control.css";
+import "./styles/teams.css";
 
 applyTheme(storedTheme());
 // A Supabase session refreshes its access token (our bearer) while the dashboard is open.

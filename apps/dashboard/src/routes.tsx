@@ -18,6 +18,8 @@ const SettingsPage = lazy(() => import("./pages/settings.tsx"));
 const BillingPage = lazy(() => import("./pages/billing.tsx"));
 const CliLogin = lazy(() => import("./pages/cli-login.tsx"));
 const Machines = lazy(() => import("./pages/machines.tsx"));
+const Teams = lazy(() => import("./pages/teams.tsx"));
+const TeamDetail = lazy(() => import("./pages/team-detail.tsx"));
 
 function RequireSession() {
   const token = useSessionToken();
@@ -70,6 +72,8 @@ export const router = createBrowserRouter([
           { path: "instances/:id", element: <InstanceDetail /> },
           { path: "api-keys", element: <ApiKeys /> },
           { path: "machines", element: <Machines /> },
+          { path: "teams", element: <Teams /> },
+          { path: "teams/:id", element: <TeamDetail /> },
           { path: "settings", element: <SettingsPage /> },
           { path: "billing", element: <BillingPage /> },
           { path: "*", element: <NotFound /> },

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { CreditCard, KeyRound, LayoutGrid, ListChecks, type LucideIcon, Monitor, Settings } from "lucide-react";
+import { CreditCard, KeyRound, LayoutGrid, ListChecks, type LucideIcon, Monitor, Settings, Users } from "lucide-react";
 import { Suspense } from "react";
 import { NavLink, Outlet, useMatch } from "react-router";
 import { UsageBanner } from "../billing/usage-banner.tsx";
@@ -20,11 +20,12 @@ interface NavItem {
 const nav: NavItem[] = [
   { to: "/", label: "Overview", short: "Overview", icon: LayoutGrid, end: true },
   { to: "/instances", label: "Instances", short: "Instances", icon: ListChecks },
+  { to: "/teams", label: "Teams", short: "Teams", icon: Users },
   { to: "/machines", label: "Machines", short: "Machines", icon: Monitor },
   { to: "/api-keys", label: "API keys", short: "Keys", icon: KeyRound },
   { to: "/settings", label: "Settings", short: "Settings", icon: Settings },
 ];
-/** Only on servers with billing configured. */
+/** Only on servers with billing configured, just before Settings. */
 const billingNav: NavItem = { to: "/billing", label: "Billing", short: "Billing", icon: CreditCard };
 
 export function AppShell() {
@@ -32,8 +33,10 @@ export function AppShell() {
   const summary = useQuery(trpc.getSummary.queryOptions({}));
   const me = useQuery(trpc.me.queryOptions({}));
   const billing = useBilling();
-  const links = billing.data ? [...nav.slice(0, 4), billingNav, ...nav.slice(4)] : nav;
+  const teams = useQuery(trpc.listTeams.queryOptions({}));
+  const links = billing.data ? [...nav.slice(0, -1), billingNav, ...nav.slice(-1)] : nav;
   const waiting = summary.data?.awaiting_input_instances ?? 0;
+  const invites = teams.data?.invites.length ?? 0;
   // A chat takes the whole phone screen; its own header has the way back.
   const focus = useMatch("/instances/:id") !== null;
   const badge = (to: string) =>
@@ -41,6 +44,11 @@ export function AppShell() {
       <span className="count count-amber">
         {waiting}
         <span className="visually-hidden"> waiting for you</span>
+      </span>
+    ) : to === "/teams" && invites > 0 ? (
+      <span className="count count-accent" data-testid="invite-count">
+        {invites}
+        <span className="visually-hidden"> {invites === 1 ? "invite" : "invites"} for you</span>
       </span>
     ) : null;
 

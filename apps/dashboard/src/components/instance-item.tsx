@@ -2,7 +2,7 @@ import type { AgentInstance } from "@omnara/contracts";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { fullDate, timeAgo } from "../lib/format-time.ts";
-import { displayStatus, instanceTitle, shortId } from "../lib/instance-status.ts";
+import { displayStatus, instanceTitle, sharedBy, shortId } from "../lib/instance-status.ts";
 import { plainPreview } from "../lib/plain-text.ts";
 import { StatusPill } from "./status-pill.tsx";
 
@@ -35,9 +35,10 @@ export function InstanceItem({ instance, now, actions, disambiguate = false, sel
             <span
               className="shared-badge"
               data-testid="shared-badge"
-              title={`Shared with you by ${instance.shared.owner_email}`}
+              title={`Shared with you ${sharedBy(instance.shared)}`}
             >
-              Shared · {instance.shared.role === "WRITE" ? "can reply" : "view only"}
+              {instance.shared.team_name ? `Team ${instance.shared.team_name}` : "Shared"} ·{" "}
+              {instance.shared.role === "WRITE" ? "can reply" : "view only"}
             </span>
           ) : null}
         </span>

@@ -3,11 +3,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId } from "react";
 import { instanceTitle } from "../lib/instance-status.ts";
 import { errorMessage, useTRPC } from "../lib/trpc.ts";
+import { TeamShareSection } from "../teams/team-share-section.tsx";
 import { Dialog } from "./dialog.tsx";
 
 const roleLabel: Record<ShareRole, string> = { READ: "Can view", WRITE: "Can reply" };
 
-/** The owner's sharing of one instance: who has it, add someone by email, revoke. */
+/** The owner's sharing of one instance: who has it, add someone by email or a team, revoke. */
 export function ShareDialog({ instance, onClose }: { instance: AgentInstance; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -16,8 +17,15 @@ export function ShareDialog({ instance, onClose }: { instance: AgentInstance; on
   const key = { agent_instance_id: instance.id };
   const shares = useQuery(trpc.listShares.queryOptions(key));
   const refresh = () => void queryClient.invalidateQueries(trpc.listShares.queryFilter(key));
+  // A team's page lists what is shared with it.
+  const refreshTeams = () => {
+    refresh();
+    void queryClient.invalidateQueries(trpc.getTeam.pathFilter());
+  };
   const share = useMutation(trpc.shareInstance.mutationOptions({ onSuccess: refresh }));
   const revoke = useMutation(trpc.revokeShare.mutationOptions({ onSuccess: refresh }));
+  const shareWithTeam = useMutation(trpc.shareInstanceWithTeam.mutationOptions({ onSuccess: refreshTeams }));
+  const revokeTeam = useMutation(trpc.revokeInstanceTeamShare.mutationOptions({ onSuccess: refreshTeams }));
 
   const onShare = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -29,29 +37,31 @@ export function ShareDialog({ instance, onClose }: { instance: AgentInstance; on
 
   return (
     <Dialog open onClose={onClose} label="Share instance">
-      <form className="dialog-body" onSubmit={onShare}>
+      <div className="dialog-body">
         <h2>Share “{instanceTitle(instance)}”</h2>
         <p className="muted">
           People you share with follow it live and are notified like you. “Can reply” also answers its questions. Only
           you rename, delete or share it.
         </p>
-        <div className="row" style={{ gap: 8, alignItems: "flex-end" }}>
-          <label className="field" htmlFor={emailId} style={{ flex: 1 }}>
-            <span>Email</span>
-            <input id={emailId} className="input" name="email" type="email" required placeholder="name@example.com" />
-          </label>
-          <label className="field" htmlFor={roleId}>
-            <span>Access</span>
-            <select id={roleId} className="input" name="role" defaultValue="READ">
-              <option value="READ">{roleLabel.READ}</option>
-              <option value="WRITE">{roleLabel.WRITE}</option>
-            </select>
-          </label>
-          <button type="submit" className="btn btn-primary" disabled={share.isPending}>
-            Share
-          </button>
-        </div>
-        {share.error ? <p className="form-error">{errorMessage(share.error)}</p> : null}
+        <form className="stack" onSubmit={onShare}>
+          <div className="row" style={{ gap: 8, alignItems: "flex-end" }}>
+            <label className="field" htmlFor={emailId} style={{ flex: 1 }}>
+              <span>Email</span>
+              <input id={emailId} className="input" name="email" type="email" required placeholder="name@example.com" />
+            </label>
+            <label className="field" htmlFor={roleId}>
+              <span>Access</span>
+              <select id={roleId} className="input" name="role" defaultValue="READ">
+                <option value="READ">{roleLabel.READ}</option>
+                <option value="WRITE">{roleLabel.WRITE}</option>
+              </select>
+            </label>
+            <button type="submit" className="btn btn-primary" disabled={share.isPending}>
+              Share
+            </button>
+          </div>
+          {share.error ? <p className="form-error">{errorMessage(share.error)}</p> : null}
+        </form>
         <ul className="share-list" aria-label="Shared with">
           {(shares.data?.shares ?? []).map((row) => (
             <li key={row.id} className="row" data-testid="share-row" style={{ justifyContent: "space-between" }}>
@@ -72,12 +82,25 @@ export function ShareDialog({ instance, onClose }: { instance: AgentInstance; on
           ))}
         </ul>
         {revoke.error ? <p className="form-error">{errorMessage(revoke.error)}</p> : null}
+        <TeamShareSection
+          shares={shares.data?.team_shares ?? []}
+          share={{
+            mutate: (args) => shareWithTeam.mutate({ ...key, ...args }),
+            isPending: shareWithTeam.isPending,
+            error: shareWithTeam.error,
+          }}
+          revoke={{
+            mutate: (args) => revokeTeam.mutate({ ...key, ...args }),
+            isPending: revokeTeam.isPending,
+            error: revokeTeam.error,
+          }}
+        />
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={onClose}>
             Done
           </button>
         </div>
-      </form>
+      </div>
     </Dialog>
   );
 }

@@ -55,3 +55,7 @@ export function sharedTitles(instances: readonly Pick<AgentInstance, "name" | "a
   }
   return repeated;
 }
+
+/** Who shared the instance with the user, and through which team: "by a@b.com through team Ops". */
+export const sharedBy = (shared: NonNullable<AgentInstance["shared"]>): string =>
+  `by ${shared.owner_email}${shared.team_name ? ` through team ${shared.team_name}` : ""}`;

@@ -40,6 +40,15 @@ export function errorCode(error: unknown): string | undefined {
     : undefined;
 }
 
+/** The HTTP status the server refused with (403, 409…), if the error came from it. */
+export function errorStatus(error: unknown): number | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  return typeof data === "object" && data !== null && "httpStatus" in data && typeof data.httpStatus === "number"
+    ? data.httpStatus
+    : undefined;
+}
+
 /** The messages of the server's input issues ("must be the 8-letter code…"), if it sent any. */
 function issueMessages(data: unknown): string[] {
   if (typeof data !== "object" || data === null || !("issues" in data) || !Array.isArray(data.issues)) return [];

@@ -51,8 +51,10 @@ export function createEventApplier(queryClient: QueryClient, trpc: Trpc): (event
         refetchAll();
         return;
       case "access":
-        // An instance shared with the user arrived or left: the lists and its page answer anew.
+        // An instance shared with the user arrived or left: the lists, its page and the team pages
+        // (what is shared with a team, or the team itself when the user left it) answer anew.
         void queryClient.invalidateQueries(trpc.listInstances.pathFilter());
+        void queryClient.invalidateQueries(trpc.getTeam.pathFilter());
         void queryClient.invalidateQueries(
           trpc.getInstance.queryFilter({ agent_instance_id: event.agent_instance_id }),
         );

@@ -17,7 +17,7 @@ import { TurnControls } from "../control/turn-controls.tsx";
 import { useDelivery } from "../control/use-delivery.ts";
 import { DiffPanel } from "../diff/diff-panel.tsx";
 import { timeAgo } from "../lib/format-time.ts";
-import { displayStatus, instanceTitle, shortId } from "../lib/instance-status.ts";
+import { displayStatus, instanceTitle, sharedBy, shortId } from "../lib/instance-status.ts";
 import { errorCode, errorMessage, useTRPC } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 
@@ -130,7 +130,7 @@ function InstanceDetail({ id }: { id: string }) {
             <span className="subtle truncate">
               <span style={{ textTransform: "capitalize" }}>{instance.agent_type_name}</span> · started{" "}
               {timeAgo(instance.started_at, now)} · #{shortId(instance.id)}
-              {instance.shared ? ` · shared by ${instance.shared.owner_email}` : ""}
+              {instance.shared ? ` · shared ${sharedBy(instance.shared)}` : ""}
             </span>
           </div>
         </div>
@@ -215,7 +215,8 @@ function InstanceDetail({ id }: { id: string }) {
           ) : null}
           {instance.shared?.role === "READ" ? (
             <p className="muted read-only-note" data-testid="read-only-note" style={{ margin: "0 12px 12px" }}>
-              Shared with you by {instance.shared.owner_email} to view only: ask them for “can reply” to answer.
+              Shared with you {sharedBy(instance.shared)} to view only: ask {instance.shared.owner_email} for “can
+              reply” to answer.
             </p>
           ) : (
             <Composer

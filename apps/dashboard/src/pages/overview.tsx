@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { BellRing, Plug, Rocket } from "lucide-react";
-import type { CSSProperties } from "react";
+import { BellRing, Plug, Rocket, Share2 } from "lucide-react";
+import { type CSSProperties, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { InstanceItem } from "../components/instance-item.tsx";
 import { ErrorState, Loading } from "../components/states.tsx";
@@ -8,6 +8,7 @@ import { instanceTitle, sharedTitles } from "../lib/instance-status.ts";
 import { useTRPC } from "../lib/trpc.ts";
 import type { AgentTypeOverview } from "../lib/types.ts";
 import { useNow } from "../lib/use-now.ts";
+import { AgentTypeShareDialog } from "../teams/agent-type-share-dialog.tsx";
 
 function Stat({ label, value, tone, hot = false }: { label: string; value: number; tone: string; hot?: boolean }) {
   return (
@@ -31,6 +32,7 @@ function AgentTypeCard({ type, onlyWaiting, now }: { type: AgentTypeOverview; on
   const repeated = sharedTitles(instances);
   // "Active" as on the status pills: working and heard from; the waiting ones are in the pill beside.
   const active = type.active_instances - type.awaiting_input_instances;
+  const [sharing, setSharing] = useState(false);
   return (
     <section className="card" aria-labelledby={`type-${type.id}`} data-testid="agent-type-card">
       <header className="agent-card-head">
@@ -48,7 +50,17 @@ function AgentTypeCard({ type, onlyWaiting, now }: { type: AgentTypeOverview; on
         {type.awaiting_input_instances > 0 ? (
           <span className="pill pill-waiting">{type.awaiting_input_instances} waiting</span>
         ) : null}
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm btn-icon"
+          onClick={() => setSharing(true)}
+          aria-label={`Share ${type.name} with a team`}
+          title="Share with a team"
+        >
+          <Share2 aria-hidden="true" />
+        </button>
       </header>
+      {sharing ? <AgentTypeShareDialog type={type} onClose={() => setSharing(false)} /> : null}
       {instances.length > 0 ? (
         <ul className="instance-list">
           {instances.map((instance) => (

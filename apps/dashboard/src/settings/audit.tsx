@@ -45,6 +45,22 @@ export const details = (entry: AuditEntry): string =>
     .map(([key, value]) => `${key.replace(/_/g, " ")}: ${String(value)}`)
     .join(" · ");
 
+/** One decision: what, its facts, then when, who, from which device and address. */
+export function AuditRow({ entry }: { entry: AuditEntry }) {
+  return (
+    <li data-testid="audit-row">
+      <div>
+        <strong>{actionLabels[entry.action]}</strong>
+        {details(entry) ? <span className="muted"> — {details(entry)}</span> : null}
+      </div>
+      <div className="muted">
+        {fullDate(entry.created_at)} · {entry.actor_email ?? "a deleted account"} · {deviceName(entry.user_agent)}
+        {entry.client_address ? ` · ${entry.client_address}` : ""}
+      </div>
+    </li>
+  );
+}
+
 async function download(format: "csv" | "json"): Promise<void> {
   const response = await fetch(`/api/v1/audit/export?format=${format}`, {
     headers: { authorization: `Bearer ${session.get() ?? ""}` },
@@ -97,16 +113,7 @@ export function Audit() {
       {entries.length === 0 && audit.isSuccess ? <p className="muted">Nothing yet.</p> : null}
       <ul className="audit-list">
         {entries.map((entry) => (
-          <li key={entry.id} data-testid="audit-row">
-            <div>
-              <strong>{actionLabels[entry.action]}</strong>
-              {details(entry) ? <span className="muted"> — {details(entry)}</span> : null}
-            </div>
-            <div className="muted">
-              {fullDate(entry.created_at)} · {entry.actor_email ?? "a deleted account"} · {deviceName(entry.user_agent)}
-              {entry.client_address ? ` · ${entry.client_address}` : ""}
-            </div>
-          </li>
+          <AuditRow key={entry.id} entry={entry} />
         ))}
       </ul>
       {audit.hasNextPage ? (
