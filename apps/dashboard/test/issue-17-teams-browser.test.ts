@@ -117,7 +117,10 @@ describe.skipIf(skipBrowser)("teams in the dashboard (Chromium)", () => {
     await withTeam.getByLabel("Team").selectOption({ label: teamName });
     await withTeam.getByLabel("Permission").selectOption("WRITE");
     await withTeam.getByRole("button", { name: "Share with team" }).click();
-    await dialog.getByTestId("team-share-row").filter({ hasText: `Team ${teamName} · Can reply` }).waitFor();
+    await dialog
+      .getByTestId("team-share-row")
+      .filter({ hasText: `Team ${teamName} · Can reply` })
+      .waitFor();
     expect(await dialog.getByTestId("share-row").count()).toBe(0);
     await dialog.getByRole("button", { name: "Done" }).click();
 
@@ -149,7 +152,9 @@ describe.skipIf(skipBrowser)("teams in the dashboard (Chromium)", () => {
     expect(await memberPage.getByRole("combobox", { name: /^Role of / }).count()).toBe(0);
     expect(await memberPage.getByRole("button", { name: "Invite", exact: true }).count()).toBe(0);
     expect(await memberPage.getByRole("button", { name: "Delete team" }).count()).toBe(0);
-    expect(await memberPage.getByRole("button", { name: "Stop sharing Rotate the keys with the team" }).count()).toBe(0);
+    expect(await memberPage.getByRole("button", { name: "Stop sharing Rotate the keys with the team" }).count()).toBe(
+      0,
+    );
     expect(await memberPage.getByTestId("team-audit").count()).toBe(0);
 
     // The last owner's demotion and leave are refused by the server, its code shown.
@@ -175,7 +180,10 @@ describe.skipIf(skipBrowser)("teams in the dashboard (Chromium)", () => {
     await row.waitFor();
     await live(memberPage);
     await ownerPage.getByRole("button", { name: `Remove ${memberEmail} from the team` }).click();
-    await ownerPage.getByRole("dialog", { name: "Remove from the team?" }).getByRole("button", { name: "Remove" }).click();
+    await ownerPage
+      .getByRole("dialog", { name: "Remove from the team?" })
+      .getByRole("button", { name: "Remove" })
+      .click();
     await ownerPage.getByTestId("team-member").filter({ hasText: memberEmail }).waitFor({ state: "detached" });
     await row.waitFor({ state: "detached" });
     await memberPage.goto(teamUrl);
