@@ -6,6 +6,8 @@ export interface LoadResult {
   rate: number;
   /** Responses that were not 2xx, and socket errors: a run with any is reported, not trusted. */
   failures: number;
+  /** What the failures were: "503" and the like for answers, "errors" / "timeouts" for sockets. */
+  failureKinds: Record<string, number>;
   latencyP50: number;
   latencyP99: number;
   /** CPU time per wall second, in cores (1.00 = one core busy all the time). */
@@ -50,25 +52,44 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const serverBefore = processCpuSeconds(options.serverPid);
   const generatorBefore = process.cpuUsage();
   const started = performance.now();
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    pipelining: 1,
-    duration: options.durationSeconds,
-    method: options.method ?? "GET",
-    headers: options.headers ?? {},
-    setupClient: (client) => {
-      const connection = next++;
-      if (options.bodyFor) client.setBody(options.bodyFor(connection));
-    },
+  // Socket errors by code (ECONNRESET, ...): a failed run says what failed.
+  const socketErrors: Record<string, number> = {};
+  const result = await new Promise<autocannon.Result>((resolveResult, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        pipelining: 1,
+        duration: options.durationSeconds,
+        method: options.method ?? "GET",
+        headers: options.headers ?? {},
+        setupClient: (client) => {
+          const connection = next++;
+          if (options.bodyFor) client.setBody(options.bodyFor(connection));
+        },
+      },
+      (error: unknown, done: autocannon.Result) => (error ? reject(error) : resolveResult(done)),
+    );
+    instance.on("reqError", (error: unknown) => {
+      const code =
+        error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : String(error);
+      socketErrors[code] = (socketErrors[code] ?? 0) + 1;
+    });
   });
   const wallSeconds = (performance.now() - started) / 1000;
   const serverAfter = processCpuSeconds(options.serverPid);
   const generator = process.cpuUsage(generatorBefore);
   const ok = result["2xx"];
+  const failureKinds: Record<string, number> = {};
+  for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) {
+    if (!status.startsWith("2") && (stats.count ?? 0) > 0) failureKinds[status] = stats.count ?? 0;
+  }
+  if (result.errors > 0) Object.assign(failureKinds, socketErrors);
+  if (result.timeouts > 0) failureKinds["timeouts"] = result.timeouts;
   return {
     rate: ok / wallSeconds,
     failures: result.non2xx + result.errors + result.timeouts,
+    failureKinds,
     latencyP50: result.latency.p50,
     latencyP99: result.latency.p99,
     serverCpu:

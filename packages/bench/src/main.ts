@@ -21,11 +21,13 @@ import { type WakeProfile, wakeProfile } from "./wake-profile.ts";
 // figure stands beside a baseline of the same run, and each target is checked against it.
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 500);
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 10);
-const AGENTS = [1, 8, 32, 128];
+/** `BENCH_AGENTS=32,128` runs the send loads at those sizes only (32 must stay for its target). */
+const AGENTS = (process.env["BENCH_AGENTS"] ?? "1,8,32,128").split(",").map(Number);
 const SCALE = { instances: Number(process.env["BENCH_INSTANCES"] ?? 100_000), messagesPerInstance: 10 };
 /**
- * `BENCH_ONLY=capacity|creation|round-trips|wake` runs those figures alone (wake: the bare round
- * trip, the wake and the SDK's, and where a wake's time goes); `targets` skips capacity and creation.
+ * `BENCH_ONLY=capacity|creation|round-trips|wake|sends` runs those figures alone (wake: the bare
+ * round trip, the wake and the SDK's, and where a wake's time goes; sends: agent sends beside no-op
+ * requests at 1, 8, 32 and 128 agents); `targets` skips capacity and creation.
  */
 const ONLY = process.env["BENCH_ONLY"];
 const PROFILE = process.argv.includes("--profile");
@@ -55,8 +57,51 @@ async function machineLines(databaseUrl: string): Promise<string[]> {
 
 const mark = (ok: boolean) => (ok ? "✔" : "✘");
 const cores = (value: number) => (Number.isNaN(value) ? "—" : value.toFixed(2));
+/** Failures named by what they were (a status, socket errors, timeouts): "577 failed: 503 × 577". */
 const perSecond = (result: LoadResult) =>
-  `${result.rate.toFixed(0)} /s${result.failures > 0 ? ` (${result.failures} failed)` : ""}`;
+  `${result.rate.toFixed(0)} /s${
+    result.failures > 0
+      ? ` (${result.failures} failed: ${Object.entries(result.failureKinds)
+          .map(([kind, n]) => `${kind} × ${n}`)
+          .join(", ")})`
+      : ""
+  }`;
+
+/** Agent sends beside no-op requests from the same generator, at each number of agents. */
+async function sendsBesideNoop(server: {
+  url: string;
+  pid: number;
+}): Promise<{ noop: LoadResult[]; sends: LoadResult[] }> {
+  const noop: LoadResult[] = [];
+  const sends: LoadResult[] = [];
+  for (const agents of AGENTS) {
+    noop.push(
+      await load({
+        url: `${server.url}/healthz`,
+        connections: agents,
+        durationSeconds: SECONDS,
+        serverPid: server.pid,
+      }),
+    );
+    sends.push(await agentSendLoad(server.url, { agents, durationSeconds: SECONDS, serverPid: server.pid }));
+  }
+  return { noop, sends };
+}
+
+function sendLines(noop: LoadResult[], sends: LoadResult[]): string[] {
+  return [
+    "## Agent sends (REST POST /api/v1/messages/agent, each agent its own instance) beside no-op requests",
+    "",
+    "| agents (connections) | sends/s | p50 / p99 | server CPU (cores) | generator CPU | no-op GET /healthz/s | p50 / p99 | server CPU | generator CPU | sends / no-op |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...AGENTS.map((agents, i) => {
+      const send = sends[i];
+      const bare = noop[i];
+      if (!send || !bare) return `| ${agents} | — |`;
+      return `| ${agents} | ${perSecond(send)} | ${send.latencyP50} / ${send.latencyP99} ms | ${cores(send.serverCpu)} | ${cores(send.generatorCpu)} | ${perSecond(bare)} | ${bare.latencyP50} / ${bare.latencyP99} ms | ${cores(bare.serverCpu)} | ${cores(bare.generatorCpu)} | ${(send.rate / bare.rate).toFixed(2)} |`;
+    }),
+  ];
+}
 
 function roundTripLines(trips: RoundTrips): string[] {
   return [
@@ -157,6 +202,29 @@ if (ONLY === "wake") {
   }
   process.exit(0);
 }
+if (ONLY === "sends") {
+  const database = await createTestDatabase("postgres");
+  try {
+    const server = await startChildServer(serverEnv(database.url ?? ""));
+    try {
+      const { noop, sends } = await sendsBesideNoop({ url: server.url, pid: server.process.pid ?? 0 });
+      console.log(
+        [
+          `load average ${loadavg()
+            .map((value) => value.toFixed(2))
+            .join(" / ")}`,
+          "",
+          ...sendLines(noop, sends),
+        ].join("\n"),
+      );
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await database.drop();
+  }
+  process.exit(0);
+}
 if (ONLY === "round-trips") {
   const database = await createTestDatabase("postgres");
   try {
@@ -187,20 +255,15 @@ try {
   let wake: Awaited<ReturnType<typeof wakeLatency>>;
   let wakeNow: Awaited<ReturnType<typeof wakeLatency>>;
   let sdk: Awaited<ReturnType<typeof sdkAskLatency>>;
-  const noop: LoadResult[] = [];
-  const sends: LoadResult[] = [];
+  let noop: LoadResult[];
+  let sends: LoadResult[];
   let reads: Awaited<ReturnType<typeof readsAtScale>>;
   try {
     http = await httpRoundTrip(server.url, ROUNDS);
     wake = await wakeLatency(server.url, ROUNDS, ANSWER_AFTER_MS);
     wakeNow = await wakeLatency(server.url, ROUNDS, 0);
     sdk = await sdkAskLatency(server.url, ROUNDS);
-    for (const agents of AGENTS) {
-      noop.push(
-        await load({ url: `${server.url}/healthz`, connections: agents, durationSeconds: SECONDS, serverPid: pid }),
-      );
-      sends.push(await agentSendLoad(server.url, { agents, durationSeconds: SECONDS, serverPid: pid }));
-    }
+    ({ noop, sends } = await sendsBesideNoop({ url: server.url, pid }));
     reads = await readsAtScale(server.url, databaseUrl, { ...SCALE, rounds: ROUNDS });
   } finally {
     await server.stop();
@@ -229,16 +292,7 @@ try {
     `| instance list p99 ≤ 5 ms | ${ms(reads.instanceList.p99)} (p50 ${ms(reads.instanceList.p50)}) | | ${mark(reads.instanceList.p99 <= 5)} |`,
     `| message page p99 ≤ 5 ms | ${ms(reads.messagePage.p99)} (p50 ${ms(reads.messagePage.p50)}) | | ${mark(reads.messagePage.p99 <= 5)} |`,
     "",
-    "## Agent sends (REST POST /api/v1/messages/agent, each agent its own instance) beside no-op requests",
-    "",
-    "| agents (connections) | sends/s | p50 / p99 | server CPU (cores) | generator CPU | no-op GET /healthz/s | p50 / p99 | server CPU | generator CPU | sends / no-op |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-    ...AGENTS.map((agents, i) => {
-      const send = sends[i];
-      const bare = noop[i];
-      if (!send || !bare) return `| ${agents} | — |`;
-      return `| ${agents} | ${perSecond(send)} | ${send.latencyP50} / ${send.latencyP99} ms | ${cores(send.serverCpu)} | ${cores(send.generatorCpu)} | ${perSecond(bare)} | ${bare.latencyP50} / ${bare.latencyP99} ms | ${cores(bare.serverCpu)} | ${cores(bare.generatorCpu)} | ${(send.rate / bare.rate).toFixed(2)} |`;
-    }),
+    ...sendLines(noop, sends),
     "",
     "## Latency",
     "",
