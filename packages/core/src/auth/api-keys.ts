@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { limits, OmnaraError, type OperationArgs, type OperationOutput, type userOperations } from "@omnara/contracts";
-import { schema } from "@omnara/db";
-import { and, count, desc, eq, isNull } from "drizzle-orm";
+import { type Db, schema } from "@omnara/db";
+import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/audit.ts";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
@@ -120,14 +120,10 @@ export async function revokeApiKey(
   return { success: true };
 }
 
-/**
- * Resolves an API key to its owner. The database row is checked on every call, so revoking a
- * key takes effect at once on every server process.
- */
-export async function authenticateApiKey(deps: CoreDeps, token: string): Promise<AgentCaller | undefined> {
-  const claims = await verifyToken(token, deps.secrets.apiKeySecret, AUDIENCE);
-  if (!claims) return undefined;
-  const [row] = await deps.db
+/** The key row of a token, built once per database: every agent call runs it. */
+const keyLookups = new WeakMap<Db, ReturnType<typeof buildKeyLookup>>();
+const buildKeyLookup = (db: Db) =>
+  db
     .select({
       userId: apiKeys.userId,
       kind: apiKeys.kind,
@@ -136,7 +132,25 @@ export async function authenticateApiKey(deps: CoreDeps, token: string): Promise
       lastUsedAt: apiKeys.lastUsedAt,
     })
     .from(apiKeys)
-    .where(and(eq(apiKeys.id, claims.jti), eq(apiKeys.tokenHash, hashToken(token))));
+    .where(and(eq(apiKeys.id, sql.placeholder("id")), eq(apiKeys.tokenHash, sql.placeholder("tokenHash"))))
+    .prepare("api_key_of_token");
+function keyLookup(db: Db): ReturnType<typeof buildKeyLookup> {
+  let lookup = keyLookups.get(db);
+  if (!lookup) {
+    lookup = buildKeyLookup(db);
+    keyLookups.set(db, lookup);
+  }
+  return lookup;
+}
+
+/**
+ * Resolves an API key to its owner. The database row is checked on every call, so revoking a
+ * key takes effect at once on every server process.
+ */
+export async function authenticateApiKey(deps: CoreDeps, token: string): Promise<AgentCaller | undefined> {
+  const claims = await verifyToken(token, deps.secrets.apiKeySecret, AUDIENCE);
+  if (!claims) return undefined;
+  const [row] = await keyLookup(deps.db).execute({ id: claims.jti, tokenHash: hashToken(token) });
   const now = deps.now();
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.userId !== claims.sub) {
     return undefined;

@@ -6,7 +6,7 @@ import {
   type publicOperations,
   type userOperations,
 } from "@omnara/contracts";
-import { schema } from "@omnara/db";
+import { type Db, schema } from "@omnara/db";
 import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Caller, CoreDeps, Device } from "../deps.ts";
 import { linkWaitingShares } from "../instances/shares.ts";
@@ -130,23 +130,41 @@ export async function me(deps: CoreDeps, caller: Caller): Promise<UserProfile> {
   return toUserProfile(user);
 }
 
+/** The live session row of a token, built once per database: every user call runs it. */
+const liveSessions = new WeakMap<Db, ReturnType<typeof buildLiveSession>>();
+const buildLiveSession = (db: Db) =>
+  db
+    .select({ id: userSessions.id, userId: userSessions.userId, lastUsedAt: userSessions.lastUsedAt })
+    .from(userSessions)
+    .where(
+      and(
+        eq(userSessions.id, sql.placeholder("id")),
+        eq(userSessions.tokenHash, sql.placeholder("tokenHash")),
+        isNull(userSessions.revokedAt),
+        gt(userSessions.expiresAt, sql.placeholder("now")),
+      ),
+    )
+    .prepare("live_session_of_token");
+function liveSession(db: Db): ReturnType<typeof buildLiveSession> {
+  let lookup = liveSessions.get(db);
+  if (!lookup) {
+    lookup = buildLiveSession(db);
+    liveSessions.set(db, lookup);
+  }
+  return lookup;
+}
+
 /** Local accounts: a signed session token whose row must still be live. */
 export function createLocalUserAuthenticator(deps: CoreDeps): UserAuthenticator {
   return {
     async authenticate(token) {
       const claims = await verifyToken(token, deps.secrets.sessionSecret, AUDIENCE);
       if (!claims) return undefined;
-      const [row] = await deps.db
-        .select({ id: userSessions.id, userId: userSessions.userId, lastUsedAt: userSessions.lastUsedAt })
-        .from(userSessions)
-        .where(
-          and(
-            eq(userSessions.id, claims.jti),
-            eq(userSessions.tokenHash, hashToken(token)),
-            isNull(userSessions.revokedAt),
-            gt(userSessions.expiresAt, deps.now()),
-          ),
-        );
+      const [row] = await liveSession(deps.db).execute({
+        id: claims.jti,
+        tokenHash: hashToken(token),
+        now: deps.now().toISOString(),
+      });
       if (!row) return undefined;
       const now = deps.now();
       if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_STEP_MS) {
