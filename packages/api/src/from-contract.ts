@@ -97,6 +97,23 @@ export type HandlersFor<B extends BaseProcedure, Ops extends Record<string, Oper
 /** The untyped form every procedure is built with; the typed signatures above describe its result. */
 type LooseHandler = (opts: { ctx: CallerContext; input: unknown; signal: AbortSignal | undefined }) => unknown;
 
+/**
+ * A first attempt run before the access rule is checked, for an operation whose usual caller owns
+ * the instance: it must act only on the caller's own instance, proven by its own statement (core
+ * functions named `…AsOwner`), and answer undefined for anything else; the access rule is then
+ * checked and the handler runs as usual. The access check's round trip is saved for owners.
+ */
+export type OwnerFirst<B extends BaseProcedure, Op extends Operation> = (opts: {
+  ctx: inferProcedureBuilderResolverOptions<B>["ctx"];
+  input: OperationArgs<Op>;
+}) => Promise<z.input<Op["output"]> | undefined>;
+
+export type OwnerFirstFor<B extends BaseProcedure, Ops extends Record<string, Operation>> = {
+  [K in keyof Ops]?: OwnerFirst<B, Ops[K]>;
+};
+
+type LooseOwnerFirst = (opts: { ctx: CallerContext; input: unknown }) => Promise<unknown>;
+
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 
@@ -108,12 +125,18 @@ export function fromContract<B extends BaseProcedure, Op extends Operation>(
   base: B,
   op: Op,
   handler: Handler<B, Op>,
+  ownerFirst?: OwnerFirst<B, Op>,
 ): ProcedureFor<B, Op>;
-export function fromContract(base: BaseProcedure, op: Operation, unchecked: LooseHandler): AnyTRPCProcedure {
+export function fromContract(
+  base: BaseProcedure,
+  op: Operation,
+  unchecked: LooseHandler,
+  ownerFirst?: LooseOwnerFirst,
+): AnyTRPCProcedure {
   // Refused when the router is built, so an operation without a rule never reaches a server.
   if (op.audience === "user" && !op.access) throw new Error(`${op.id}: a user operation needs an access rule.`);
   const withInput = base.input(op.input);
-  const checked = withAccessRule(op, unchecked);
+  const checked = withAccessRule(op, unchecked, ownerFirst);
   // Only a call that waits on a person stays open long enough to outlive its credential; a short
   // one (signOut, signOutEverywhere revoke their own) must not race its own announcement.
   const handler = op.waits ? untilRevoked(checked) : checked;
@@ -135,12 +158,21 @@ export function fromContract(base: BaseProcedure, op: Operation, unchecked: Loos
 }
 
 /** The operation's access rule, checked before its handler runs; what it found goes in the context. */
-const withAccessRule =
-  (op: Operation, handler: LooseHandler): LooseHandler =>
-  async (opts) => {
+function withAccessRule(op: Operation, handler: LooseHandler, ownerFirst?: LooseOwnerFirst): LooseHandler {
+  // An owner's attempt stands in for an instance rule only: a team rule is never skipped.
+  const rule = op.access;
+  if (ownerFirst && !(rule && rule !== "account" && "instance" in rule && !("team" in rule && rule.team))) {
+    throw new Error(`${op.id}: an owner-first attempt needs an instance access rule and no other.`);
+  }
+  return async (opts) => {
+    if (ownerFirst) {
+      const done = await ownerFirst(opts);
+      if (done !== undefined) return done;
+    }
     const granted = await authorize(op, opts.ctx, opts.input);
     return handler({ ...opts, ctx: { ...opts.ctx, ...granted } });
   };
+}
 
 /** A call whose credential is revoked while it runs (a long wait) ends with UNAUTHORIZED. */
 const untilRevoked =
@@ -174,17 +206,19 @@ export function proceduresFor<B extends BaseProcedure, Ops extends Record<string
   base: B,
   ops: Ops,
   handlers: HandlersFor<B, Ops>,
+  ownerFirst?: OwnerFirstFor<B, Ops>,
 ): ProceduresFor<B, Ops>;
 export function proceduresFor(
   base: BaseProcedure,
   ops: Record<string, Operation>,
   handlers: Record<string, LooseHandler>,
+  ownerFirst: Record<string, LooseOwnerFirst | undefined> = {},
 ): Record<string, AnyTRPCProcedure> {
   return Object.fromEntries(
     Object.entries(ops).map(([key, op]) => {
       const handler = handlers[key];
       if (!handler) throw new Error(`No handler for operation ${key}.`);
-      return [key, fromContract(base, op, handler)];
+      return [key, fromContract(base, op, handler, ownerFirst[key])];
     }),
   );
 }

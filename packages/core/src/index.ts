@@ -79,7 +79,7 @@ export { logStep } from "./messages/log-step.ts";
 export { getPendingMessages } from "./messages/pending.ts";
 export { requestInput } from "./messages/request-input.ts";
 export { sendMessage } from "./messages/send-message.ts";
-export { reply, sendUserMessage } from "./messages/user-message.ts";
+export { reply, replyAsOwner, sendUserMessage } from "./messages/user-message.ts";
 export { waitForReply } from "./messages/wait-for-reply.ts";
 export { notFound } from "./not-found.ts";
 export {

@@ -3,7 +3,7 @@ import type { agentOperations, Message, OperationArgs, OperationOutput, userOper
 import { type BusEvent, isConnectionError, schema } from "@omnara/db";
 import { and, eq, sql } from "drizzle-orm";
 import { type AuditRecord, auditExcerpt, recordAudit } from "../audit/audit.ts";
-import type { AgentCaller, CoreDeps } from "../deps.ts";
+import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { type InstanceAccess, ownerAccess } from "../instances/instance-access.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
@@ -201,6 +201,28 @@ export const reply = (
     questionId: input.question_id,
     audited: true,
   });
+
+/**
+ * The reply of a caller who owns the instance, in its one statement with no access check before
+ * it: the statement stores it only on an instance of `caller`'s (its lock reads `user_id`), so for
+ * anyone else, a deleted or missing instance, a question no longer open or a repeated key it
+ * stores nothing and this returns undefined; the caller then checks access as for any operation
+ * (NOT_FOUND for strangers, FORBIDDEN for a READ share) and calls `reply`, which decides those.
+ * Saves the owner's reply (nearly every reply) the access check's round trip.
+ */
+export async function replyAsOwner(
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<typeof userOperations.reply>,
+): Promise<Message | undefined> {
+  const access: InstanceAccess = { ...ownerAccess(caller, input.agent_instance_id), device: caller.device };
+  return storeInOneStatement(deps, access, input.content, {
+    markAsRead: false,
+    idempotencyKey: input.idempotency_key,
+    questionId: input.question_id,
+    audited: true,
+  });
+}
 
 /** Text the user typed at the agent's terminal, mirrored by the agent. */
 export async function sendUserMessage(

@@ -1,8 +1,13 @@
 import * as core from "@omnara/core";
-import type { UserHandlers } from "../../handlers.ts";
+import type { UserHandlers, UserOwnerFirst } from "../../handlers.ts";
 
 export const userMessageHandlers = {
   listMessages: ({ ctx, input }) => core.listMessages(ctx.deps, ctx.access, input),
   reply: ({ ctx, input }) => core.reply(ctx.deps, ctx.access, input),
   cancelQueuedMessage: ({ ctx, input }) => core.cancelQueuedMessage(ctx.deps, ctx.access, input),
 } satisfies Partial<UserHandlers>;
+
+/** The owner's reply in one statement, before the access check (see replyAsOwner). */
+export const userMessageOwnerFirst = {
+  reply: ({ ctx, input }) => core.replyAsOwner(ctx.deps, ctx.user, input),
+} satisfies UserOwnerFirst;
