@@ -43,7 +43,7 @@ describeEachDatabase("issue 14: a REST wait whose client went away ends", (kind)
     expect(asked.status).toBe(200);
     const before = subscriptions;
     const left = new AbortController();
-    const query = `agent_instance_id=${id}&after_message_id=${asked.body.message_id}&timeout_seconds=60`;
+    const query = `agent_instance_id=${id}&after_message_id=${asked.body["message_id"]}&timeout_seconds=60`;
     const wait = fetch(`${server.url}/api/v1/messages/wait?${query}`, {
       headers: { authorization: `Bearer ${a.apiKey}` },
       signal: left.signal,
