@@ -28,8 +28,8 @@ const live = (page: Page) => page.getByTestId("connection").first().and(page.loc
  * Teams in Chromium, two people in two browser contexts: the owner creates a team and invites an
  * email that has no account yet; that person signs up, accepts, and gets what the owner shares
  * with the team live, marked with the team, and answers it; a member is offered no admin control;
- * the last owner's refused demotion and leave show the server's code; removed, the member loses
- * the instance live.
+ * the last owner's refused demotion and leave show the server's code; a whole agent type shared
+ * brings its present and future instances; removed, the member loses them live.
  */
 describe.skipIf(skipBrowser)("teams in the dashboard (Chromium)", () => {
   let dashboard: DashboardSession | undefined;
@@ -58,7 +58,7 @@ describe.skipIf(skipBrowser)("teams in the dashboard (Chromium)", () => {
     await dashboard?.close();
   });
 
-  test("create, invite, accept, share WRITE with the team, reply; member controls; last owner refused; remove", async () => {
+  test("create, invite, accept, share WRITE with the team, reply; member controls; last owner refused; agent type; remove", async () => {
     const question = await rest(server.url, "POST", "/api/v1/messages/agent", {
       token: owner.apiKey,
       body: {
@@ -175,10 +175,43 @@ describe.skipIf(skipBrowser)("teams in the dashboard (Chromium)", () => {
     expect(await audit.textContent()).toContain(`Invited to a team — role: member · email: ${memberEmail}`);
     await shoot(ownerPage, "team");
 
-    // Removed, the member loses the instance live.
+    // A whole agent type shared from its overview card, view only: the instance it has now and the
+    // one it starts later both reach the member live.
+    const startCodex = async (id: string, name: string) => {
+      const sent = await rest(server.url, "POST", "/api/v1/messages/agent", {
+        token: owner.apiKey,
+        body: { agent_instance_id: id, agent_type: "codex", name, content: "Writing the report" },
+      });
+      expect(sent.status).toBe(200);
+    };
+    const present = randomUUID();
+    const future = randomUUID();
+    await startCodex(present, "Weekly report");
     await memberPage.goto(`${server.url}/instances`);
     await row.waitFor();
     await live(memberPage);
+    await ownerPage.goto(`${server.url}/`);
+    await ownerPage.getByRole("button", { name: "Share codex with a team" }).click();
+    const typeDialog = ownerPage.getByRole("dialog", { name: "Share agent type" });
+    const typeWithTeam = typeDialog.getByRole("region", { name: "Share with a team" });
+    await typeWithTeam.getByLabel("Team").selectOption({ label: teamName });
+    await typeWithTeam.getByRole("button", { name: "Share with team" }).click();
+    await typeDialog
+      .getByTestId("team-share-row")
+      .filter({ hasText: `Team ${teamName} · Can view` })
+      .waitFor();
+    await typeDialog.getByRole("button", { name: "Done" }).click();
+    const presentRow = memberPage.locator(`[data-instance-id="${present}"]`);
+    await presentRow.waitFor();
+    expect(await presentRow.getByTestId("shared-badge").textContent()).toBe(`Team ${teamName} · view only`);
+    await startCodex(future, "Monthly report");
+    const futureRow = memberPage.locator(`[data-instance-id="${future}"]`);
+    await futureRow.waitFor();
+    expect(await futureRow.getByTestId("shared-badge").textContent()).toBe(`Team ${teamName} · view only`);
+
+    // Removed, the member loses every instance the team gave them, live.
+    await ownerPage.goto(teamUrl);
+    await ownerPage.getByTestId("team-type-share").filter({ hasText: "Every codex instance" }).waitFor();
     await ownerPage.getByRole("button", { name: `Remove ${memberEmail} from the team` }).click();
     await ownerPage
       .getByRole("dialog", { name: "Remove from the team?" })
@@ -186,6 +219,8 @@ describe.skipIf(skipBrowser)("teams in the dashboard (Chromium)", () => {
       .click();
     await ownerPage.getByTestId("team-member").filter({ hasText: memberEmail }).waitFor({ state: "detached" });
     await row.waitFor({ state: "detached" });
+    await presentRow.waitFor({ state: "detached" });
+    await futureRow.waitFor({ state: "detached" });
     await memberPage.goto(teamUrl);
     await memberPage.getByText("Team not found").waitFor();
     await memberPage.goto(`${server.url}/instances/${instanceId}`);
