@@ -40,6 +40,11 @@ export async function seedHeavyUser(databaseUrl: string, userId: string, options
     await sql`
       insert into feed_events (user_id, agent_instance_id, kind)
       select ${userId}, id, 'instance' from agent_instances where user_id = ${userId} limit 1000`;
+    // The counts as reads leave them (folded: one row per count), not one row per generated instance.
+    await sql`delete from instance_counts`;
+    await sql`
+      insert into instance_counts (user_id, agent_type_id, status, n)
+      select user_id, agent_type_id, status, count(*) from agent_instances group by 1, 2, 3`;
     await sql.unsafe("vacuum analyze");
   } finally {
     await sql.end();

@@ -1,16 +1,11 @@
-import {
-  type AgentInstance,
-  OFFLINE_AFTER_MS,
-  type OperationArgs,
-  type OperationOutput,
-  type userOperations,
-} from "@omnara/contracts";
+import type { AgentInstance, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, asc, count, desc, eq, getTableColumns, ilike, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, ilike, inArray, or, sql } from "drizzle-orm";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { toInstance } from "../serialize.ts";
 import { instancesSharedWith, markShared, shareMarks } from "./shared-with.ts";
+import { type LiveState, type StatusCount, statusCounts } from "./status-counts.ts";
 
 const { agentInstances, agentTypes } = schema;
 type Op = typeof userOperations;
@@ -84,57 +79,6 @@ export async function listInstances(
 function searchFor(text: string) {
   const pattern = `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   return or(ilike(agentInstances.name, pattern), ilike(agentTypes.name, pattern));
-}
-
-type LiveState = "working" | "waiting" | "offline" | "completed" | "failed";
-
-const stateOf: Record<string, LiveState> = {
-  ACTIVE: "working",
-  AWAITING_INPUT: "waiting",
-  DISCONNECTED: "offline",
-  COMPLETED: "completed",
-  FAILED: "failed",
-};
-
-/**
- * Instance counts by type and state; each instance is in exactly one state, so the counters
- * never overlap. A waiting instance whose agent has gone quiet (no heartbeat for
- * OFFLINE_AFTER_MS, the dashboard pill's rule; an open wait or MCP ask keeps beating) counts as
- * offline, not as waiting for the user. Two reads, both on indexes: the counts by status come
- * from the (user, type, status) index alone, and the quiet waiting ones are few (the rows of
- * one status). Putting the heartbeat in an index would end HOT updates for every beat.
- */
-async function statusCounts(deps: CoreDeps, userId: string) {
-  const cutoff = new Date(deps.now().getTime() - OFFLINE_AFTER_MS);
-  const [rows, quietWaiting] = await Promise.all([
-    deps.db
-      .select({ agentTypeId: agentInstances.agentTypeId, status: agentInstances.status, n: count() })
-      .from(agentInstances)
-      .where(and(eq(agentInstances.userId, userId), notDeleted))
-      .groupBy(agentInstances.agentTypeId, agentInstances.status),
-    deps.db
-      .select({ agentTypeId: agentInstances.agentTypeId, n: count() })
-      .from(agentInstances)
-      .where(
-        and(
-          eq(agentInstances.userId, userId),
-          eq(agentInstances.status, "AWAITING_INPUT"),
-          lt(agentInstances.lastHeartbeatAt, cutoff),
-        ),
-      )
-      .groupBy(agentInstances.agentTypeId),
-  ]);
-  return [
-    ...rows.flatMap((row) => {
-      const state = stateOf[row.status];
-      return state ? [{ agentTypeId: row.agentTypeId, state, n: row.n }] : [];
-    }),
-    // Moved from waiting to offline.
-    ...quietWaiting.flatMap((row) => [
-      { agentTypeId: row.agentTypeId, state: "waiting" as const, n: -row.n },
-      { agentTypeId: row.agentTypeId, state: "offline" as const, n: row.n },
-    ]),
-  ];
 }
 
 /** "Active" is working or waiting for the user; offline instances are counted apart. */
@@ -213,10 +157,7 @@ export async function liveCounts(
   return { summary: summarize(types, counts), awaitingByAgentType };
 }
 
-function summarize(
-  types: { id: string; name: string }[],
-  counts: Awaited<ReturnType<typeof statusCounts>>,
-): OperationOutput<Op["getSummary"]> {
+function summarize(types: { id: string; name: string }[], counts: StatusCount[]): OperationOutput<Op["getSummary"]> {
   const sum = (keep: (c: (typeof counts)[number]) => boolean) =>
     counts.filter(keep).reduce((total, c) => total + c.n, 0);
   return {

@@ -95,6 +95,26 @@ export const agentInstances = pgTable(
   ],
 );
 
+/**
+ * The overview's counts of instances by user, type and status, kept by triggers on
+ * agent_instances (migration 0019): each insert, status change and delete appends +1 / -1 rows,
+ * so writers never wait on each other for a counter row and no write statement changes. A
+ * count is the sum of its rows; reads fold a user's rows into one per count once they pile up
+ * (core/instances/status-counts.ts). No foreign keys: a key check would lock the user's row
+ * against the billing lock on every question and reply; a deleted user's rows go with it by
+ * trigger.
+ */
+export const instanceCounts = pgTable(
+  "instance_counts",
+  {
+    userId: uuid().notNull(),
+    agentTypeId: uuid().notNull(),
+    status: instanceStatus().notNull(),
+    n: integer().notNull(),
+  },
+  (t) => [index().on(t.userId)],
+);
+
 /** Every message of an instance: agent steps, agent questions, user replies. */
 export const messages = pgTable(
   "messages",

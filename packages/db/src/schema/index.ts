@@ -1,4 +1,4 @@
-export { agentInstances, agentTypes, instanceStatus, messages, senderType } from "./agents.ts";
+export { agentInstances, agentTypes, instanceCounts, instanceStatus, messages, senderType } from "./agents.ts";
 export { apiKeys } from "./api-keys.ts";
 export { auditEvents } from "./audit.ts";
 export { billingAccounts, billingEvents, plan } from "./billing.ts";
