@@ -155,6 +155,23 @@ suite("issue 14: hot reads use indexes at 100k instances / 1M messages [postgres
       },
     ],
     [
+      "a message page paging back from a message",
+      async (deps) => {
+        const access = ownerAccess(caller(), someInstance);
+        const first = await listMessages(
+          deps,
+          access,
+          ops.listMessages.input.parse({ agent_instance_id: someInstance, limit: 3 }),
+        );
+        const before_message_id = first.messages[0]?.id;
+        return listMessages(
+          deps,
+          access,
+          ops.listMessages.input.parse({ agent_instance_id: someInstance, limit: 3, before_message_id }),
+        );
+      },
+    ],
+    [
       "a step, a question, the reply and the wait",
       async (deps) => {
         const agent = caller();
@@ -203,6 +220,18 @@ suite("issue 14: hot reads use indexes at 100k instances / 1M messages [postgres
   test("a card's recent instances are read in the attention index's order, not sorted from all of the type's", async () => {
     const { indexes } = await plansOf((deps) => listAgentTypes(deps, caller(), ops.listAgentTypes.input.parse({})));
     expect(indexes).toContain("agent_instances_attention_idx");
+  }, 120_000);
+
+  test("a message page is one statement, the instance's detail one wait of two", async () => {
+    const access = ownerAccess(caller(), someInstance);
+    const page = await plansOf((deps) =>
+      listMessages(deps, access, ops.listMessages.input.parse({ agent_instance_id: someInstance })),
+    );
+    expect(page).toMatchObject({ statements: 1, scans: [] });
+    const detail = await plansOf((deps) =>
+      getInstance(deps, access, ops.getInstance.input.parse({ agent_instance_id: someInstance })),
+    );
+    expect(detail).toMatchObject({ statements: 2, scans: [] });
   }, 120_000);
 
   test("the overview's two statements do not grow with its five types; each card waiting first, then newest", async () => {

@@ -1,7 +1,7 @@
 import type { Message, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
 import type { CoreDeps } from "../deps.ts";
 import type { InstanceAccess } from "../instances/instance-access.ts";
 import { type InstanceRow, loadOwnedInstance } from "../instances/owned-instance.ts";
@@ -47,17 +47,51 @@ export async function messagePage(
   return { messages: rows.slice(0, limit).reverse().map(withDelivery(deliveredUpTo)), has_more: hasMore };
 }
 
-export async function listMessages(
+export const listMessages = (
   deps: CoreDeps,
   access: InstanceAccess,
   input: OperationArgs<typeof userOperations.listMessages>,
-): Promise<OperationOutput<typeof userOperations.listMessages>> {
-  const instance = await loadOwnedInstance(deps.db, access.ownerId, access.instanceId);
-  let beforeSeq: number | undefined;
-  if (input.before_message_id) {
-    const before = await findMessage(deps.db, input.before_message_id);
-    if (!before || before.agentInstanceId !== instance.id) throw notFound(`Message ${input.before_message_id}`);
-    beforeSeq = before.seq;
-  }
-  return messagePage(deps.db, instance, input.limit, beforeSeq);
+): Promise<OperationOutput<typeof userOperations.listMessages>> =>
+  instanceMessagePage(deps.db, access, input.limit, input.before_message_id);
+
+/**
+ * A page of the instance's messages as its owner's (the newest `limit`, or those before
+ * `beforeMessageId`), in one statement: the page, the instance's delivery cursor beside it (both
+ * subqueries run once) and the instance's visibility. It reads none of the instance's other
+ * columns: loading the whole row read the git diff (up to 1 MiB) for every page.
+ */
+export async function instanceMessagePage(
+  db: Db,
+  access: InstanceAccess,
+  limit: number,
+  beforeMessageId?: string,
+): Promise<{ messages: Message[]; has_more: boolean }> {
+  const { instanceId, ownerId } = access;
+  const shown = sql`(select i.id from agent_instances i where i.id = ${instanceId}::uuid and i.user_id = ${ownerId}::uuid and i.status <> 'DELETED')`;
+  const deliveredUpTo = sql<number>`coalesce((select m.seq from messages m where m.id = (select coalesce(i.delivered_message_id, i.last_read_message_id) from agent_instances i where i.id = ${instanceId}::uuid)), 0)`;
+  const before = sql`(select m.seq from messages m where m.id = ${beforeMessageId}::uuid and m.agent_instance_id = ${instanceId}::uuid)`;
+  const rows = await db
+    .select({ ...getTableColumns(messages), deliveredUpTo: deliveredUpTo.mapWith(Number) })
+    .from(messages)
+    .where(and(eq(messages.agentInstanceId, shown), beforeMessageId ? lt(messages.seq, before) : undefined))
+    .orderBy(desc(messages.seq))
+    .limit(limit + 1);
+  // Nothing read: the instance or the message paged from may be missing; say which.
+  if (rows.length === 0) await emptyPageOf(db, access, beforeMessageId);
+  const delivered = withDelivery(rows[0]?.deliveredUpTo ?? 0);
+  return {
+    messages: rows
+      .slice(0, limit)
+      .reverse()
+      .map(({ deliveredUpTo: _, ...row }) => delivered(row)),
+    has_more: rows.length > limit,
+  };
+}
+
+/** Throws NOT_FOUND when a page is empty because the instance or the message is not there. */
+async function emptyPageOf(db: Db, access: InstanceAccess, beforeMessageId: string | undefined): Promise<void> {
+  const instance = await loadOwnedInstance(db, access.ownerId, access.instanceId);
+  if (!beforeMessageId) return;
+  const before = await findMessage(db, beforeMessageId);
+  if (!before || before.agentInstanceId !== instance.id) throw notFound(`Message ${beforeMessageId}`);
 }
