@@ -53,8 +53,8 @@ export {
 } from "./instances/instance-access.ts";
 export { endSession, heartbeat, registerInstance, verifyKey } from "./instances/lifecycle.ts";
 export { getSummary, listAgentTypes, listInstances } from "./instances/listings.ts";
-export { foldCounts } from "./instances/status-counts.ts";
 export { listShares, revokeShare, shareInstance } from "./instances/shares.ts";
+export { foldCounts } from "./instances/status-counts.ts";
 export {
   type InstanceEvent,
   instanceEvents,
