@@ -123,6 +123,9 @@ describeEachDatabase("teams", (kind) => {
     // A member sees on the team who shared each instance (only that owner may stop sharing it).
     const seen = await writer.user.getTeam.query({ team_id: teamId });
     expect(seen.instance_shares.map((s) => [s.agent_instance_id, s.owner_email])).toEqual([[id, owner.email]]);
+    // A deleted instance is nobody's to open: it leaves the team's list of shares too.
+    await owner.user.deleteInstance.mutate({ agent_instance_id: id });
+    expect((await writer.user.getTeam.query({ team_id: teamId })).instance_shares).toEqual([]);
   });
 
   test("an agent type shared with a team brings its present and future instances to members, live", async () => {

@@ -1,7 +1,7 @@
 import type { OperationArgs, TeamAgentTypeShare, TeamInstanceShare, userOperations } from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
-import { and, asc, eq, type SQL } from "drizzle-orm";
+import { and, asc, eq, ne, type SQL } from "drizzle-orm";
 import { recordAudit } from "../audit/audit.ts";
 import type { Caller, CoreDeps } from "../deps.ts";
 import type { InstanceAccess } from "../instances/instance-access.ts";
@@ -33,7 +33,8 @@ export async function instanceSharesOf(
     .innerJoin(teams, eq(teams.id, teamInstanceShares.teamId))
     .innerJoin(agentInstances, eq(agentInstances.id, teamInstanceShares.agentInstanceId))
     .innerJoin(users, eq(users.id, agentInstances.userId))
-    .where(scope)
+    // A deleted instance is nobody's to open, so it is no longer shared with anyone.
+    .where(and(scope, ne(agentInstances.status, "DELETED")))
     .orderBy(asc(teamInstanceShares.createdAt), asc(teamInstanceShares.agentInstanceId));
   return rows.map((row) => ({
     team_id: row.share.teamId,
