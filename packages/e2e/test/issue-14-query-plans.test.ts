@@ -79,6 +79,22 @@ suite("issue 14: hot reads use indexes at 100k instances / 1M messages [postgres
     const [row] = await admin<{ id: string }[]>`
       select id from agent_instances where user_id = ${user} and status = 'ACTIVE' limit 1`;
     someInstance = row?.id ?? "";
+    // Shared with the heavy user: one other user's instance by email, and all of another's
+    // agent type (its 1 000 instances) through a team, so the lists read both sides.
+    const [sharer, teamOwner] = await admin<
+      { id: string }[]
+    >`select id from users where id <> ${user} order by id limit 2`;
+    await admin`
+      insert into instance_shares (agent_instance_id, owner_id, email, user_id, role)
+      select id, user_id, 'heavy@example.com', ${user}, 'READ' from agent_instances where user_id = ${sharer?.id ?? ""} limit 1`;
+    const [team] = await admin<{ id: string }[]>`insert into teams (name) values ('heavy team') returning id`;
+    await admin`
+      insert into team_members (team_id, user_id, role)
+      values (${team?.id ?? ""}, ${teamOwner?.id ?? ""}, 'owner'), (${team?.id ?? ""}, ${user}, 'member')`;
+    await admin`
+      insert into team_agent_type_shares (team_id, agent_type_id, access)
+      select ${team?.id ?? ""}, id, 'READ' from agent_types where user_id = ${teamOwner?.id ?? ""}`;
+    await admin`analyze`;
   }, 600_000);
 
   afterAll(async () => {

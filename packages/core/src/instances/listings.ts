@@ -1,10 +1,11 @@
 import type { AgentInstance, OperationArgs, OperationOutput, userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, asc, desc, eq, getTableColumns, ilike, inArray, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, ilike, inArray, ne, or, type SQL, sql } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { toInstance } from "../serialize.ts";
-import { instancesSharedWith, markShared, shareMarks } from "./shared-with.ts";
+import { instancesSharedWithQuery, markShared, shareMarks } from "./shared-with.ts";
 import { type LiveState, type StatusCount, statusCounts } from "./status-counts.ts";
 
 const { agentInstances, agentTypes } = schema;
@@ -28,50 +29,53 @@ export async function listInstances(
   caller: Caller,
   input: OperationArgs<Op["listInstances"]>,
 ): Promise<OperationOutput<Op["listInstances"]>> {
-  // The caller's own instances and those shared with the caller (marked shared). The shared ids
-  // are read first: an `id in (subquery)` beside the owner test made the planner scan every
-  // instance; a short literal list keeps both sides on their indexes.
-  const shared = (await instancesSharedWith(deps.db, caller.userId)).map((row) => row.id);
-  const visible =
-    shared.length === 0
-      ? eq(agentInstances.userId, caller.userId)
-      : or(eq(agentInstances.userId, caller.userId), inArray(agentInstances.id, shared));
+  const own = eq(agentInstances.userId, caller.userId);
+  const shared = and(
+    inArray(agentInstances.id, instancesSharedWithQuery(deps.db, caller.userId)),
+    ne(agentInstances.userId, caller.userId),
+  );
   let after: { startedAt: Date; id: string } | undefined;
   if (input.cursor) {
     const [row] = await deps.db
       .select({ startedAt: agentInstances.startedAt, id: agentInstances.id })
       .from(agentInstances)
-      .where(and(eq(agentInstances.id, input.cursor), visible));
+      .where(and(eq(agentInstances.id, input.cursor), or(own, shared)));
     if (!row) throw notFound(`Cursor instance ${input.cursor}`);
     after = row;
   }
-  const rows = await deps.db
-    .select({ instance: listedColumns, typeName: agentTypes.name })
-    .from(agentInstances)
-    .innerJoin(agentTypes, eq(agentTypes.id, agentInstances.agentTypeId))
-    .where(
-      and(
-        visible,
-        input.status?.length ? inArray(agentInstances.status, input.status) : notDeleted,
-        input.agent_type_id ? eq(agentInstances.agentTypeId, input.agent_type_id) : undefined,
-        input.search ? searchFor(input.search) : undefined,
-        after
-          ? sql`(${agentInstances.startedAt}, ${agentInstances.id}) < (${after.startedAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(agentInstances.startedAt), desc(agentInstances.id))
+  const filters = and(
+    input.status?.length ? inArray(agentInstances.status, input.status) : notDeleted,
+    input.agent_type_id ? eq(agentInstances.agentTypeId, input.agent_type_id) : undefined,
+    input.search ? searchFor(input.search) : undefined,
+    after
+      ? sql`(${agentInstances.startedAt}, ${agentInstances.id}) < (${after.startedAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+      : undefined,
+  );
+  // The caller's own instances and those shared with the caller (marked shared), in one
+  // statement: each side a page on its own index, merged. (`owner or id in (shared)` in one
+  // WHERE made the planner scan every instance; reading the shared ids first was a wait more.)
+  const side = (whose: SQL | undefined) =>
+    deps.db
+      .select({ ...listedColumns, typeName: agentTypes.name })
+      .from(agentInstances)
+      .innerJoin(agentTypes, eq(agentTypes.id, agentInstances.agentTypeId))
+      .where(and(whose, filters))
+      .orderBy(desc(agentInstances.startedAt), desc(agentInstances.id))
+      .limit(input.limit + 1);
+  // The merged rows' columns by their names: a set operation's ORDER BY knows no tables.
+  const rows = await unionAll(side(own), side(shared))
+    .orderBy(sql`started_at desc`, sql`id desc`)
     .limit(input.limit + 1);
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
   const marks = await shareMarks(
     deps.db,
     caller.userId,
-    page.filter((row) => row.instance.userId !== caller.userId).map((row) => row.instance.id),
+    page.filter((row) => row.userId !== caller.userId).map((row) => row.id),
   );
   return {
-    instances: page.map((row) => markShared(toInstance(row.instance, row.typeName), marks.get(row.instance.id))),
-    next_cursor: rows.length > input.limit && last ? last.instance.id : null,
+    instances: page.map(({ typeName, ...row }) => markShared(toInstance(row, typeName), marks.get(row.id))),
+    next_cursor: rows.length > input.limit && last ? last.id : null,
   };
 }
 
