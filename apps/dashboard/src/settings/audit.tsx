@@ -61,6 +61,46 @@ export function AuditRow({ entry }: { entry: AuditEntry }) {
   );
 }
 
+/** A paged audit query (the account's or a team's), as its pages come in. */
+interface PagedAudit {
+  data?: { pages: { entries: AuditEntry[] }[] } | undefined;
+  error: unknown;
+  isSuccess: boolean;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => Promise<unknown>;
+}
+
+/** The entries of a paged audit, newest first, with "Show older" while there are more. */
+export function AuditPages({ audit }: { audit: PagedAudit }) {
+  const entries = audit.data?.pages.flatMap((page) => page.entries) ?? [];
+  return (
+    <>
+      {audit.error ? (
+        <p className="form-error" role="alert">
+          {errorMessage(audit.error)}
+        </p>
+      ) : null}
+      {entries.length === 0 && audit.isSuccess ? <p className="muted">Nothing yet.</p> : null}
+      <ul className="audit-list">
+        {entries.map((entry) => (
+          <AuditRow key={entry.id} entry={entry} />
+        ))}
+      </ul>
+      {audit.hasNextPage ? (
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void audit.fetchNextPage()}
+          disabled={audit.isFetchingNextPage}
+        >
+          Show older
+        </button>
+      ) : null}
+    </>
+  );
+}
+
 async function download(format: "csv" | "json"): Promise<void> {
   const response = await fetch(`/api/v1/audit/export?format=${format}`, {
     headers: { authorization: `Bearer ${session.get() ?? ""}` },
@@ -81,7 +121,6 @@ export function Audit() {
   const audit = useInfiniteQuery(
     trpc.listAudit.infiniteQueryOptions({ limit: 25 }, { getNextPageParam: (page) => page.next_cursor ?? undefined }),
   );
-  const entries = audit.data?.pages.flatMap((page) => page.entries) ?? [];
   const exportAs = (format: "csv" | "json") => {
     setExportError(undefined);
     download(format).catch((error: unknown) => setExportError(error instanceof Error ? error.message : String(error)));
@@ -105,27 +144,7 @@ export function Audit() {
           {exportError}
         </p>
       ) : null}
-      {audit.error ? (
-        <p className="form-error" role="alert">
-          {errorMessage(audit.error)}
-        </p>
-      ) : null}
-      {entries.length === 0 && audit.isSuccess ? <p className="muted">Nothing yet.</p> : null}
-      <ul className="audit-list">
-        {entries.map((entry) => (
-          <AuditRow key={entry.id} entry={entry} />
-        ))}
-      </ul>
-      {audit.hasNextPage ? (
-        <button
-          type="button"
-          className="btn"
-          onClick={() => void audit.fetchNextPage()}
-          disabled={audit.isFetchingNextPage}
-        >
-          Show older
-        </button>
-      ) : null}
+      <AuditPages audit={audit} />
     </div>
   );
 }
