@@ -43,6 +43,34 @@ const serverEnv = (databaseUrl: string) => ({
   OMNARA_AUTH_RATE_LIMIT_PER_MINUTE: "0",
 });
 
+const loadAverage = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" / ");
+
+/** A part run alone gets a fresh database, dropped afterwards. */
+async function withDatabase<T>(run: (databaseUrl: string) => Promise<T>): Promise<T> {
+  const database = await createTestDatabase("postgres");
+  try {
+    return await run(database.url ?? "");
+  } finally {
+    await database.drop();
+  }
+}
+
+/** The server in its own process on that database, stopped afterwards. */
+async function withServer<T>(
+  databaseUrl: string,
+  run: (server: Awaited<ReturnType<typeof startChildServer>>) => Promise<T>,
+): Promise<T> {
+  const server = await startChildServer(serverEnv(databaseUrl));
+  try {
+    return await run(server);
+  } finally {
+    await server.stop();
+  }
+}
+
 async function machineLines(databaseUrl: string): Promise<string[]> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {}, fetch_types: false });
   const [row] = await sql<{ version: string }[]>`select version()`;
@@ -50,9 +78,7 @@ async function machineLines(databaseUrl: string): Promise<string[]> {
   return [
     `Omnara bench — ${new Date().toISOString()}`,
     "",
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${row?.version.split(",")[0] ?? "Postgres"} on 127.0.0.1 (fsync on), load average at start ${loadavg()
-      .map((value) => value.toFixed(2))
-      .join(" / ")}. Server: one process (apps/server), generator: autocannon in the bench process.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${row?.version.split(",")[0] ?? "Postgres"} on 127.0.0.1 (fsync on), load average at start ${loadAverage()}. Server: one process (apps/server), generator: autocannon in the bench process.`,
   ];
 }
 
@@ -194,16 +220,13 @@ async function profileWake(databaseUrl: string, rounds: number): Promise<WakePro
 }
 
 if (ONLY === "wake") {
-  const database = await createTestDatabase("postgres");
-  try {
-    const server = await startChildServer(serverEnv(database.url ?? ""));
-    const lines: string[] = [];
-    try {
+  await withDatabase(async (databaseUrl) => {
+    const lines = await withServer(databaseUrl, async (server) => {
       const http = await httpRoundTrip(server.url, ROUNDS);
       const wake = await wakeLatency(server.url, ROUNDS, ANSWER_AFTER_MS);
       const wakeNow = await wakeLatency(server.url, ROUNDS, 0);
       const sdk = await sdkAskLatency(server.url, ROUNDS);
-      lines.push(
+      return [
         `| measure | p50 | p99 | max |`,
         "|---|---|---|---|",
         `| bare HTTP round trip (GET /healthz) | ${ms(http.p50)} | ${ms(http.p99)} | ${ms(http.max)} |`,
@@ -211,73 +234,42 @@ if (ONLY === "wake") {
         `| reply at once → waiting agent woken | ${ms(wakeNow.p50)} | ${ms(wakeNow.p99)} | ${ms(wakeNow.max)} |`,
         `| SDK: reply sent → session.ask resolved | ${ms(sdk.replyToAnswer.p50)} | ${ms(sdk.replyToAnswer.p99)} | ${ms(sdk.replyToAnswer.max)} |`,
         "",
-      );
-    } finally {
-      await server.stop();
-    }
-    lines.push(...wakeProfileLines(await profileWake(database.url ?? "", ROUNDS)));
+      ];
+    });
+    lines.push(...wakeProfileLines(await profileWake(databaseUrl, ROUNDS)));
     console.log(lines.join("\n"));
-  } finally {
-    await database.drop();
-  }
+  });
   process.exit(0);
 }
 if (ONLY === "sends") {
-  const database = await createTestDatabase("postgres");
-  try {
-    const server = await startChildServer(serverEnv(database.url ?? ""));
-    try {
+  await withDatabase((databaseUrl) =>
+    withServer(databaseUrl, async (server) => {
       const { noop, sends } = await sendsBesideNoop({ url: server.url, pid: server.process.pid ?? 0 });
-      console.log(
-        [
-          `load average ${loadavg()
-            .map((value) => value.toFixed(2))
-            .join(" / ")}`,
-          "",
-          ...sendLines(noop, sends),
-        ].join("\n"),
-      );
-    } finally {
-      await server.stop();
-    }
-  } finally {
-    await database.drop();
-  }
+      console.log([`load average ${loadAverage()}`, "", ...sendLines(noop, sends)].join("\n"));
+    }),
+  );
   process.exit(0);
 }
 if (ONLY === "reads") {
-  const database = await createTestDatabase("postgres");
-  try {
-    const server = await startChildServer(serverEnv(database.url ?? ""));
-    try {
-      const reads = await readsAtScale(server.url, database.url ?? "", { ...SCALE, rounds: ROUNDS });
+  await withDatabase((databaseUrl) =>
+    withServer(databaseUrl, async (server) => {
+      const reads = await readsAtScale(server.url, databaseUrl, { ...SCALE, rounds: ROUNDS });
       const http = await httpRoundTrip(server.url, ROUNDS);
       console.log(
         [
-          `Load average ${loadavg()
-            .map((value) => value.toFixed(2))
-            .join(
-              " / ",
-            )}; ${reads.instances / 1000} k instances / ${reads.messages / 1e6} M messages, ${ROUNDS} rounds each.`,
+          `Load average ${loadAverage()}; ${reads.instances / 1000} k instances / ${reads.messages / 1e6} M messages, ${ROUNDS} rounds each.`,
           "",
           ...readLines(reads, http),
         ].join("\n"),
       );
-    } finally {
-      await server.stop();
-    }
-  } finally {
-    await database.drop();
-  }
+    }),
+  );
   process.exit(0);
 }
 if (ONLY === "round-trips") {
-  const database = await createTestDatabase("postgres");
-  try {
-    console.log(roundTripLines(await countRoundTrips(database.url ?? "")).join("\n"));
-  } finally {
-    await database.drop();
-  }
+  await withDatabase(async (databaseUrl) => {
+    console.log(roundTripLines(await countRoundTrips(databaseUrl)).join("\n"));
+  });
   process.exit(0);
 }
 if (ONLY === "creation") {
