@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { limits, OmnaraError, type OperationArgs, type OperationOutput, type userOperations } from "@omnara/contracts";
-import { type Db, schema } from "@omnara/db";
+import { schema } from "@omnara/db";
 import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/audit.ts";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
+import { perDb } from "../per-db.ts";
 import { iso, isoOrNull } from "../serialize.ts";
 import { announceRevoked } from "./revocation.ts";
 import { hashToken, signToken, tokenAudiences, verifyToken } from "./tokens.ts";
@@ -121,8 +122,7 @@ export async function revokeApiKey(
 }
 
 /** The key row of a token, built once per database: every agent call runs it. */
-const keyLookups = new WeakMap<Db, ReturnType<typeof buildKeyLookup>>();
-const buildKeyLookup = (db: Db) =>
+const keyLookup = perDb((db) =>
   db
     .select({
       userId: apiKeys.userId,
@@ -133,15 +133,8 @@ const buildKeyLookup = (db: Db) =>
     })
     .from(apiKeys)
     .where(and(eq(apiKeys.id, sql.placeholder("id")), eq(apiKeys.tokenHash, sql.placeholder("tokenHash"))))
-    .prepare("api_key_of_token");
-function keyLookup(db: Db): ReturnType<typeof buildKeyLookup> {
-  let lookup = keyLookups.get(db);
-  if (!lookup) {
-    lookup = buildKeyLookup(db);
-    keyLookups.set(db, lookup);
-  }
-  return lookup;
-}
+    .prepare("api_key_of_token"),
+);
 
 /**
  * Resolves an API key to its owner. The database row is checked on every call, so revoking a

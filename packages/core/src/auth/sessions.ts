@@ -6,10 +6,11 @@ import {
   type publicOperations,
   type userOperations,
 } from "@omnara/contracts";
-import { type Db, schema } from "@omnara/db";
+import { schema } from "@omnara/db";
 import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Caller, CoreDeps, Device } from "../deps.ts";
 import { linkWaitingShares } from "../instances/shares.ts";
+import { perDb } from "../per-db.ts";
 import { iso } from "../serialize.ts";
 import { linkWaitingInvites } from "../teams/invites.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
@@ -131,8 +132,7 @@ export async function me(deps: CoreDeps, caller: Caller): Promise<UserProfile> {
 }
 
 /** The live session row of a token, built once per database: every user call runs it. */
-const liveSessions = new WeakMap<Db, ReturnType<typeof buildLiveSession>>();
-const buildLiveSession = (db: Db) =>
+const liveSession = perDb((db) =>
   db
     .select({ id: userSessions.id, userId: userSessions.userId, lastUsedAt: userSessions.lastUsedAt })
     .from(userSessions)
@@ -144,15 +144,8 @@ const buildLiveSession = (db: Db) =>
         gt(userSessions.expiresAt, sql.placeholder("now")),
       ),
     )
-    .prepare("live_session_of_token");
-function liveSession(db: Db): ReturnType<typeof buildLiveSession> {
-  let lookup = liveSessions.get(db);
-  if (!lookup) {
-    lookup = buildLiveSession(db);
-    liveSessions.set(db, lookup);
-  }
-  return lookup;
-}
+    .prepare("live_session_of_token"),
+);
 
 /** Local accounts: a signed session token whose row must still be live. */
 export function createLocalUserAuthenticator(deps: CoreDeps): UserAuthenticator {

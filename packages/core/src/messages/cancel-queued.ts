@@ -9,7 +9,7 @@ import { notFound } from "../not-found.ts";
 import { toMessage } from "../serialize.ts";
 import { type Delivered, deliverRepliesInOneStatement } from "./one-statement-delivery.ts";
 import { cursorSeq, findMessage, type MessageRow, userMessagesAfter } from "./queries.ts";
-import { deliveredEvent, recordDelivery, unreadFrom } from "./read-cursor.ts";
+import { recordHandover, unreadFrom } from "./read-cursor.ts";
 
 const { agentInstances, messages } = schema;
 
@@ -36,10 +36,7 @@ export async function deliverReplies(
         .where(eq(agentInstances.id, instanceId))
         .for("update");
       const replies = await userMessagesAfter(tx, instanceId, afterMessageId);
-      const last = replies[replies.length - 1];
-      const event =
-        instance && last && (await recordDelivery(tx, instanceId, last)) ? deliveredEvent(instance) : undefined;
-      if (event) await recordFeed(tx, [event]);
+      const event = instance ? await recordHandover(tx, instance, replies) : undefined;
       return { replies, event, notified: false };
     });
   }

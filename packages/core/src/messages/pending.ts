@@ -1,9 +1,8 @@
 import type { agentOperations, OperationArgs, OperationOutput } from "@omnara/contracts";
 import type { AgentCaller, CoreDeps } from "../deps.ts";
-import { recordFeed } from "../events/feed.ts";
 import { loadOwnedInstance } from "../instances/owned-instance.ts";
 import { toMessage } from "../serialize.ts";
-import { deliveredEvent, readReplies } from "./read-cursor.ts";
+import { readReplies } from "./read-cursor.ts";
 
 type Input = OperationArgs<typeof agentOperations.getPendingMessages>;
 type Output = OperationOutput<typeof agentOperations.getPendingMessages>;
@@ -14,8 +13,7 @@ export async function getPendingMessages(deps: CoreDeps, caller: AgentCaller, in
     const instance = await loadOwnedInstance(tx, caller.userId, input.agent_instance_id, { forUpdate: true });
     const read = await readReplies(tx, instance, input.last_read_message_id);
     // Handed over: the screens learn the messages are delivered.
-    const events = read.delivered ? [deliveredEvent(instance)] : [];
-    await recordFeed(tx, events);
+    const events = read.delivered ? [read.delivered] : [];
     return {
       output: { agent_instance_id: instance.id, messages: read.messages.map(toMessage), status: read.status },
       events,

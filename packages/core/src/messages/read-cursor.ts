@@ -1,6 +1,7 @@
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { eq, sql } from "drizzle-orm";
+import { recordFeed } from "../events/feed.ts";
 import type { InstanceRow } from "../instances/owned-instance.ts";
 import { type MessageRow, userMessagesAfter } from "./queries.ts";
 
@@ -21,8 +22,9 @@ const { agentInstances } = schema;
  * delivery: that is how the SDK's "ask, then carry on" acknowledges.
  */
 export type ReadResult =
-  /** `delivered`: this read moved the delivery on (see deliveredEvent). */
-  { status: "ok"; messages: MessageRow[]; delivered: boolean } | { status: "stale"; messages: []; delivered: false };
+  /** `delivered`: the event to publish after commit when this read moved the delivery on (see recordHandover). */
+  | { status: "ok"; messages: MessageRow[]; delivered: BusEvent | undefined }
+  | { status: "stale"; messages: []; delivered: undefined };
 
 /** What a held cursor may be: undefined peeks without delivering; null holds "nothing read yet". */
 export type HeldCursor = string | null | undefined;
@@ -32,7 +34,7 @@ export async function readReplies(tx: Db, instance: InstanceRow, held: HeldCurso
   let cursor = instance.lastReadMessageId;
   if (held !== undefined) {
     const holdsDelivery = held !== null && held === instance.deliveredMessageId;
-    if (!holdsDelivery && held !== cursor) return { status: "stale", messages: [], delivered: false };
+    if (!holdsDelivery && held !== cursor) return { status: "stale", messages: [], delivered: undefined };
     if (holdsDelivery) {
       cursor = held;
       await tx
@@ -42,8 +44,7 @@ export async function readReplies(tx: Db, instance: InstanceRow, held: HeldCurso
     }
   }
   const replies = await userMessagesAfter(tx, instance.id, cursor);
-  const last = replies[replies.length - 1];
-  const delivered = held !== undefined && last !== undefined && (await recordDelivery(tx, instance.id, last));
+  const delivered = held !== undefined ? await recordHandover(tx, instance, replies) : undefined;
   return { status: "ok", messages: replies, delivered };
 }
 
@@ -51,32 +52,37 @@ const seqOf = (column: typeof agentInstances.lastReadMessageId | typeof agentIns
   sql`coalesce((select m.seq from messages m where m.id = ${column}), 0)`;
 
 /**
- * Notes that `message` was handed to the agent. Never backward, and never at or before the
- * cursor, so two readers racing leave it at the later reply. True when it moved the delivery on:
- * of readers racing for the same replies, exactly one.
+ * Notes that `replies` were handed to the agent (the delivery moves to the last). Never backward,
+ * and never at or before the cursor, so two readers racing leave it at the later reply. When it
+ * moved the delivery on (of readers racing for the same replies, exactly one), the screens must
+ * learn that the instance's user messages went from queued to delivered: its feed row is written
+ * in the read's transaction and the instance event returned, for the caller to publish after
+ * commit (one-statement-delivery.ts does both in its statement).
  */
-export async function recordDelivery(db: Db, instanceId: string, message: MessageRow): Promise<boolean> {
-  const moved = await db
+export async function recordHandover(
+  tx: Db,
+  instance: Pick<InstanceRow, "id" | "userId" | "status">,
+  replies: readonly MessageRow[],
+): Promise<BusEvent | undefined> {
+  const last = replies[replies.length - 1];
+  if (!last) return undefined;
+  const moved = await tx
     .update(agentInstances)
-    .set({ deliveredMessageId: message.id })
+    .set({ deliveredMessageId: last.id })
     .where(
-      sql`${agentInstances.id} = ${instanceId} and ${seqOf(agentInstances.lastReadMessageId)} < ${message.seq} and ${seqOf(agentInstances.deliveredMessageId)} < ${message.seq}`,
+      sql`${agentInstances.id} = ${instance.id} and ${seqOf(agentInstances.lastReadMessageId)} < ${last.seq} and ${seqOf(agentInstances.deliveredMessageId)} < ${last.seq}`,
     )
     .returning({ id: agentInstances.id });
-  return moved.length > 0;
+  if (moved.length === 0) return undefined;
+  const event: BusEvent = {
+    type: "instance",
+    userId: instance.userId,
+    agentInstanceId: instance.id,
+    status: instance.status,
+  };
+  await recordFeed(tx, [event]);
+  return event;
 }
-
-/**
- * What a read that moved the delivery on tells the screens: the instance changed (its user
- * messages went from queued to delivered). Record it in the read's transaction (recordFeed) and
- * publish it after commit, as one-statement-delivery.ts does in its statement.
- */
-export const deliveredEvent = (instance: Pick<InstanceRow, "id" | "userId" | "status">): BusEvent => ({
-  type: "instance",
-  userId: instance.userId,
-  agentInstanceId: instance.id,
-  status: instance.status,
-});
 
 /** Where "unread" starts for the agent's next message: after anything already handed out. */
 export const unreadFrom = (instance: InstanceRow): string | null =>

@@ -10,7 +10,7 @@ import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
 import { enqueueEventWebhooks, questionEvent } from "../webhooks/enqueue.ts";
 import { findMessage, userMessagesAfter } from "./queries.ts";
-import { deliveredEvent, type ReadResult, readReplies, recordDelivery } from "./read-cursor.ts";
+import { type ReadResult, readReplies, recordHandover } from "./read-cursor.ts";
 
 const { messages } = schema;
 type Input = OperationArgs<typeof agentOperations.requestInput>;
@@ -59,19 +59,10 @@ export async function requestInput(
       read = await readReplies(tx, instance, message.id);
     } else {
       const replies = await userMessagesAfter(tx, instance.id, message.id);
-      const last = replies[replies.length - 1];
-      read = {
-        status: "ok",
-        messages: replies,
-        delivered: last !== undefined && (await recordDelivery(tx, instance.id, last)),
-      };
+      read = { status: "ok", messages: replies, delivered: await recordHandover(tx, instance, replies) };
     }
     // Handed over: the screens learn the messages are delivered.
-    if (read.delivered) {
-      const delivered = deliveredEvent(instance);
-      await recordFeed(tx, [delivered]);
-      events.push(delivered);
-    }
+    if (read.delivered) events.push(read.delivered);
     // v1 marked the instance waiting (and called the user) whenever no reply came back, stale too.
     if (read.messages.length === 0 && !alreadyAsked) {
       const applied = await applyInstanceEvent(tx, { userId: caller.userId, instanceId: instance.id }, "requestInput", {
