@@ -11,6 +11,7 @@ import {
   testEnv,
 } from "@omnara/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ownerWithQuestion as ownerWithQuestionOn } from "./support/owner-with-question.ts";
 
 /**
  * An owner's reply is tried in its one statement before the access rule is checked (the statement
@@ -24,17 +25,7 @@ describeEachDatabase("issue 14: a reply tried as the owner's before its access c
   });
   afterAll(() => server.close());
 
-  async function ownerWithQuestion() {
-    const owner = await newUserWithKey(server.url, "owner");
-    const id = randomUUID();
-    const question = await owner.agent.sendMessage.mutate({
-      agent_instance_id: id,
-      agent_type: "owner first",
-      content: "Ship it?",
-      requires_user_input: true,
-    });
-    return { owner, id, questionId: question.message_id };
-  }
+  const ownerWithQuestion = () => ownerWithQuestionOn(server.url, "owner first", "Ship it?");
 
   const userContents = async (owner: Awaited<ReturnType<typeof newUserWithKey>>, id: string) =>
     (await owner.user.listMessages.query({ agent_instance_id: id })).messages

@@ -10,6 +10,7 @@ import {
   userClient,
 } from "@omnara/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { ownerWithQuestion as ownerWithQuestionOn } from "./support/owner-with-question.ts";
 import { openUserStream } from "./support/user-stream.ts";
 
 const PASSWORD = "correct horse battery";
@@ -22,17 +23,7 @@ describeEachDatabase("sharing an instance by email", (kind) => {
   });
   afterAll(() => server.close());
 
-  async function ownerWithQuestion() {
-    const owner = await newUserWithKey(server.url, "owner");
-    const id = randomUUID();
-    const question = await owner.agent.sendMessage.mutate({
-      agent_instance_id: id,
-      agent_type: "claude code",
-      content: "Deploy to production?",
-      requires_user_input: true,
-    });
-    return { owner, id, questionId: question.message_id };
-  }
+  const ownerWithQuestion = () => ownerWithQuestionOn(server.url, "claude code", "Deploy to production?");
 
   test("READ follows and is refused replies; WRITE answers the waiting agent; only the owner renames, deletes or shares", async () => {
     const { owner, id, questionId } = await ownerWithQuestion();
