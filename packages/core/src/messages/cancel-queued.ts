@@ -1,5 +1,5 @@
 import { type Message, OmnaraError, type OperationArgs, type userOperations } from "@omnara/contracts";
-import { type BusEvent, schema } from "@omnara/db";
+import { type BusEvent, isConnectionError, schema } from "@omnara/db";
 import { eq, sql } from "drizzle-orm";
 import type { CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
@@ -27,7 +27,15 @@ export async function deliverReplies(
   afterMessageId: string,
 ): Promise<MessageRow[]> {
   // Usually one statement; a writer that committed while it waited for the lock sends it here.
-  let done = await deliverRepliesInOneStatement(deps.db, deps.bus, instanceId, afterMessageId);
+  let done = await deliverRepliesInOneStatement(deps.db, deps.bus, instanceId, afterMessageId).catch(
+    (error: unknown): "stale" => {
+      // It rolled back: nothing was recorded. Its NOTIFY failing (a full queue) must not refuse the
+      // agent its replies, so anything but a lost connection takes the transaction path, which
+      // publishes after commit (a failed NOTIFY there is delivered here at once and retried).
+      if (isConnectionError(error)) throw error;
+      return "stale";
+    },
+  );
   if (done === "stale") {
     done = await deps.db.transaction(async (tx): Promise<Delivered> => {
       const [instance] = await tx
