@@ -6,19 +6,28 @@ import { describe, expect, test } from "vitest";
 
 const routersDir = join(import.meta.dirname, "../src/routers");
 
-/** `key: ({ ctx, input }) => … core.name(` for every handler in the router files. */
-function handlerCalls(): { file: string; key: string; calls: string }[] {
-  const found = [];
+type Call = { file: string; key: string; calls: string };
+
+/**
+ * `key: ({ ctx, input }) => … core.name(` for every handler in the router files, and apart from
+ * them the owner-first attempts (the maps exported as `…OwnerFirst`, see fromContract).
+ */
+function routerCalls(): { handlers: Call[]; ownerFirst: Call[] } {
+  const handlers: Call[] = [];
+  const ownerFirst: Call[] = [];
   for (const audience of readdirSync(routersDir)) {
     for (const file of readdirSync(join(routersDir, audience))) {
       const source = readFileSync(join(routersDir, audience, file), "utf8");
-      const handler = /^ {2}(\w+): (?:async )?\(\{[^}]*\}\) =>[\s\S]*?\bcore\.(\w+)\(/gm;
-      for (const match of source.matchAll(handler)) {
-        found.push({ file: `${audience}/${file}`, key: match[1] ?? "", calls: match[2] ?? "" });
+      for (const block of source.split(/^(?=export const )/m)) {
+        const into = /^export const \w+OwnerFirst\b/.test(block) ? ownerFirst : handlers;
+        const handler = /^ {2}(\w+): (?:async )?\(\{[^}]*\}\) =>[\s\S]*?\bcore\.(\w+)\(/gm;
+        for (const match of block.matchAll(handler)) {
+          into.push({ file: `${audience}/${file}`, key: match[1] ?? "", calls: match[2] ?? "" });
+        }
       }
     }
   }
-  return found;
+  return { handlers, ownerFirst };
 }
 
 const v1: ReadonlySet<Operation> = new Set(Object.values(v1Operations));
@@ -39,9 +48,16 @@ describe("names are the operation ids in every layer", () => {
   });
 
   test("each procedure's handler calls the core function named as its operation", () => {
-    const calls = handlerCalls();
+    const calls = routerCalls().handlers;
     expect(calls.map((c) => c.key).sort()).toEqual(allOperations.map((op) => op.id).sort());
     const expected = new Map(allOperations.map((op) => [op.id, coreName(op)]));
     expect(calls.filter((c) => c.calls !== expected.get(c.key))).toEqual([]);
+  });
+
+  test("an owner-first attempt calls the core function named as its operation with AsOwner", () => {
+    const calls = routerCalls().ownerFirst;
+    expect(calls.length).toBeGreaterThan(0);
+    const ids = new Set(allOperations.map((op) => op.id));
+    expect(calls.filter((c) => !ids.has(c.key) || c.calls !== `${c.key}AsOwner`)).toEqual([]);
   });
 });
