@@ -197,6 +197,74 @@ describe.skipIf(skipBrowser)("issue 15: a chat that reads well, in Chromium", ()
     expect((await userMessages(instanceId)).map((m) => m.length)).toEqual([limits.messageChars]);
   });
 
+  test("a message typed while the previous one is on its way is sent after it, and neither is lost", async () => {
+    const instanceId = await newInstance(owner, "Typed fast", "Working");
+    await page.goto(`${server.url}/instances/${instanceId}`);
+    const composer = page.getByTestId("composer");
+    await composer.waitFor();
+    // The first reply is held on its way until the second has been typed and sent.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let replies = 0;
+    await page.route(
+      (url) => url.pathname.startsWith("/api/trpc/user/") && url.pathname.includes("reply"),
+      async (route) => {
+        replies++;
+        if (replies === 1) await held;
+        await route.continue();
+      },
+    );
+    await composer.fill("first thought");
+    await composer.press("Enter");
+    await expect.poll(() => replies, WAIT).toBe(1);
+    expect(await composer.inputValue()).toBe("");
+    await composer.fill("second thought");
+    await composer.press("Enter");
+    expect(await composer.inputValue()).toBe("");
+    // Only waiting behind the first: no "not sent" alarm.
+    expect(await page.getByTestId("reply-queued").count()).toBe(0);
+    release();
+    await expect.poll(() => userMessages(instanceId), WAIT).toEqual(["first thought", "second thought"]);
+    await expect.poll(() => page.locator('[data-sender="USER"]').count(), WAIT).toBe(2);
+    expect(await composer.inputValue()).toBe("");
+    expect(replies).toBe(2);
+    await page.unrouteAll();
+  });
+
+  test("a refused reply comes back to the composer ahead of what was typed since", async () => {
+    const instanceId = await newInstance(owner, "Refused", "Working");
+    await page.goto(`${server.url}/instances/${instanceId}`);
+    const composer = page.getByTestId("composer");
+    await composer.waitFor();
+    // The server refuses the try for real: its body is made longer than a message may be.
+    const tooLong = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(tooLong)
+        : value && typeof value === "object"
+          ? Object.fromEntries(
+              Object.entries(value).map(([k, v]) => [
+                k,
+                k === "content" ? "x".repeat(limits.messageChars + 1) : tooLong(v),
+              ]),
+            )
+          : value;
+    await page.route(
+      (url) => url.pathname.startsWith("/api/trpc/user/") && url.pathname.includes("reply"),
+      async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await route.continue({ postData: JSON.stringify(tooLong(route.request().postDataJSON())) });
+      },
+    );
+    await composer.fill("keep me");
+    await composer.press("Enter");
+    await composer.pressSequentially("and me");
+    await expect.poll(() => composer.inputValue(), WAIT).toBe("keep me\nand me");
+    expect(await userMessages(instanceId)).toEqual([]);
+    await page.unrouteAll();
+  });
+
   test("a reply whose answer was lost is kept, retried after reconnecting with its key, and stored once", async () => {
     const instanceId = await newInstance(owner, "Flaky network", "Ready for your answer", {
       requires_user_input: true,

@@ -3,8 +3,8 @@ import { SendHorizontal } from "lucide-react";
 import { type FormEvent, type KeyboardEvent, useId, useLayoutEffect, useRef, useState } from "react";
 
 interface Props {
+  /** Resolves once the text is stored or kept for a retry; rejects when it was refused. */
   onSend: (text: string) => Promise<unknown>;
-  sending: boolean;
   placeholder: string;
 }
 
@@ -17,7 +17,7 @@ const number = (n: number) => n.toLocaleString("en-US");
  * message may be stays whole in the box (no maxLength, which would cut it silently): the counter
  * says by how much it is over and sending is refused until it fits.
  */
-export function Composer({ onSend, sending, placeholder }: Props) {
+export function Composer({ onSend, placeholder }: Props) {
   const [text, setText] = useState("");
   const box = useRef<HTMLTextAreaElement>(null);
   const id = useId();
@@ -31,14 +31,17 @@ export function Composer({ onSend, sending, placeholder }: Props) {
   }, [text]);
 
   const over = text.trim().length - limits.messageChars;
+  // The box empties as the text leaves, so the next message can be typed and sent while this one
+  // is on its way (the page sends them in order). Clearing on success instead would wipe whatever
+  // was typed meanwhile. A refused text comes back, ahead of anything typed since.
   const send = async () => {
     const content = text.trim();
-    if (!content || sending || content.length > limits.messageChars) return;
+    if (!content || content.length > limits.messageChars) return;
+    setText("");
     try {
       await onSend(content);
-      setText("");
     } catch {
-      // The text stays in the box to be sent again; the page shows the error.
+      setText((typed) => (typed.trim() === "" ? content : `${content}\n${typed}`));
     }
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -75,7 +78,7 @@ export function Composer({ onSend, sending, placeholder }: Props) {
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={sending || text.trim() === "" || over > 0}
+          disabled={text.trim() === "" || over > 0}
           aria-label="Send reply"
         >
           <SendHorizontal aria-hidden="true" />

@@ -97,6 +97,7 @@ export function useReply(instanceId: string, onSent: (message: Message) => void)
       }
       busy.current = true;
       setSending(true);
+      let cutOff = false;
       try {
         const message = await post(reply);
         setError(undefined);
@@ -104,11 +105,15 @@ export function useReply(instanceId: string, onSent: (message: Message) => void)
       } catch (failure) {
         setError(failure);
         if (!retryable(failure)) throw failure;
-        queue.current = [...queue.current, reply];
+        cutOff = true;
+        queue.current = [reply, ...queue.current];
         setQueued(queue.current);
       } finally {
         busy.current = false;
         setSending(false);
+        // What was typed while this one was on its way follows it now, unless the connection is
+        // gone: then the retry timer takes the whole queue, this one first.
+        if (!cutOff && queue.current.length > 0) void flush();
       }
     },
     [post, flush],

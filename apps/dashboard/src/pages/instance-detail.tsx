@@ -192,7 +192,7 @@ function InstanceDetail({ id }: { id: string }) {
             )}
           </div>
           <QueuedMessages instanceId={id} queued={delivery.queued} onChanged={() => void delivery.refetch()} />
-          {reply.queued.length > 0 ? (
+          {reply.queued.length > 0 && reply.error !== undefined ? (
             <div className="form-error reply-queued" role="alert" data-testid="reply-queued">
               <span>
                 Not sent yet: {errorMessage(reply.error)}{" "}
@@ -221,7 +221,6 @@ function InstanceDetail({ id }: { id: string }) {
           ) : (
             <Composer
               onSend={send}
-              sending={reply.sending}
               placeholder={
                 pendingId
                   ? "Answer the question…"
