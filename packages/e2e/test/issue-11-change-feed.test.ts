@@ -251,6 +251,52 @@ describeEachDatabase("issue 11: the change feed resumes in commit order", (kind)
     }
   });
 
+  test("a stream whose client leaves while it holds an event ends at once and lets go of the bus", async () => {
+    const alice = await newUserWithKey(server.url, "alice");
+    const id = await newInstance(alice.agent, "start");
+    // Counts this stream's subscriptions to the bus (its topic, and the shared instances it follows).
+    let subscribed = 0;
+    const { bus } = server.deps;
+    const subscribe = bus.subscribe.bind(bus);
+    bus.subscribe = (topic, handler) => {
+      subscribed += 1;
+      const stop = subscribe(topic, handler);
+      let stopped = false;
+      return () => {
+        if (!stopped) subscribed -= 1;
+        stopped = true;
+        stop();
+      };
+    };
+    onTestFinished(() => {
+      bus.subscribe = subscribe;
+    });
+    const abort = new AbortController();
+    const stream = await events(server.deps, { userId: alice.userId }, undefined, {}, abort.signal);
+    expect((await stream.next()).value?.event).toEqual({ type: "connected", resumed: false });
+    const sent = await alice.agent.sendMessage.mutate({ agent_instance_id: id, content: "held" });
+    for (;;) {
+      const { value } = await stream.next();
+      if (!value) throw new Error("the stream ended");
+      if (value.event.type === "message" && value.event.message.id === sent.message_id) break;
+    }
+    expect(subscribed).toBeGreaterThan(0);
+    // The client leaves while the stream is held at that event (the socket closed mid-write): the
+    // abort finds the stream between waits. Resumed, it must end now, not at the next re-read.
+    abort.abort();
+    const started = performance.now();
+    const ended = await Promise.race([
+      (async () => {
+        while (!(await stream.next()).done) {}
+        return "ended";
+      })(),
+      new Promise((resolve) => setTimeout(() => resolve("still running after 5 s"), 5_000)),
+    ]);
+    expect(ended).toBe("ended");
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(subscribed).toBe(0);
+  });
+
   test("a stream nobody reads holds no queue: when read again past the bound, it resyncs", async () => {
     const alice = await newUserWithKey(server.url, "alice");
     const id = await newInstance(alice.agent, "start");

@@ -15,6 +15,12 @@ export class StreamSignals {
   #beats = new Map<string, string>();
   #accessChanged = false;
   #wake: (() => void) | undefined;
+  /**
+   * The consumer went away. Kept as a flag: an abort that lands while the stream is between
+   * waits (reading the feed, or held at a yield) finds no wake to call, and the wait after it
+   * would otherwise sleep to the next safety re-read, holding its subscriptions for 30 s.
+   */
+  #aborted = false;
   readonly #stops: (() => void)[];
   readonly #bus: Bus;
   #followed: (() => void)[] = [];
@@ -37,7 +43,10 @@ export class StreamSignals {
       bus.onReconnect(poke),
     ];
     if (signal) {
-      const abort = () => this.#wake?.();
+      const abort = () => {
+        this.#aborted = true;
+        this.#wake?.();
+      };
       signal.addEventListener("abort", abort, { once: true });
       this.#stops.push(() => signal.removeEventListener("abort", abort));
     }
@@ -113,9 +122,9 @@ export class StreamSignals {
     return beats;
   }
 
-  /** Resolves on the next signal, or after `ms` with nothing new. */
+  /** Resolves on the next signal, or after `ms` with nothing new; at once when aborted. */
   next(ms: number): Promise<void> {
-    if (this.#dirty) return Promise.resolve();
+    if (this.#dirty || this.#aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const self = this;
