@@ -255,7 +255,9 @@ export async function capacity(options: CapacityOptions): Promise<CapacityResult
 
     const closeStarted = performance.now();
     abort.abort();
-    await Promise.allSettled([...waiting.values(), idleStreams.done, ...streamSets.map((s) => s.done)]);
+    // Every wait and every tab's stream, each its own promise: an array among them would settle at
+    // once, and the close time and the leak count would be read before the streams had ended.
+    await Promise.allSettled([...waiting.values(), ...idleStreams.done, ...streamSets.flatMap((s) => s.done)]);
     const closeAllMs = performance.now() - closeStarted;
 
     const fanout = fanoutCost(
