@@ -17,6 +17,8 @@ afterAll(() => server.close());
 interface Trickler {
   socket: Socket;
   closedAt: Promise<number>;
+  /** What the server sent back. */
+  received: () => string;
 }
 
 /**
@@ -29,6 +31,10 @@ function trickle(port: number, slowHeaders: boolean): Trickler {
     ? "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nX-Padding: "
     : "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
   const closedAt = new Promise<number>((resolve) => socket.once("close", () => resolve(Date.now())));
+  let received = "";
+  socket.on("data", (chunk: Buffer) => {
+    received += chunk.toString("utf8");
+  });
   socket.on("error", () => {});
   socket.once("connect", () => {
     socket.write(slowHeaders ? head : `${head}{`);
@@ -38,7 +44,7 @@ function trickle(port: number, slowHeaders: boolean): Trickler {
     }, 1_000);
     socket.once("close", () => clearInterval(timer));
   });
-  return { socket, closedAt };
+  return { socket, closedAt, received: () => received };
 }
 
 test("trickling sockets are closed within 30 s while /healthz and real long waits keep working", async () => {
@@ -102,6 +108,14 @@ test("trickling sockets are closed within 30 s while /healthz and real long wait
   );
   expect(slowest).toBeLessThan(30_000);
   expect(refusedAtOnce).toBeGreaterThanOrEqual(SOCKETS - CAP);
+  // Those over the cap were told why, with a coded 429, not reset.
+  const refusals = sockets.map((s) => s.received()).filter((text) => text.startsWith("HTTP/1.1 429 "));
+  expect(refusals.length).toBe(SOCKETS - CAP);
+  const [refusal = ""] = refusals;
+  expect(refusal).toMatch(/\r\nretry-after: 1\r\n/);
+  expect(JSON.parse(refusal.slice(refusal.indexOf("\r\n\r\n") + 4))).toMatchObject({
+    error: { code: "TOO_MANY_REQUESTS" },
+  });
   expect(latencies.length).toBeGreaterThan(20);
   expect(Math.max(...latencies)).toBeLessThan(1_000);
 

@@ -49,8 +49,7 @@ function capConnections(server: Server, options: HttpServerOptions): void {
     if (!address || options.exempt(address)) return;
     const count = (open.get(address) ?? 0) + 1;
     if (count > options.maxConnectionsPerAddress) {
-      // Refused before a byte is read: the cheapest answer to a flood.
-      socket.destroy();
+      refuse(socket, options.maxConnectionsPerAddress);
       return;
     }
     open.set(address, count);
@@ -60,4 +59,24 @@ function capConnections(server: Server, options: HttpServerOptions): void {
       else open.delete(address);
     });
   });
+}
+
+/** How long a refused socket may take to read its answer before it is cut. */
+const REFUSED_LINGER_MS = 1_000;
+
+/**
+ * Over the cap: a coded 429 written before a byte of the request is read (the cheapest answer
+ * to a flood that a client can still tell from a network fault), then the socket is closed. What
+ * the client sends meanwhile is read and dropped: closing with unread bytes would reset the
+ * connection, and the client would see ECONNRESET instead of the answer.
+ */
+function refuse(socket: Socket, cap: number): void {
+  const message = `Too many open connections from this address (at most ${cap}); close some and retry.`;
+  const body = JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message }, detail: message });
+  socket.on("error", () => {});
+  socket.resume();
+  socket.end(
+    `HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nretry-after: 1\r\nconnection: close\r\n\r\n${body}`,
+  );
+  setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
 }
