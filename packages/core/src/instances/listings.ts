@@ -5,7 +5,7 @@ import { unionAll } from "drizzle-orm/pg-core";
 import type { Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { toInstance } from "../serialize.ts";
-import { instancesSharedWithQuery, markShared, shareMarks } from "./shared-with.ts";
+import { instancesSharedWithQuery, markShared, sharedPageIds, shareMarks } from "./shared-with.ts";
 import { type LiveState, type StatusCount, statusCounts } from "./status-counts.ts";
 
 const { agentInstances, agentTypes } = schema;
@@ -30,12 +30,12 @@ export async function listInstances(
   input: OperationArgs<Op["listInstances"]>,
 ): Promise<OperationOutput<Op["listInstances"]>> {
   const own = eq(agentInstances.userId, caller.userId);
-  const shared = and(
-    inArray(agentInstances.id, instancesSharedWithQuery(deps.db, caller.userId)),
-    ne(agentInstances.userId, caller.userId),
-  );
   let after: { startedAt: Date; id: string } | undefined;
   if (input.cursor) {
+    const shared = and(
+      inArray(agentInstances.id, instancesSharedWithQuery(deps.db, caller.userId)),
+      ne(agentInstances.userId, caller.userId),
+    );
     const [row] = await deps.db
       .select({ startedAt: agentInstances.startedAt, id: agentInstances.id })
       .from(agentInstances)
@@ -54,13 +54,18 @@ export async function listInstances(
   // The caller's own instances and those shared with the caller (marked shared), in one
   // statement: each side a page on its own index, merged. (`owner or id in (shared)` in one
   // WHERE made the planner scan every instance; reading the shared ids first was a wait more.)
+  const newestFirst = [desc(agentInstances.startedAt), desc(agentInstances.id)];
+  const shared = inArray(
+    agentInstances.id,
+    sharedPageIds(deps.db, caller.userId, filters, newestFirst, input.limit + 1),
+  );
   const side = (whose: SQL | undefined) =>
     deps.db
       .select({ ...listedColumns, typeName: agentTypes.name })
       .from(agentInstances)
       .innerJoin(agentTypes, eq(agentTypes.id, agentInstances.agentTypeId))
       .where(and(whose, filters))
-      .orderBy(desc(agentInstances.startedAt), desc(agentInstances.id))
+      .orderBy(...newestFirst)
       .limit(input.limit + 1);
   // The merged rows' columns by their names: a set operation's ORDER BY knows no tables.
   const rows = await unionAll(side(own), side(shared))

@@ -2,9 +2,18 @@ import type { AgentInstance, ShareRole } from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, eq, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
-import { unionAll } from "drizzle-orm/pg-core";
+import { union, unionAll } from "drizzle-orm/pg-core";
 
-const { agentInstances, instanceShares, teamAgentTypeShares, teamInstanceShares, teamMembers, teams, users } = schema;
+const {
+  agentInstances,
+  agentTypes,
+  instanceShares,
+  teamAgentTypeShares,
+  teamInstanceShares,
+  teamMembers,
+  teams,
+  users,
+} = schema;
 
 /**
  * The shares whose recipient is `userId`: linked to the account, or still waiting on its email
@@ -77,6 +86,51 @@ export const instancesSharedWithQuery = (db: Db, userId: string) => {
   const sources = shareSources(db, userId).as("shared");
   return db.select({ id: sources.instanceId }).from(sources);
 };
+
+/**
+ * The ids of a page of the instances shared with `userId`: for each way of sharing, the first
+ * `limit` instances by `order` that pass `where` (on agent_instances joined with their
+ * agent_types), so the page's `limit` are among them. Each part reads only its own first rows:
+ * the shared ids of a type's instances come in start order from its index
+ * (agent_type_id, started_at, id) per type shared with a team of the user, rather than all of the
+ * type's instances being read and sorted (1 000 of them were 10 ms per page).
+ */
+export function sharedPageIds(db: Db, userId: string, where: SQL | undefined, order: SQL[], limit: number) {
+  const member = (teamId: typeof teamInstanceShares.teamId | typeof teamAgentTypeShares.teamId) =>
+    and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId));
+  const othersOnly = and(ne(agentInstances.userId, userId), where);
+  const byEmail = db
+    .select({ id: agentInstances.id })
+    .from(instanceShares)
+    .innerJoin(agentInstances, eq(agentInstances.id, instanceShares.agentInstanceId))
+    .innerJoin(agentTypes, eq(agentTypes.id, agentInstances.agentTypeId))
+    .where(and(shareRecipientIs(userId), othersOnly))
+    .orderBy(...order)
+    .limit(limit);
+  const byTeam = db
+    .select({ id: agentInstances.id })
+    .from(teamInstanceShares)
+    .innerJoin(teamMembers, member(teamInstanceShares.teamId))
+    .innerJoin(agentInstances, eq(agentInstances.id, teamInstanceShares.agentInstanceId))
+    .innerJoin(agentTypes, eq(agentTypes.id, agentInstances.agentTypeId))
+    .where(othersOnly)
+    .orderBy(...order)
+    .limit(limit);
+  const ofType = db
+    .select({ id: agentInstances.id, startedAt: agentInstances.startedAt })
+    .from(agentInstances)
+    .innerJoin(agentTypes, eq(agentTypes.id, agentInstances.agentTypeId))
+    .where(and(eq(agentInstances.agentTypeId, teamAgentTypeShares.agentTypeId), othersOnly))
+    .orderBy(...order)
+    .limit(limit)
+    .as("of_type");
+  const byTeamType = db
+    .select({ id: ofType.id })
+    .from(teamAgentTypeShares)
+    .innerJoin(teamMembers, member(teamAgentTypeShares.teamId))
+    .innerJoinLateral(ofType, sql`true`);
+  return union(byEmail, byTeam, byTeamType);
+}
 
 /** How an instance is shared with `userId`, for the instances it may see but does not own. */
 export interface ShareMark {

@@ -78,7 +78,9 @@ export const agentInstances = pgTable(
   },
   (t) => [
     index().on(t.userId, t.status),
-    index().on(t.agentTypeId),
+    // A type's instances newest first: a team sharing the type lists them from its first rows
+    // (core/instances/shared-with.ts); its first column serves the type's cascade too.
+    index().on(t.agentTypeId, t.startedAt, t.id),
     index().on(t.userId, t.startedAt),
     // The overview's counts per type and status, answered from the index alone.
     index().on(t.userId, t.agentTypeId, t.status),
