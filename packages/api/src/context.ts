@@ -1,5 +1,6 @@
 import type {
   AgentCaller,
+  Caller,
   CoreDeps,
   PasswordResetDelivery,
   RateDecision,
@@ -16,6 +17,12 @@ export interface Context {
   publicRateLimiter: RateLimit;
   /** The call's last rate-limit take, for the REST layer's X-RateLimit-* headers. */
   rateLimitSeen: { decision?: RateDecision };
+  /**
+   * The request's session check, made once for all of a batch's user procedures (the overview's
+   * two reads come in one request): one lookup of the session row, not one per procedure. A
+   * long call's later checks for revocation ask userAuth again.
+   */
+  userSeen: { caller?: Promise<Caller | undefined> };
   /** The client's address, for the public rate limit and the sessions list. */
   clientAddress: string | undefined;
   /** The client's User-Agent, kept with a new session to name its device. */

@@ -75,7 +75,8 @@ export const agentProcedure = base.use(async ({ ctx, next }) => {
 /** User calls: a live session token. */
 export const userProcedure = base.use(async ({ ctx, next }) => {
   const device = { userAgent: ctx.userAgent, clientAddress: ctx.clientAddress };
-  const user = ctx.token ? await ctx.userAuth.authenticate(ctx.token, device) : undefined;
+  if (ctx.token) ctx.userSeen.caller ??= ctx.userAuth.authenticate(ctx.token, device);
+  const user = await ctx.userSeen.caller;
   if (!user || !ctx.token) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first: missing or expired session." });
   }

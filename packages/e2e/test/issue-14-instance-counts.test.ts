@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { foldCounts } from "@omnara/core";
 import { schema } from "@omnara/db";
-import { describeEachDatabase, newUserWithKey, startTestServer, type TestServer } from "@omnara/testing";
+import {
+  batchedUserClient,
+  describeEachDatabase,
+  newUserWithKey,
+  startTestServer,
+  type TestServer,
+} from "@omnara/testing";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
@@ -103,6 +109,32 @@ describeEachDatabase("issue 14: instance counts kept beside the instances", (kin
     expect(await kept(u.userId)).toEqual(before);
     expect(await u.user.getSummary.query({})).toEqual(summary);
   });
+
+  test("counts asked together share one read, which still sees every write made before each asked (100 rounds)", async () => {
+    const u = await newUserWithKey(server.url, "counts-together");
+    const overview = batchedUserClient(server.url, u.sessionToken);
+    const ids = await Promise.all([start(u, "Claude Code"), start(u, "Cursor", true)]);
+    const { db } = server.database;
+    for (let round = 0; round < 100; round++) {
+      const status = round % 2 === 0 ? "AWAITING_INPUT" : "ACTIVE";
+      const waiting = status === "AWAITING_INPUT" ? 2 : 1;
+      // A batch in flight while the status changes; the batch asked after the change sees it.
+      const inFlight = Promise.all([overview.listAgentTypes.query({}), overview.getSummary.query({})]);
+      const changed = db
+        .update(agentInstances)
+        .set({ status })
+        .where(eq(agentInstances.id, ids[0] ?? ""));
+      await changed;
+      const [types, summary] = await Promise.all([overview.listAgentTypes.query({}), overview.getSummary.query({})]);
+      expect(summary.awaiting_input_instances).toBe(waiting);
+      expect(types.reduce((total, type) => total + type.awaiting_input_instances, 0)).toBe(waiting);
+      const [earlierTypes, earlier] = await inFlight;
+      expect([1, 2]).toContain(earlier.awaiting_input_instances);
+      expect(earlierTypes.reduce((total, type) => total + type.awaiting_input_instances, 0)).toBe(
+        earlier.awaiting_input_instances,
+      );
+    }
+  }, 120_000);
 
   test("status changes racing folds (100 rounds): the counts equal the instances after every round", async () => {
     const u = await newUserWithKey(server.url, "counts-race");

@@ -1,6 +1,6 @@
 import type { AgentRouter, PublicRouter, UserRouter } from "@omnara/api";
 import type { ErrorBody } from "@omnara/contracts";
-import { createTRPCClient, httpLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
 
 const headers = (token: string | undefined): Record<string, string> =>
   token ? { authorization: `Bearer ${token}` } : {};
@@ -13,6 +13,12 @@ export const agentClient = (url: string, apiKey: string) =>
 
 export const userClient = (url: string, token: string) =>
   createTRPCClient<UserRouter>({ links: [httpLink({ url: `${url}/api/trpc/user`, headers: () => headers(token) })] });
+
+/** A user client whose calls of one turn go in one request, as the dashboard's do (httpBatchLink). */
+export const batchedUserClient = (url: string, token: string) =>
+  createTRPCClient<UserRouter>({
+    links: [httpBatchLink({ url: `${url}/api/trpc/user`, headers: () => headers(token) })],
+  });
 
 export const publicClient = (url: string) =>
   createTRPCClient<PublicRouter>({ links: [httpLink({ url: `${url}/api/trpc/public` })] });

@@ -1,6 +1,14 @@
 export type { NotificationOptions } from "@omnara/server";
 export { type ChildServer, startChildServer } from "./child-server.ts";
-export { agentClient, newUserWithKey, publicClient, type RestResponse, rest, userClient } from "./clients.ts";
+export {
+  agentClient,
+  batchedUserClient,
+  newUserWithKey,
+  publicClient,
+  type RestResponse,
+  rest,
+  userClient,
+} from "./clients.ts";
 export { type CountingProxy, startCountingProxy, type WireEvent } from "./counting-proxy.ts";
 export { createTestDatabase, type DatabaseKind, describeEachDatabase, type TestDatabase } from "./databases.ts";
 export { inheritedEnv, testEnv } from "./env.ts";

@@ -1,3 +1,4 @@
+import { nextTick } from "node:process";
 import { OFFLINE_AFTER_MS } from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
@@ -41,7 +42,32 @@ export interface StatusCount {
  * instances of one status, beside the counts in the same statement. Putting the heartbeat in an
  * index would end HOT updates for every beat.
  */
-export async function statusCounts(deps: CoreDeps, userId: string): Promise<StatusCount[]> {
+export function statusCounts(deps: CoreDeps, userId: string): Promise<StatusCount[]> {
+  let asked = askedByDeps.get(deps);
+  if (!asked) {
+    asked = new Map();
+    askedByDeps.set(deps, asked);
+  }
+  const joined = asked.get(userId);
+  if (joined) return joined;
+  const pending = asked;
+  const read = new Promise<void>((resolve) => nextTick(resolve)).then(() => {
+    pending.delete(userId);
+    return readStatusCounts(deps, userId);
+  });
+  pending.set(userId, read);
+  return read;
+}
+
+/**
+ * The counts asked for while the current turn's promise jobs run, by deps and user: one
+ * statement answers them all (a batched overview's listAgentTypes and getSummary, a user's open
+ * streams after one status change). It is sent once the turn's jobs are done, after every call it
+ * answers was made, so each sees every write committed before it asked, as its own would have.
+ */
+const askedByDeps = new WeakMap<CoreDeps, Map<string, Promise<StatusCount[]>>>();
+
+async function readStatusCounts(deps: CoreDeps, userId: string): Promise<StatusCount[]> {
   const cutoff = new Date(deps.now().getTime() - OFFLINE_AFTER_MS);
   const rows = await unionAll(
     deps.db
