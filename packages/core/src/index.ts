@@ -75,7 +75,7 @@ export { claimMachineCommands, pollMachine } from "./machines/poll-machine.ts";
 export { registerMachine } from "./machines/register-machine.ts";
 export { askQuestion } from "./messages/ask-question.ts";
 export { cancelQueuedMessage } from "./messages/cancel-queued.ts";
-export { listMessages } from "./messages/list-messages.ts";
+export { listMessages, listMessagesAsOwner } from "./messages/list-messages.ts";
 export { logStep } from "./messages/log-step.ts";
 export { getPendingMessages } from "./messages/pending.ts";
 export { requestInput } from "./messages/request-input.ts";

@@ -2,8 +2,8 @@ import type { Message, OperationArgs, OperationOutput, userOperations } from "@o
 import type { Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
-import type { CoreDeps } from "../deps.ts";
-import type { InstanceAccess } from "../instances/instance-access.ts";
+import type { Caller, CoreDeps } from "../deps.ts";
+import { type InstanceAccess, ownerAccess } from "../instances/instance-access.ts";
 import { type InstanceRow, loadOwnedInstance } from "../instances/owned-instance.ts";
 import { notFound } from "../not-found.ts";
 import { toMessage } from "../serialize.ts";
@@ -47,12 +47,30 @@ export async function messagePage(
   return { messages: rows.slice(0, limit).reverse().map(withDelivery(deliveredUpTo)), has_more: hasMore };
 }
 
+type Page = OperationOutput<typeof userOperations.listMessages>;
+
 export const listMessages = (
   deps: CoreDeps,
   access: InstanceAccess,
   input: OperationArgs<typeof userOperations.listMessages>,
-): Promise<OperationOutput<typeof userOperations.listMessages>> =>
-  instanceMessagePage(deps.db, access, input.limit, input.before_message_id);
+): Promise<Page> => instanceMessagePage(deps.db, access, input.limit, input.before_message_id);
+
+/**
+ * A page of a caller's own instance, with no access check before it: the page's statement reads
+ * messages only of an instance whose owner is `caller` (and not deleted). A page it finds is the
+ * owner's answer; an empty one (someone else's instance, a missing or deleted one, a message paged
+ * from that is not there, or no messages) returns undefined, and the access rule and listMessages
+ * then decide as for anyone. Saves the owner's page (nearly every page) the access check's wait.
+ */
+export async function listMessagesAsOwner(
+  deps: CoreDeps,
+  caller: Caller,
+  input: OperationArgs<typeof userOperations.listMessages>,
+): Promise<Page | undefined> {
+  const access = ownerAccess(caller, input.agent_instance_id);
+  const page = await pageOf(deps.db, access, input.limit, input.before_message_id);
+  return page.messages.length > 0 ? page : undefined;
+}
 
 /**
  * A page of the instance's messages as its owner's (the newest `limit`, or those before
@@ -65,7 +83,14 @@ export async function instanceMessagePage(
   access: InstanceAccess,
   limit: number,
   beforeMessageId?: string,
-): Promise<{ messages: Message[]; has_more: boolean }> {
+): Promise<Page> {
+  const page = await pageOf(db, access, limit, beforeMessageId);
+  // Nothing read: the instance or the message paged from may be missing; say which.
+  if (page.messages.length === 0) await emptyPageOf(db, access, beforeMessageId);
+  return page;
+}
+
+async function pageOf(db: Db, access: InstanceAccess, limit: number, beforeMessageId?: string): Promise<Page> {
   const { instanceId, ownerId } = access;
   const shown = sql`(select i.id from agent_instances i where i.id = ${instanceId}::uuid and i.user_id = ${ownerId}::uuid and i.status <> 'DELETED')`;
   const deliveredUpTo = sql<number>`coalesce((select m.seq from messages m where m.id = (select coalesce(i.delivered_message_id, i.last_read_message_id) from agent_instances i where i.id = ${instanceId}::uuid)), 0)`;
@@ -76,8 +101,6 @@ export async function instanceMessagePage(
     .where(and(eq(messages.agentInstanceId, shown), beforeMessageId ? lt(messages.seq, before) : undefined))
     .orderBy(desc(messages.seq))
     .limit(limit + 1);
-  // Nothing read: the instance or the message paged from may be missing; say which.
-  if (rows.length === 0) await emptyPageOf(db, access, beforeMessageId);
   const delivered = withDelivery(rows[0]?.deliveredUpTo ?? 0);
   return {
     messages: rows

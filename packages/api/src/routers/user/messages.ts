@@ -7,7 +7,8 @@ export const userMessageHandlers = {
   cancelQueuedMessage: ({ ctx, input }) => core.cancelQueuedMessage(ctx.deps, ctx.access, input),
 } satisfies Partial<UserHandlers>;
 
-/** The owner's reply in one statement, before the access check (see replyAsOwner). */
+/** The owner's reply and message page in one statement each, before the access check (see …AsOwner). */
 export const userMessageOwnerFirst = {
+  listMessages: ({ ctx, input }) => core.listMessagesAsOwner(ctx.deps, ctx.user, input),
   reply: ({ ctx, input }) => core.replyAsOwner(ctx.deps, ctx.user, input),
 } satisfies UserOwnerFirst;
