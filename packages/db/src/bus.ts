@@ -37,7 +37,12 @@ export type BusEvent =
    */
   | { type: "machine"; userId: string; agentInstanceId: string }
   /** An instance was shared with the user (userId is the recipient), or no longer is. */
-  | { type: "access"; userId: string; agentInstanceId: string };
+  | { type: "access"; userId: string; agentInstanceId: string }
+  /**
+   * The user's teams changed: an invite to them or to a team of theirs, a membership, a role, a
+   * team's end. Live only (no feed row): a stream that reconnects reads the teams again anyway.
+   */
+  | { type: "teams"; userId: string; agentInstanceId: "" };
 
 export type BusHandler = (event: BusEvent) => void;
 

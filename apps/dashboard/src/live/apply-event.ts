@@ -26,6 +26,10 @@ function throttle(ms: number, run: () => void): () => void {
  */
 export function createEventApplier(queryClient: QueryClient, trpc: Trpc): (event: UserEvent) => void {
   const refetchAll = () => void queryClient.invalidateQueries(trpc.pathFilter());
+  const refetchTeams = () => {
+    void queryClient.invalidateQueries(trpc.listTeams.pathFilter());
+    void queryClient.invalidateQueries(trpc.getTeam.pathFilter());
+  };
   const refetchCards = throttle(300, () => void queryClient.invalidateQueries(trpc.listAgentTypes.pathFilter()));
   // The git diff travels with agent messages but not in events (it can be a megabyte).
   const diffRefreshers = new Map<string, () => void>();
@@ -45,7 +49,12 @@ export function createEventApplier(queryClient: QueryClient, trpc: Trpc): (event
     switch (event.type) {
       case "connected":
         // A resumed stream replays what was missed; a fresh one starts now, so fetch what is older.
+        // Team changes are live only (not replayed): the team queries answer anew on every connection.
         if (!event.resumed) refetchAll();
+        else refetchTeams();
+        return;
+      case "teams":
+        refetchTeams();
         return;
       case "resync":
         refetchAll();

@@ -50,6 +50,12 @@ export const UserEvent = z.discriminatedUnion("type", [
     summary: getSummary.output,
     awaiting_by_agent_type: z.record(Uuid, z.number().int()),
   }),
+  /**
+   * The user's teams or team invites changed (an invite, a join, a role, a removal, a team
+   * deleted): fetch the team queries anew. Not replayed on resume; a client refetches them on
+   * every connection.
+   */
+  z.object({ type: z.literal("teams") }),
   /** Agents that reported alive, coalesced: at most one of these a second, the latest per instance. */
   z.object({
     type: z.literal("heartbeats"),

@@ -14,6 +14,7 @@ export class StreamSignals {
   #overflowed = false;
   #beats = new Map<string, string>();
   #accessChanged = false;
+  #teamsChanged = false;
   #wake: (() => void) | undefined;
   /**
    * The consumer went away. Kept as a flag: an abort that lands while the stream is between
@@ -61,6 +62,11 @@ export class StreamSignals {
     // A revoked credential is the procedure's business (it ends the call), not the feed's.
     // Nor is a machine's command: that wakes its daemon's poll, not the screens.
     if (event.type === "credentialRevoked" || event.type === "machine") return;
+    if (event.type === "teams") {
+      this.#teamsChanged = true;
+      this.#wake?.();
+      return;
+    }
     if (event.type !== "heartbeat") {
       this.#poke();
       return;
@@ -95,6 +101,13 @@ export class StreamSignals {
     return changed;
   }
 
+  /** Whether the user's teams changed since the last call (a live-only event, not in the feed). */
+  takeTeamsChanged(): boolean {
+    const changed = this.#teamsChanged;
+    this.#teamsChanged = false;
+    return changed;
+  }
+
   /** Whether the feed may have moved since the last call. */
   takeDirty(): boolean {
     const dirty = this.#dirty;
@@ -124,7 +137,7 @@ export class StreamSignals {
 
   /** Resolves on the next signal, or after `ms` with nothing new; at once when aborted. */
   next(ms: number): Promise<void> {
-    if (this.#dirty || this.#aborted) return Promise.resolve();
+    if (this.#dirty || this.#teamsChanged || this.#aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const self = this;

@@ -129,6 +129,9 @@ async function* stream(
         heldBackTries = heldBack ? heldBackTries + 1 : 0;
       }
 
+      if (signals.takeTeamsChanged() && !scope.agentInstanceId) {
+        yield { id: formatPosition(position), event: { type: "teams" } };
+      }
       if (signals.hasBeats && Date.now() - lastBeats >= HEARTBEAT_EVERY_MS) {
         lastBeats = Date.now();
         yield { id: formatPosition(position), event: { type: "heartbeats", heartbeats: signals.takeBeats() } };

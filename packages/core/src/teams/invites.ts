@@ -7,7 +7,7 @@ import type { CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { iso } from "../serialize.ts";
 import { type InviteAccess, inviteRecipientIs, type TeamAccess } from "./team-access.ts";
-import { announceTeamAccess } from "./team-fanout.ts";
+import { announceTeamAccess, announceTeamChange } from "./team-fanout.ts";
 import { teamFor } from "./teams.ts";
 
 const { teamInvites, teamMembers, teams, users } = schema;
@@ -48,7 +48,7 @@ export async function inviteTeamMember(
   if (input.role !== "member" && team.role !== "owner") {
     throw new OmnaraError("FORBIDDEN", `Only a team owner may invite an ${input.role}; invite them as a member.`);
   }
-  const id = await deps.db.transaction(async (tx) => {
+  const { id, events } = await deps.db.transaction(async (tx) => {
     const [member] = await tx
       .select({ userId: teamMembers.userId })
       .from(teamMembers)
@@ -68,7 +68,7 @@ export async function inviteTeamMember(
         createdAt: deps.now(),
       })
       .onConflictDoNothing()
-      .returning({ id: teamInvites.id });
+      .returning({ id: teamInvites.id, userId: teamInvites.userId });
     if (!row) throw new OmnaraError("CONFLICT", `${input.email} already has a pending invite to this team.`);
     await recordAudit(tx, {
       actor: team,
@@ -79,8 +79,9 @@ export async function inviteTeamMember(
       detail: { invite_id: row.id, email: input.email, role: input.role },
       at: deps.now(),
     });
-    return row.id;
+    return { id: row.id, events: await announceTeamChange(tx, team.teamId, [row.userId]) };
   });
+  await deps.bus.publish(events);
   const invite = (await invitesOf(deps.db, { team: team.teamId })).find((each) => each.id === id);
   if (!invite) throw notFound(`Invite ${id}`);
   return invite;
@@ -91,7 +92,7 @@ export async function cancelTeamInvite(
   team: TeamAccess,
   input: OperationArgs<Op["cancelTeamInvite"]>,
 ): Promise<{ success: true }> {
-  await deps.db.transaction(async (tx) => {
+  const events = await deps.db.transaction(async (tx) => {
     const [row] = await tx
       .update(teamInvites)
       .set({ state: "cancelled", decidedAt: deps.now() })
@@ -109,7 +110,9 @@ export async function cancelTeamInvite(
       detail: { invite_id: row.id, email: row.email },
       at: deps.now(),
     });
+    return announceTeamChange(tx, team.teamId, [row.userId]);
   });
+  await deps.bus.publish(events);
   return { success: true };
 }
 
@@ -144,7 +147,10 @@ export async function acceptTeamInvite(deps: CoreDeps, invite: InviteAccess): Pr
       at: deps.now(),
     });
     return {
-      events: await announceTeamAccess(tx, row.teamId, { team: row.teamId }, [invite.userId]),
+      events: [
+        ...(await announceTeamAccess(tx, row.teamId, { team: row.teamId }, [invite.userId])),
+        ...(await announceTeamChange(tx, row.teamId)),
+      ],
       role: member?.role ?? row.role,
     };
   });
@@ -153,7 +159,7 @@ export async function acceptTeamInvite(deps: CoreDeps, invite: InviteAccess): Pr
 }
 
 export async function declineTeamInvite(deps: CoreDeps, invite: InviteAccess): Promise<{ success: true }> {
-  await deps.db.transaction(async (tx) => {
+  const events = await deps.db.transaction(async (tx) => {
     const [row] = await decide(tx, invite, "declined", deps.now());
     if (!row) throw notFound(`Invite ${invite.inviteId}`);
     await recordAudit(tx, {
@@ -165,7 +171,9 @@ export async function declineTeamInvite(deps: CoreDeps, invite: InviteAccess): P
       detail: { invite_id: row.id },
       at: deps.now(),
     });
+    return announceTeamChange(tx, row.teamId, [invite.userId]);
   });
+  await deps.bus.publish(events);
   return { success: true };
 }
 

@@ -6,7 +6,7 @@ import type { CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
 import { iso } from "../serialize.ts";
 import type { TeamAccess } from "./team-access.ts";
-import { announceTeamAccess } from "./team-fanout.ts";
+import { announceTeamAccess, announceTeamChange } from "./team-fanout.ts";
 import { lastOwner, lockTeam, ownerCount } from "./teams.ts";
 
 const { teamMembers, users } = schema;
@@ -20,7 +20,7 @@ export async function changeTeamRole(
   team: TeamAccess,
   input: OperationArgs<Op["changeTeamRole"]>,
 ): Promise<TeamMember> {
-  return deps.db.transaction(async (tx) => {
+  const { member, events } = await deps.db.transaction(async (tx) => {
     const actor = await lockTeam(tx, team);
     const [target] = await tx
       .select({ member: teamMembers, email: users.email, displayName: users.displayName })
@@ -49,14 +49,17 @@ export async function changeTeamRole(
       detail: { user_id: input.user_id, email: target.email, from, to: input.role },
       at: deps.now(),
     });
-    return {
+    const member: TeamMember = {
       user_id: row.userId,
       email: target.email,
       display_name: target.displayName,
       role: row.role,
       joined_at: iso(row.joinedAt),
     };
+    return { member, events: await announceTeamChange(tx, team.teamId) };
   });
+  await deps.bus.publish(events);
+  return member;
 }
 
 export async function removeTeamMember(
@@ -87,7 +90,10 @@ export async function removeTeamMember(
       detail: { user_id: input.user_id, email: target.email, role: target.role },
       at: deps.now(),
     });
-    return announceTeamAccess(tx, team.teamId, { team: team.teamId }, [input.user_id]);
+    return [
+      ...(await announceTeamAccess(tx, team.teamId, { team: team.teamId }, [input.user_id])),
+      ...(await announceTeamChange(tx, team.teamId, [input.user_id])),
+    ];
   });
   await deps.bus.publish(events);
   return { success: true };

@@ -63,3 +63,21 @@ export async function announceNewSharedInstance(
   await recordFeed(tx, events);
   return events;
 }
+
+/**
+ * The "teams" events of a change to a team (its invites, members or roles, or its end): one to
+ * each member and to `also` (an invitee, a removed member). Read the members in the changing
+ * transaction, before a deletion takes them; publish after commit.
+ */
+export async function announceTeamChange(
+  tx: Db,
+  teamId: string,
+  also: readonly (string | null)[] = [],
+): Promise<BusEvent[]> {
+  const members = await tx
+    .select({ userId: teamMembers.userId })
+    .from(teamMembers)
+    .where(eq(teamMembers.teamId, teamId));
+  const users = new Set([...members.map((row) => row.userId), ...also.filter((id): id is string => id !== null)]);
+  return [...users].map((userId): BusEvent => ({ type: "teams", userId, agentInstanceId: "" }));
+}

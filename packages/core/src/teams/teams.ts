@@ -14,7 +14,7 @@ import type { Caller, CoreDeps } from "../deps.ts";
 import { iso } from "../serialize.ts";
 import { invitesOf } from "./invites.ts";
 import type { TeamAccess } from "./team-access.ts";
-import { announceTeamAccess } from "./team-fanout.ts";
+import { announceTeamAccess, announceTeamChange } from "./team-fanout.ts";
 import { agentTypeSharesOf, instanceSharesOf } from "./team-shares.ts";
 
 const { teamMembers, teams, users } = schema;
@@ -81,7 +81,7 @@ export async function createTeam(
   caller: Caller,
   input: OperationArgs<Op["createTeam"]>,
 ): Promise<Team> {
-  return deps.db.transaction(async (tx) => {
+  const created = await deps.db.transaction(async (tx) => {
     const [team] = await tx
       .insert(teams)
       .values({ name: input.name, createdBy: caller.userId, createdAt: deps.now() })
@@ -101,6 +101,9 @@ export async function createTeam(
     });
     return toTeam(team, "owner", 1);
   });
+  // The creator's other screens list it too.
+  await deps.bus.publish([{ type: "teams", userId: caller.userId, agentInstanceId: "" }]);
+  return created;
 }
 
 export async function listTeams(deps: CoreDeps, caller: Caller): Promise<OperationOutput<Op["listTeams"]>> {
@@ -162,7 +165,10 @@ export async function leaveTeam(deps: CoreDeps, team: TeamAccess): Promise<{ suc
       detail: { role },
       at: deps.now(),
     });
-    return announceTeamAccess(tx, team.teamId, { team: team.teamId }, [team.userId]);
+    return [
+      ...(await announceTeamAccess(tx, team.teamId, { team: team.teamId }, [team.userId])),
+      ...(await announceTeamChange(tx, team.teamId, [team.userId])),
+    ];
   });
   await deps.bus.publish(events);
   return { success: true };
@@ -172,7 +178,10 @@ export async function deleteTeam(deps: CoreDeps, team: TeamAccess): Promise<{ su
   const events = await deps.db.transaction(async (tx) => {
     const [row] = await tx.select().from(teams).where(eq(teams.id, team.teamId)).for("update");
     if (!row) throw new OmnaraError("NOT_FOUND", `Team ${team.teamId} was not found.`);
-    const events = await announceTeamAccess(tx, team.teamId, { team: team.teamId });
+    const events = [
+      ...(await announceTeamAccess(tx, team.teamId, { team: team.teamId })),
+      ...(await announceTeamChange(tx, team.teamId)),
+    ];
     // Recorded in the deleter's own audit (the team's audit goes with the team).
     await recordAudit(tx, {
       actor: team,
