@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { newUserWithKey, type TestServer } from "@omnara/testing";
+import { newUserWithKey } from "@omnara/testing";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type DashboardSession, openDashboard, skipBrowser } from "./support/browser.ts";
+import { describe, expect, test } from "vitest";
+import { dashboardPerSuite, skipBrowser } from "./support/browser.ts";
 
 const WAIT = { timeout: 10_000 };
 
@@ -15,20 +15,10 @@ const live = (page: Page) =>
  * removal show on the member's open team page.
  */
 describe.skipIf(skipBrowser)("team changes live in an open dashboard (Chromium)", () => {
-  let dashboard: DashboardSession | undefined;
-  let server: TestServer;
-  let page: Page;
-
-  beforeAll(async () => {
-    dashboard = await openDashboard(WAIT.timeout);
-    ({ server, page } = dashboard);
-  }, 120_000);
-
-  afterAll(async () => {
-    await dashboard?.close();
-  });
+  const dashboard = dashboardPerSuite(WAIT.timeout);
 
   test("an invite, a role change and a removal arrive while the pages are open", async () => {
+    const { server, page } = dashboard();
     const owner = await newUserWithKey(server.url, "live-owner");
     const member = await newUserWithKey(server.url, "live-member");
     const teamName = `Live ${randomUUID().slice(0, 6)}`;

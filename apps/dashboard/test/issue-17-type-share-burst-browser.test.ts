@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { newUserWithKey, type TestServer } from "@omnara/testing";
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type DashboardSession, openDashboard, skipBrowser } from "./support/browser.ts";
+import { newUserWithKey } from "@omnara/testing";
+import { describe, expect, test } from "vitest";
+import { dashboardPerSuite, skipBrowser } from "./support/browser.ts";
 
 const WAIT = { timeout: 15_000 };
 const INSTANCES = 30;
@@ -13,20 +12,10 @@ const INSTANCES = 30;
  * couple of times for the whole burst, not once per instance.
  */
 describe.skipIf(skipBrowser)("an agent type shared with a team, in a member's open list (Chromium)", () => {
-  let dashboard: DashboardSession | undefined;
-  let server: TestServer;
-  let page: Page;
-
-  beforeAll(async () => {
-    dashboard = await openDashboard(WAIT.timeout);
-    ({ server, page } = dashboard);
-  }, 120_000);
-
-  afterAll(async () => {
-    await dashboard?.close();
-  });
+  const dashboard = dashboardPerSuite(WAIT.timeout);
 
   test(`${INSTANCES} instances arrive live with at most 3 list requests`, async () => {
+    const { server, page } = dashboard();
     const owner = await newUserWithKey(server.url, "type-owner");
     const member = await newUserWithKey(server.url, "type-member");
     const team = await owner.user.createTeam.mutate({ name: `Burst ${randomUUID().slice(0, 4)}` });

@@ -1,5 +1,6 @@
 import { type DatabaseKind, startTestServer, type TestServer, testEnv } from "@omnara/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { distDir, ensureDashboardBuilt } from "../../scripts/ensure-built.ts";
 
 /** Set by tooling/scripts/test.mjs when Chromium is missing; honoured off CI only. */
@@ -60,5 +61,23 @@ export async function openDashboard(timeoutMs: number, options: OpenDashboardOpt
       await browser.close();
       await server.close();
     },
+  };
+}
+
+/**
+ * One dashboard for a describe block's tests: opened before them, closed after. The returned
+ * function gives the session inside a test.
+ */
+export function dashboardPerSuite(timeoutMs: number, options: OpenDashboardOptions = {}): () => DashboardSession {
+  let session: DashboardSession | undefined;
+  beforeAll(async () => {
+    session = await openDashboard(timeoutMs, options);
+  }, 120_000);
+  afterAll(async () => {
+    await session?.close();
+  });
+  return () => {
+    if (!session) throw new Error("the dashboard is not open (its beforeAll failed)");
+    return session;
   };
 }
