@@ -14,6 +14,15 @@ export const AGENT_TYPE = "Claude Code";
 const NAME_CHARS = 80;
 /** How often the transcript's size is checked: interrupts show up only there. */
 const TRANSCRIPT_POLL_MS = 250;
+/**
+ * How long the end of a turn waits for the transcript to hold the turn's last text. Claude Code
+ * writes its transcript through a queue drained on a 100 ms timer, but fills the Stop hook's
+ * `last_assistant_message` from memory: on a loaded machine the Stop arrives before the turn's
+ * last lines (the final text, the last tool result) are in the file. Normally a few polls; the
+ * limit only bounds a transcript that never shows the text.
+ */
+const TURN_TAIL_WAIT_MS = 10_000;
+const TURN_TAIL_POLL_MS = 50;
 /** Tools whose use is a question to the user: the question is mirrored, not the raw tool call. */
 const PROMPT_TOOLS: ReadonlySet<string> = new Set(["AskUserQuestion", "ExitPlanMode"]);
 
@@ -70,7 +79,8 @@ export class MirroredSession {
   readonly #seen = new Set<string>();
   /** Final texts sent from the Stop hook before the transcript had them; skipped when read later. */
   readonly #sentEarly: string[] = [];
-  readonly #lastTexts: string[] = [];
+  /** The texts mirrored from the transcript since the current turn began (a prompt). */
+  #turnTexts: string[] = [];
   #lastMessageId: string | undefined;
   #lastDiff: string | undefined;
   /** Replies that arrived while Claude was working; delivered when it stops. */
@@ -152,6 +162,7 @@ export class MirroredSession {
   userPrompt(prompt: string): Promise<void> {
     this.#working();
     return this.#serial(async () => {
+      this.#newTurn();
       const session = await this.start(firstLine(prompt));
       await this.#sync();
       await this.#options.omnara.api.sendUserMessage({
@@ -165,6 +176,12 @@ export class MirroredSession {
   /** A prompt Claude Code queued itself (our own wake-up among them): Claude is at work again. */
   systemPrompt(): void {
     this.#working();
+    void this.#serial(async () => this.#newTurn());
+  }
+
+  /** In the mirroring order, so a text read for the turn before is not taken for this turn's. */
+  #newTurn(): void {
+    this.#turnTexts = [];
   }
 
   preToolUse(use: ToolUse): Promise<void> {
@@ -261,12 +278,29 @@ export class MirroredSession {
     }).then((id) => this.#idle("waiting_for_user", id));
   }
 
-  /** End of a turn: the last text is mirrored and the instance waits for the user. */
+  /**
+   * End of a turn: the last text is mirrored and the instance waits for the user, on that text.
+   * The transcript may not hold the turn's tail yet: it is read until the last text shows up, so
+   * what came before it (the last tool's output) is mirrored before it, not after the wait began
+   * (a step after the wait would put the instance back to ACTIVE while Claude waits).
+   */
   async endOfTurn(lastAssistantMessage: string | undefined): Promise<void> {
     await this.#serial(async () => {
+      const last = lastAssistantMessage?.trim() || undefined;
       await this.#sync();
-      const last = lastAssistantMessage?.trim();
-      if (last && !this.#sentEarly.includes(last) && !this.#lastTexts.includes(last)) {
+      const deadline = Date.now() + TURN_TAIL_WAIT_MS;
+      const behind = () =>
+        last !== undefined &&
+        !this.#turnTexts.includes(last) &&
+        this.#transcript?.exists === true &&
+        this.state !== "ended" &&
+        Date.now() < deadline;
+      while (behind()) {
+        await new Promise((resolve) => setTimeout(resolve, TURN_TAIL_POLL_MS));
+        await this.#sync();
+      }
+      // Not in the transcript in time: sent from the hook, and skipped when the transcript has it.
+      if (last && !this.#sentEarly.includes(last) && !this.#turnTexts.includes(last)) {
         this.#sentEarly.push(last);
         await this.#log(last, undefined);
       }
@@ -417,8 +451,7 @@ export class MirroredSession {
           return;
         }
         await this.#log(item.text, undefined);
-        this.#lastTexts.push(item.text.trim());
-        if (this.#lastTexts.length > 20) this.#lastTexts.shift();
+        this.#turnTexts.push(item.text.trim());
         return;
       }
       case "tool_use": {

@@ -45,6 +45,8 @@ const INTERRUPTED = "[Request interrupted by user";
 export class TranscriptReader {
   #offset = 0;
   #partial = "";
+  /** The file was there at the last read: Claude Code keeps one (no `--no-session-persistence`). */
+  exists = false;
 
   constructor(readonly path: string) {}
 
@@ -61,6 +63,7 @@ export class TranscriptReader {
 
   async readNew(): Promise<TranscriptItem[]> {
     const handle = await open(this.path, "r").catch(() => undefined);
+    this.exists = handle !== undefined;
     if (!handle) return [];
     let text: string;
     try {
