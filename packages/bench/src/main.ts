@@ -102,6 +102,32 @@ const perSecond = (result: LoadResult) =>
       : ""
   }`;
 
+/** A CPU profile of a server of its own under 32 agents sending, summarized. */
+async function profiledSends(databaseUrl: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "omnara-profile-"));
+  const profiled = await startChildServer(serverEnv(databaseUrl), {
+    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+  });
+  const result = await agentSendLoad(profiled.url, {
+    agents: 32,
+    durationSeconds: SECONDS,
+    serverPid: profiled.process.pid ?? 0,
+  }).finally(() => profiled.stop());
+  const summary = summarizeProfile(dir);
+  const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+  return [
+    `## CPU profile of the server under 32 agents sending (${perSecond(result)}, ${cpuPer(result)} of server CPU per send; ${dir}/${summary.file})`,
+    "",
+    "Self time by where the code lives:",
+    "",
+    ...summary.byPlace.map(({ place, share }) => `- ${place}: ${pct(share)}`),
+    "",
+    "Functions with the most self time:",
+    "",
+    ...summary.top.map(({ name, share }) => `- ${pct(share)} \`${name}\``),
+  ];
+}
+
 /** Agent sends beside no-op requests from the same generator, at each number of agents. */
 async function sendsBesideNoop(server: {
   url: string;
@@ -245,7 +271,8 @@ if (ONLY === "sends") {
   await withDatabase((databaseUrl) =>
     withServer(databaseUrl, async (server) => {
       const { noop, sends } = await sendsBesideNoop({ url: server.url, pid: server.process.pid ?? 0 });
-      console.log([`load average ${loadAverage()}`, "", ...sendLines(noop, sends)].join("\n"));
+      const profile = PROFILE ? ["", ...(await profiledSends(databaseUrl))] : [];
+      console.log([`load average ${loadAverage()}`, "", ...sendLines(noop, sends), ...profile].join("\n"));
     }),
   );
   process.exit(0);
@@ -345,31 +372,7 @@ try {
     ...wakeProfileLines(wakeLegs),
   );
 
-  if (PROFILE) {
-    const dir = mkdtempSync(join(tmpdir(), "omnara-profile-"));
-    const profiled = await startChildServer(serverEnv(databaseUrl), {
-      nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
-    });
-    const result = await agentSendLoad(profiled.url, {
-      agents: 32,
-      durationSeconds: SECONDS,
-      serverPid: profiled.process.pid ?? 0,
-    }).finally(() => profiled.stop());
-    const summary = summarizeProfile(dir);
-    const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
-    lines.push(
-      "",
-      `## CPU profile of the server under 32 agents sending (${perSecond(result)}; ${dir}/${summary.file})`,
-      "",
-      "Self time by where the code lives:",
-      "",
-      ...summary.byPlace.map(({ place, share }) => `- ${place}: ${pct(share)}`),
-      "",
-      "Functions with the most self time:",
-      "",
-      ...summary.top.map(({ name, share }) => `- ${pct(share)} \`${name}\``),
-    );
-  }
+  if (PROFILE) lines.push("", ...(await profiledSends(databaseUrl)));
 
   if (ONLY !== "targets") {
     const cap = await capacity({ users: 100, instancesPerUser: 100, streamsPerUser: 10, rounds: 100 });
