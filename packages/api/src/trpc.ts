@@ -1,5 +1,5 @@
 import { type ErrorData, OmnaraError } from "@omnara/contracts";
-import { authenticateApiKey, type RateLimit } from "@omnara/core";
+import { type AgentCaller, authenticateApiKey, type RateLimit, signedApiKey, type UncheckedApiKey } from "@omnara/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context.ts";
 import { fieldIssues, planLimitOf, publicMessage, retryAfterSecondsOf, toPublicError } from "./errors.ts";
@@ -59,17 +59,49 @@ export const publicProcedure = base.use(async ({ ctx, next }) => {
   return next();
 });
 
+const unauthorizedAgent = () =>
+  new TRPCError({
+    code: "UNAUTHORIZED",
+    message: "Missing, invalid, expired or revoked API key. Send it as 'Authorization: Bearer <key>'.",
+  });
+
+/** The agent a call's API key belongs to, its row read (or checked by the transport). */
+export async function requireAgent(ctx: Context): Promise<AgentCaller> {
+  const agent = ctx.agent ?? (ctx.token ? await authenticateApiKey(ctx.deps, ctx.token) : undefined);
+  if (!agent) throw unauthorizedAgent();
+  return agent;
+}
+
 /** Agent calls: a live API key (checked against the database on every call). */
 export const agentProcedure = base.use(async ({ ctx, next }) => {
-  const agent = ctx.agent ?? (ctx.token ? await authenticateApiKey(ctx.deps, ctx.token) : undefined);
-  if (!agent) {
-    throw new TRPCError({
-      code: "UNAUTHORIZED",
-      message: "Missing, invalid, expired or revoked API key. Send it as 'Authorization: Bearer <key>'.",
-    });
-  }
+  const agent = await requireAgent(ctx);
   await limitRate(ctx, `key:${agent.apiKeyId}`);
   return next({ ctx: { agent } });
+});
+
+/**
+ * Agent calls whose one statement requires the API key's row itself (a message, the agent's most
+ * frequent call): only the key's signature is checked here, and the handler's core call gets the
+ * key to check (see UncheckedApiKey), not an agent. Every refusal before or after (the rate limit,
+ * a bad input, any error) first checks the row as agentProcedure does, so a revoked or expired key
+ * is refused with the same error, ahead of any other, as before.
+ */
+export const agentKeyFirstProcedure = base.use(async ({ ctx, next }) => {
+  const signed = ctx.agent || !ctx.token ? undefined : await signedApiKey(ctx.deps, ctx.token);
+  const apiKeyId = ctx.agent?.apiKeyId ?? signed?.apiKeyId;
+  if (apiKeyId === undefined) throw unauthorizedAgent();
+  try {
+    await limitRate(ctx, `key:${apiKeyId}`);
+  } catch (error) {
+    await requireAgent(ctx);
+    throw error;
+  }
+  const agentKey: AgentCaller | UncheckedApiKey = signed
+    ? { signed, check: () => requireAgent(ctx) }
+    : await requireAgent(ctx);
+  const result = await next({ ctx: { agentKey } });
+  if (!result.ok && signed) await requireAgent(ctx);
+  return result;
 });
 
 /** User calls: a live session token. */

@@ -8,7 +8,15 @@ export {
   listTeamAudit,
   recordAudit,
 } from "./audit/audit.ts";
-export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./auth/api-keys.ts";
+export {
+  authenticateApiKey,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  type SignedApiKey,
+  signedApiKey,
+  type UncheckedApiKey,
+} from "./auth/api-keys.ts";
 export { confirmCliLogin, describeCliLogin, pollCliLogin, startCliLogin } from "./auth/cli-login.ts";
 export {
   type PasswordResetDelivery,

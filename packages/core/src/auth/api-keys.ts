@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { limits, OmnaraError, type OperationArgs, type OperationOutput, type userOperations } from "@omnara/contracts";
 import { schema } from "@omnara/db";
-import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/audit.ts";
 import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { notFound } from "../not-found.ts";
@@ -137,6 +137,48 @@ const keyLookup = perDb((db) =>
 );
 
 /**
+ * An agent's API key whose signature holds, its row not read yet: what a statement that requires
+ * the row itself (liveKeyRow) needs, so the key's check costs no round trip of its own.
+ */
+export interface SignedApiKey {
+  userId: string;
+  apiKeyId: string;
+  tokenHash: string;
+}
+
+/**
+ * What a call whose statement checks the key itself gets instead of an agent: the signed key, and
+ * `check`, the usual check of its row (it throws the usual refusal), for when the statement found
+ * no live row or did not run.
+ */
+export interface UncheckedApiKey {
+  signed: SignedApiKey;
+  check: () => Promise<AgentCaller>;
+}
+
+export async function signedApiKey(deps: CoreDeps, token: string): Promise<SignedApiKey | undefined> {
+  const claims = await verifyToken(token, deps.secrets.apiKeySecret, AUDIENCE);
+  return claims ? { userId: claims.sub, apiKeyId: claims.jti, tokenHash: hashToken(token) } : undefined;
+}
+
+/**
+ * A statement's CTE body: the key's row when it allows calls at `now` (the same rule as
+ * authenticateApiKey's: its own token, its own user, not revoked, not expired), with its kind and
+ * whether its last use is due to be noted. No row: the statement must do nothing.
+ */
+export const liveKeyRow = (key: SignedApiKey, now: Date): SQL => sql`
+  select k.kind::text as key_kind,
+    (k.last_used_at is null or k.last_used_at < ${now.toISOString()}::timestamptz - ${`${LAST_USED_RESOLUTION_MS} milliseconds`}::interval) as key_use_due
+  from api_keys k
+  where k.id = ${key.apiKeyId} and k.token_hash = ${key.tokenHash} and k.user_id = ${key.userId}
+    and k.revoked_at is null and (k.expires_at is null or k.expires_at > ${now.toISOString()}::timestamptz)`;
+
+/** A key's last use, at most once a minute (see LAST_USED_RESOLUTION_MS). */
+export async function noteKeyUsed(deps: CoreDeps, apiKeyId: string, now: Date): Promise<void> {
+  await deps.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, apiKeyId));
+}
+
+/**
  * Resolves an API key to its owner. The database row is checked on every call, so revoking a
  * key takes effect at once on every server process.
  */
@@ -149,7 +191,7 @@ export async function authenticateApiKey(deps: CoreDeps, token: string): Promise
     return undefined;
   }
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await deps.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, claims.jti));
+    await noteKeyUsed(deps, claims.jti, now);
   }
   return { userId: row.userId, apiKeyId: claims.jti, keyKind: row.kind };
 }

@@ -1,6 +1,7 @@
 import { instanceStatuses } from "@omnara/contracts";
 import type { Db } from "@omnara/db";
 import { type SQL, sql } from "drizzle-orm";
+import { liveKeyRow, type SignedApiKey } from "../auth/api-keys.ts";
 import type { AgentCaller } from "../deps.ts";
 import { type InstanceEvent, transitions } from "../instances/status-machine.ts";
 import { notificationJobsInsert } from "../notifications/enqueue.ts";
@@ -51,12 +52,24 @@ function eventFrom(event: InstanceEvent, column: SQL): { from: SQL; to: SQL } {
 }
 
 interface Row {
-  message_id: string;
+  /** Null when the step was not taken (the key's row was). */
+  message_id: string | null;
   seq: string;
   status_before: string;
   status_after: string;
   step_count: number;
   queued: UserMessageJson[] | string;
+  key_kind?: "agent" | "machine";
+  key_use_due?: boolean;
+}
+
+/** Who sends: a caller whose key was checked, or a signed key whose row the statement requires. */
+export type MessageAuthor = { caller: AgentCaller } | { key: SignedApiKey };
+
+/** What the statement found of a signed key's row: it allows the call; its last use may be due. */
+export interface LiveKey {
+  kind: "agent" | "machine";
+  useDue: boolean;
 }
 
 const queuedFields = sql.raw(
@@ -80,13 +93,22 @@ const queuedFields = sql.raw(
  * user's, deleted, a status the event refuses, an interrupt waiting to be handed to the agent, a
  * repeated idempotency key): the caller runs the transaction path, which decides those exactly as
  * before.
+ *
+ * From a signed key (its row not read yet), the statement also requires the key's row to allow the
+ * call (liveKeyRow), read in the same snapshot: a revocation committed before the call began is
+ * seen, as the separate read it replaces saw it. No live row: nothing is locked or written.
  */
 export async function storeAgentMessageInOneStatement(
   db: Db,
-  caller: AgentCaller,
+  author: MessageAuthor,
   message: AgentMessageInput,
-): Promise<StoredAgentMessage | undefined> {
+): Promise<{ stored: StoredAgentMessage | undefined; liveKey: LiveKey | undefined }> {
   const id = message.instanceId;
+  const userId = "caller" in author ? author.caller.userId : author.key.userId;
+  // A signed key's row must allow the call, or the statement locks and writes nothing: it answers
+  // a row either way when the key's row is there, so the caller learns the key holds (and need
+  // not read it again) even when the step takes the transaction path.
+  const key = "key" in author ? liveKeyRow(author.key, message.now) : undefined;
   const now = message.now.toISOString();
   const metadata = message.metadata === null ? null : JSON.stringify(message.metadata);
   const question = message.requiresUserInput;
@@ -94,7 +116,7 @@ export async function storeAgentMessageInOneStatement(
   const jobs = notificationJobsInsert(
     {
       kind: "agent_message",
-      userId: caller.userId,
+      userId: userId,
       agentInstanceId: id,
       messageId: message.messageId,
       content: message.content,
@@ -107,19 +129,19 @@ export async function storeAgentMessageInOneStatement(
   );
   const hooks = question
     ? eventWebhooksInsert(
-        questionEvent(caller.userId, { id: message.messageId, agentInstanceId: id, content: message.content }),
+        questionEvent(userId, { id: message.messageId, agentInstanceId: id, content: message.content }),
         message.now,
         sql`inserted`,
       )
     : undefined;
   const result = await db.execute(sql`
-    with seen as (
+    with ${key ? sql`key as (${key}), ` : sql``}seen as (
       select xmin::text as version from agent_instances where id = ${id}
     ), locked as (
       select i.xmin::text as version, i.status, i.last_read_message_id, i.delivered_message_id
       from agent_instances i
-      where i.id = ${id} and i.user_id = ${caller.userId} and i.status in (${event.from})
-        and i.interrupt_requested_at is null
+      where i.id = ${id} and i.user_id = ${userId} and i.status in (${event.from})
+        and i.interrupt_requested_at is null${key ? sql` and exists (select 1 from key)` : sql``}
       for update
     ), ok as (
       select locked.* from locked join seen on seen.version = locked.version
@@ -150,19 +172,27 @@ export async function storeAgentMessageInOneStatement(
       returning i.status, i.step_count
     ), feed as (
       insert into feed_events (user_id, agent_instance_id, kind, message_id)
-      select ${caller.userId}::uuid, ${id}::uuid, 'message'::feed_event_kind, inserted.id from inserted
+      select ${userId}::uuid, ${id}::uuid, 'message'::feed_event_kind, inserted.id from inserted
       union all
-      select ${caller.userId}::uuid, ${id}::uuid, 'instance'::feed_event_kind, null::uuid from updated, ok where updated.status <> ok.status
-    )${jobs ? sql`, jobs as (${jobs})` : sql``}${hooks ? sql`, hooks as (${hooks})` : sql``}
-    select inserted.id::text as message_id, inserted.seq::text as seq, ok.status::text as status_before,
-      updated.status::text as status_after, updated.step_count::int as step_count,
-      coalesce((select json_agg(json_build_object(${queuedFields}) order by queued.seq) from queued), '[]'::json) as queued
-    from inserted, ok, updated
+      select ${userId}::uuid, ${id}::uuid, 'instance'::feed_event_kind, null::uuid from updated, ok where updated.status <> ok.status
+    )${jobs ? sql`, jobs as (${jobs})` : sql``}${hooks ? sql`, hooks as (${hooks})` : sql``}, step as (
+      select inserted.id::text as message_id, inserted.seq::text as seq, ok.status::text as status_before,
+        updated.status::text as status_after, updated.step_count::int as step_count,
+        coalesce((select json_agg(json_build_object(${queuedFields}) order by queued.seq) from queued), '[]'::json) as queued
+      from inserted, ok, updated
+    )
+    ${key ? sql`select key.*, step.* from key left join step on true` : sql`select * from step`}
   `);
   const [row] = rowsOf<Row>(result);
-  if (!row) return undefined;
+  const liveKey = row?.key_kind ? { kind: row.key_kind, useDue: row.key_use_due === true } : undefined;
+  const messageId = row?.message_id;
+  const queuedJobs = jobs !== undefined || hooks !== undefined;
+  return { stored: row && messageId ? storedOf(id, messageId, row, queuedJobs) : undefined, liveKey };
+}
+
+function storedOf(id: string, messageId: string, row: Row, queuedJobs: boolean): StoredAgentMessage {
   return {
-    messageId: row.message_id,
+    messageId,
     seq: Number(row.seq),
     statusBefore: row.status_before,
     statusAfter: row.status_after,
@@ -170,6 +200,6 @@ export async function storeAgentMessageInOneStatement(
     queued: (typeof row.queued === "string" ? (JSON.parse(row.queued) as UserMessageJson[]) : row.queued).map((json) =>
       userMessageFromJson(id, json),
     ),
-    queuedJobs: jobs !== undefined || hooks !== undefined,
+    queuedJobs,
   };
 }

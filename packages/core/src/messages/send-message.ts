@@ -9,7 +9,8 @@ import {
 import type { BusEvent, Db } from "@omnara/db";
 import { schema } from "@omnara/db";
 import { and, count, eq, isNull, sql } from "drizzle-orm";
-import type { AgentCaller, CoreDeps } from "../deps.ts";
+import { noteKeyUsed, type SignedApiKey, type UncheckedApiKey } from "../auth/api-keys.ts";
+import type { AgentCaller, Caller, CoreDeps } from "../deps.ts";
 import { recordFeed } from "../events/feed.ts";
 import { createInstance } from "../instances/create-instance.ts";
 import type { InstanceRow } from "../instances/owned-instance.ts";
@@ -19,7 +20,7 @@ import { enqueueNotification } from "../notifications/enqueue.ts";
 import { toMessage } from "../serialize.ts";
 import { enqueueEventWebhooks, questionEvent } from "../webhooks/enqueue.ts";
 import { normalizeGitDiff } from "./git-diff.ts";
-import { storeAgentMessageInOneStatement } from "./one-statement-agent-message.ts";
+import { type LiveKey, type MessageAuthor, storeAgentMessageInOneStatement } from "./one-statement-agent-message.ts";
 import { type MessageRow, userMessagesAfter } from "./queries.ts";
 import { unreadFrom } from "./read-cursor.ts";
 
@@ -85,7 +86,7 @@ function queuedBefore(tx: Db, message: MessageRow): Promise<MessageRow[]> {
 }
 
 const messageEvent = (
-  caller: AgentCaller,
+  caller: Caller,
   message: Pick<MessageRow, "agentInstanceId" | "id" | "requiresUserInput">,
   queuedJobs?: boolean,
 ): BusEvent => ({
@@ -114,12 +115,15 @@ async function stepNumberAt(tx: Db, message: MessageRow): Promise<number> {
   return row?.n ?? 0;
 }
 
+type Stored = { output: Output; stepNumber: number };
+
 async function storeInOneStatement(
   deps: CoreDeps,
-  caller: AgentCaller,
+  author: MessageAuthor,
   input: Input,
-): Promise<{ output: Output; stepNumber: number } | undefined> {
-  const stored = await storeAgentMessageInOneStatement(deps.db, caller, {
+): Promise<{ stored: Stored | undefined; liveKey: LiveKey | undefined }> {
+  const userId = "caller" in author ? author.caller.userId : author.key.userId;
+  const { stored, liveKey } = await storeAgentMessageInOneStatement(deps.db, author, {
     instanceId: input.agent_instance_id,
     messageId: randomUUID(),
     content: input.content,
@@ -133,7 +137,8 @@ async function storeInOneStatement(
     sendEmail: input.send_email,
     now: deps.now(),
   });
-  if (!stored) return undefined;
+  if (!stored) return { stored: undefined, liveKey };
+  const caller = { userId };
   const message = {
     agentInstanceId: input.agent_instance_id,
     id: stored.messageId,
@@ -154,29 +159,59 @@ async function storeInOneStatement(
       : []),
   ]);
   return {
-    output: {
-      success: true,
-      agent_instance_id: input.agent_instance_id,
-      message_id: stored.messageId,
-      queued_user_messages: stored.queued.map(toMessage),
+    stored: {
+      output: {
+        success: true,
+        agent_instance_id: input.agent_instance_id,
+        message_id: stored.messageId,
+        queued_user_messages: stored.queued.map(toMessage),
+      },
+      stepNumber: stored.stepCount,
     },
-    stepNumber: stored.stepCount,
+    liveKey,
   };
 }
 
-export async function sendMessage(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Output> {
+/**
+ * From an unchecked key (its signature holds, its row not read), the message's one statement
+ * requires the row, so the key costs no round trip of its own; when that finds no live row, the
+ * key is checked as every agent call's is (which refuses it with the usual error) and the message
+ * is sent as usual.
+ */
+export async function sendMessage(
+  deps: CoreDeps,
+  caller: AgentCaller | UncheckedApiKey,
+  input: Input,
+): Promise<Output> {
+  if ("signed" in caller) {
+    const sent = await sendWithKey(deps, caller.signed, input);
+    return sent ?? (await storeAgentMessage(deps, await caller.check(), input)).output;
+  }
   return (await storeAgentMessage(deps, caller, input)).output;
 }
 
+/**
+ * Undefined when the key's row does not allow the call (nothing was written). When it does but the
+ * message takes the transaction path, that path runs here with the caller the row named.
+ */
+async function sendWithKey(deps: CoreDeps, key: SignedApiKey, input: Input): Promise<Output | undefined> {
+  const { stored, liveKey } = await storeInOneStatement(deps, { key }, input);
+  if (!liveKey) return undefined;
+  if (liveKey.useDue) await noteKeyUsed(deps, key.apiKeyId, deps.now());
+  if (stored) return stored.output;
+  const caller: AgentCaller = { userId: key.userId, apiKeyId: key.apiKeyId, keyKind: liveKey.kind };
+  return (await storeInTransaction(deps, caller, input)).output;
+}
+
 /** sendMessage, and the instance's step count once the message is stored (log_step's number). */
-export async function storeAgentMessage(
-  deps: CoreDeps,
-  caller: AgentCaller,
-  input: Input,
-): Promise<{ output: Output; stepNumber: number }> {
+export async function storeAgentMessage(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Stored> {
   // A message to an existing instance takes one statement when nothing unusual is going on.
-  const fast = await storeInOneStatement(deps, caller, input);
-  if (fast) return fast;
+  const { stored } = await storeInOneStatement(deps, { caller }, input);
+  return stored ?? (await storeInTransaction(deps, caller, input));
+}
+
+/** Every case the one statement does not take: a new instance, a repeated key, an interrupt, a race. */
+async function storeInTransaction(deps: CoreDeps, caller: AgentCaller, input: Input): Promise<Stored> {
   const events: BusEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
     const { instance, created, announced } = await lockOrCreateInstance(tx, deps, caller, input.agent_instance_id, {
