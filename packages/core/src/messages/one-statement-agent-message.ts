@@ -39,7 +39,8 @@ export interface StoredAgentMessage {
 }
 
 /** The statuses `event` moves on from (the others refuse it), and the status it moves each to. */
-function eventFrom(event: InstanceEvent, column: SQL): { from: SQL; to: SQL } {
+function eventFrom(event: InstanceEvent): { from: SQL; to: SQL } {
+  const column = sql`ok.status`;
   const accepted = instanceStatuses.flatMap((from) => {
     const outcome = transitions[from][event];
     return typeof outcome === "string" ? [{ from, to: outcome }] : [];
@@ -50,6 +51,10 @@ function eventFrom(event: InstanceEvent, column: SQL): { from: SQL; to: SQL } {
     to: sql`(case ${column}::text ${sql.join(arms, sql` `)} end)::instance_status`,
   };
 }
+
+// The same for every message: built once (building them was 0.6 % of the server's CPU).
+const stepFrom = eventFrom("step");
+const questionFrom = eventFrom("question");
 
 interface Row {
   /** Null when the step was not taken (the key's row was). */
@@ -112,7 +117,7 @@ export async function storeAgentMessageInOneStatement(
   const now = message.now.toISOString();
   const metadata = message.metadata === null ? null : JSON.stringify(message.metadata);
   const question = message.requiresUserInput;
-  const event = eventFrom(question ? "question" : "step", sql`ok.status`);
+  const event = question ? questionFrom : stepFrom;
   const jobs = notificationJobsInsert(
     {
       kind: "agent_message",
