@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { type CoreDeps, events, ownerAccess, reply, waitForReply } from "@omnara/core";
 import { Fanout, schema } from "@omnara/db";
-import { startTestServer } from "@omnara/testing";
+import { busSubscriptions, startTestServer } from "@omnara/testing";
 import { type Summary, summarize } from "./stats.ts";
 
 /**
@@ -135,14 +135,14 @@ async function deliveryRounds(
     let wait = waiting.get(instance.id);
     if (!wait) {
       // A new wait: timed only once it is subscribed, as the standing ones are.
-      const before = busSize(deps);
+      const before = busSubscriptions(deps.bus);
       wait = waitForReply(
         deps,
         caller,
         { agent_instance_id: instance.id, after_message_id: instance.lastMessageId, timeout_seconds: 600 },
         signal,
       );
-      await until(() => busSize(deps) > before);
+      await until(() => busSubscriptions(deps.bus) > before);
     }
     const woke = wait.then(() => performance.now());
     const sent = await reply(deps, ownerAccess({ userId: user.userId }, instance.id), {
@@ -201,7 +201,7 @@ function fanoutCost(subscribers: { users: string[]; instances: string[] }, strea
 export async function capacity(options: CapacityOptions): Promise<CapacityResult> {
   const server = await startTestServer("postgres", { env: { OMNARA_MAX_CONNECTIONS_PER_ADDRESS: "0" } });
   const { deps } = server;
-  busSize(deps);
+  busSubscriptions(deps.bus);
   const abort = new AbortController();
   // Every wait and stream listens on this one signal.
   setMaxListeners(0, abort.signal);
@@ -222,7 +222,7 @@ export async function capacity(options: CapacityOptions): Promise<CapacityResult
     const rssBase = process.memoryUsage().rss;
     const waiting = new Map<string, Promise<unknown>>();
     const openWaitsStarted = performance.now();
-    const subscribedBefore = busSize(deps);
+    const subscribedBefore = busSubscriptions(deps.bus);
     const everyone = [probe, ...rest];
     for (const user of everyone) {
       for (const instance of user.instances) {
@@ -237,13 +237,13 @@ export async function capacity(options: CapacityOptions): Promise<CapacityResult
       }
     }
     const waits = waiting.size;
-    await until(() => busSize(deps) - subscribedBefore >= waits);
+    await until(() => busSubscriptions(deps.bus) - subscribedBefore >= waits);
     const openWaitsMs = performance.now() - openWaitsStarted;
 
     const openStreamsStarted = performance.now();
     const streamSets = rest.map((user) => openStreams(deps, user.userId, options.streamsPerUser, abort.signal));
     const streams = options.streamsPerUser * everyone.length;
-    await until(() => busSize(deps) - subscribedBefore >= waits + streams - options.streamsPerUser);
+    await until(() => busSubscriptions(deps.bus) - subscribedBefore >= waits + streams - options.streamsPerUser);
     const openStreamsMs = performance.now() - openStreamsStarted;
     const rssLoaded = process.memoryUsage().rss;
 
@@ -282,36 +282,13 @@ export async function capacity(options: CapacityOptions): Promise<CapacityResult
       subscribeUs: fanout.subscribeUs,
       unsubscribeUs: fanout.unsubscribeUs,
       closeAllMs,
-      leftSubscribed: busSize(deps),
+      leftSubscribed: busSubscriptions(deps.bus),
     };
   } finally {
     abort.abort();
     await server.close();
     await server.testDatabase.drop();
   }
-}
-
-/** The bus's subscriptions, counted by wrapping subscribe once (the bus exposes no size). */
-const counted = new WeakMap<object, { size: number }>();
-function busSize(deps: CoreDeps): number {
-  let counter = counted.get(deps.bus);
-  if (!counter) {
-    const state = { size: 0 };
-    counter = state;
-    const subscribe = deps.bus.subscribe.bind(deps.bus);
-    deps.bus.subscribe = (topic, handler) => {
-      state.size += 1;
-      const stop = subscribe(topic, handler);
-      let stopped = false;
-      return () => {
-        if (!stopped) state.size -= 1;
-        stopped = true;
-        stop();
-      };
-    };
-    counted.set(deps.bus, state);
-  }
-  return counter.size;
 }
 
 async function until(done: () => boolean, ms = 120_000): Promise<void> {

@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { events, REPLAY_BOUND } from "@omnara/core";
 import { schema } from "@omnara/db";
-import { describeEachDatabase, newUserWithKey, startTestServer, type TestServer } from "@omnara/testing";
+import {
+  busSubscriptions,
+  describeEachDatabase,
+  newUserWithKey,
+  startTestServer,
+  type TestServer,
+} from "@omnara/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, onTestFinished, test } from "vitest";
 import { startDroppingProxy } from "./support/dropping-proxy.ts";
@@ -254,23 +260,8 @@ describeEachDatabase("issue 11: the change feed resumes in commit order", (kind)
   test("a stream whose client leaves while it holds an event ends at once and lets go of the bus", async () => {
     const alice = await newUserWithKey(server.url, "alice");
     const id = await newInstance(alice.agent, "start");
-    // Counts this stream's subscriptions to the bus (its topic, and the shared instances it follows).
-    let subscribed = 0;
-    const { bus } = server.deps;
-    const subscribe = bus.subscribe.bind(bus);
-    bus.subscribe = (topic, handler) => {
-      subscribed += 1;
-      const stop = subscribe(topic, handler);
-      let stopped = false;
-      return () => {
-        if (!stopped) subscribed -= 1;
-        stopped = true;
-        stop();
-      };
-    };
-    onTestFinished(() => {
-      bus.subscribe = subscribe;
-    });
+    // The server's subscriptions before this stream: it must give all of its own back.
+    const before = busSubscriptions(server.deps.bus);
     const abort = new AbortController();
     const stream = await events(server.deps, { userId: alice.userId }, undefined, {}, abort.signal);
     expect((await stream.next()).value?.event).toEqual({ type: "connected", resumed: false });
@@ -280,7 +271,7 @@ describeEachDatabase("issue 11: the change feed resumes in commit order", (kind)
       if (!value) throw new Error("the stream ended");
       if (value.event.type === "message" && value.event.message.id === sent.message_id) break;
     }
-    expect(subscribed).toBeGreaterThan(0);
+    expect(busSubscriptions(server.deps.bus)).toBeGreaterThan(before);
     // The client leaves while the stream is held at that event (the socket closed mid-write): the
     // abort finds the stream between waits. Resumed, it must end now, not at the next re-read.
     abort.abort();
@@ -294,7 +285,7 @@ describeEachDatabase("issue 11: the change feed resumes in commit order", (kind)
     ]);
     expect(ended).toBe("ended");
     expect(performance.now() - started).toBeLessThan(5_000);
-    expect(subscribed).toBe(0);
+    expect(busSubscriptions(server.deps.bus)).toBe(before);
   });
 
   test("a stream nobody reads holds no queue: when read again past the bound, it resyncs", async () => {

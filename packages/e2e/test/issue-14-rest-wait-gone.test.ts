@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  busSubscriptions,
   describeEachDatabase,
   eventually,
   newUserWithKey,
@@ -16,20 +17,10 @@ import { afterAll, beforeAll, expect, test } from "vitest";
  */
 describeEachDatabase("issue 14: a REST wait whose client went away ends", (kind) => {
   let server: TestServer;
-  let subscriptions = 0;
+  const subscriptions = () => busSubscriptions(server.deps.bus);
   beforeAll(async () => {
     server = await startTestServer(kind);
-    const subscribe = server.deps.bus.subscribe.bind(server.deps.bus);
-    server.deps.bus.subscribe = (topic, handler) => {
-      subscriptions += 1;
-      const stop = subscribe(topic, handler);
-      let stopped = false;
-      return () => {
-        if (!stopped) subscriptions -= 1;
-        stopped = true;
-        stop();
-      };
-    };
+    subscriptions();
   });
   afterAll(() => server.close());
 
@@ -41,23 +32,23 @@ describeEachDatabase("issue 14: a REST wait whose client went away ends", (kind)
       body: { agent_instance_id: id, agent_type: "gone", content: "Ship it?", requires_user_input: true },
     });
     expect(asked.status).toBe(200);
-    const before = subscriptions;
+    const before = subscriptions();
     const left = new AbortController();
     const query = `agent_instance_id=${id}&after_message_id=${asked.body["message_id"]}&timeout_seconds=60`;
     const wait = fetch(`${server.url}/api/v1/messages/wait?${query}`, {
       headers: { authorization: `Bearer ${a.apiKey}` },
       signal: left.signal,
     }).catch((error: unknown) => error);
-    await eventually("the wait to subscribe", () => subscriptions > before);
+    await eventually("the wait to subscribe", () => subscriptions() > before);
     left.abort();
     expect(await wait).toBeInstanceOf(Error);
-    await eventually("the wait to give up its subscription", () => subscriptions === before);
+    await eventually("the wait to give up its subscription", () => subscriptions() === before);
 
     const step = await rest(server.url, "POST", "/api/v1/messages/agent", {
       token: a.apiKey,
       body: { agent_instance_id: id, content: "a step" },
     });
     expect(step.status).toBe(200);
-    expect(subscriptions).toBe(before);
+    expect(subscriptions()).toBe(before);
   });
 });
