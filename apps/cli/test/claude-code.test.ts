@@ -1,14 +1,13 @@
 import { newUserWithKey, startTestServer } from "@omnara/testing";
-import { expect, onTestFailed, test } from "vitest";
+import { expect, test } from "vitest";
 import {
   bash,
   CLAUDE_WAIT_MS,
   claudeEnv,
   claudeEventually,
   claudeHome,
-  keepReading,
   quitClaude,
-  screenText,
+  reportOnFailure,
   startClaudeTerminal,
 } from "./claude-terminal.ts";
 import { FakeAnthropic, toolResult } from "./fake-anthropic.ts";
@@ -40,17 +39,7 @@ test("omnara claude mirrors a real Claude Code session and answers it from the d
   const { home, project } = claude;
   const terminal = startClaudeTerminal(project, claudeEnv(home, fake.url, alice.apiKey, server.url));
   const type = terminal.type;
-  // A wait that times out says which state the instance was stuck in.
-  let shown = "";
-  onTestFailed(() => {
-    console.log(`requests: ${fake.requests.length}\n${shown}\nscreen:\n${screenText(terminal.stdout().slice(-6000))}`);
-  });
-  using _shown = keepReading(async () => {
-    const id = (await alice.user.listInstances.query({})).instances[0]?.id;
-    if (!id) return;
-    const d = await alice.user.getInstance.query({ agent_instance_id: id });
-    shown = `${d.status}\n${d.messages.map((m) => `${m.sender_type} ${m.content.slice(0, 200)}`).join("\n")}`;
-  });
+  using _shown = reportOnFailure(alice.user, fake, terminal);
 
   await terminal.waitForOutput(/shortcuts/, CLAUDE_WAIT_MS);
   type("check node please\r");

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { eventually, testEnv } from "@omnara/testing";
-import { onTestFinished } from "vitest";
+import { eventually, type newUserWithKey, testEnv } from "@omnara/testing";
+import { onTestFailed, onTestFinished } from "vitest";
 import { type CliProcess, omnaraBin, startCli } from "./cli-process.ts";
 import { killEverythingWithHome } from "./process-table.ts";
 
@@ -151,4 +151,26 @@ export function keepReading(read: () => Promise<void>, ms = 500): Disposable {
       });
   }, ms);
   return { [Symbol.dispose]: () => clearInterval(timer) };
+}
+
+/**
+ * On failure, prints the fake API's request count, the user's newest instance (status and
+ * messages, read every 500 ms while the test runs) and the end of the screen: a wait that times
+ * out says which state it was stuck in. Call it in the test; declare it after the server (`using`).
+ */
+export function reportOnFailure(
+  user: Awaited<ReturnType<typeof newUserWithKey>>["user"],
+  fake: { requests: readonly unknown[] },
+  terminal: CliProcess,
+): Disposable {
+  let shown = "";
+  onTestFailed(() => {
+    console.log(`requests: ${fake.requests.length}\n${shown}\nscreen:\n${screenText(terminal.stdout().slice(-6000))}`);
+  });
+  return keepReading(async () => {
+    const id = (await user.listInstances.query({})).instances[0]?.id;
+    if (!id) return;
+    const d = await user.getInstance.query({ agent_instance_id: id });
+    shown = `${d.status}\n${d.messages.map((m) => `${m.sender_type} ${m.content.slice(0, 200)}`).join("\n")}`;
+  });
 }

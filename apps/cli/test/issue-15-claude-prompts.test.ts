@@ -5,8 +5,8 @@ import {
   claudeEnv,
   claudeEventually,
   claudeHome,
-  keepReading,
   quitClaude,
+  reportOnFailure,
   screenText,
   startClaudeTerminal,
 } from "./claude-terminal.ts";
@@ -60,16 +60,7 @@ test("AskUserQuestion and plan approval answered from the dashboard reach Claude
     "plan",
   ]);
   const detail = (id: string) => alice.user.getInstance.query({ agent_instance_id: id });
-  let shown = "";
-  onTestFailed(() => {
-    console.log(`requests: ${fake.requests.length}\n${shown}\nscreen:\n${screenText(terminal.stdout().slice(-6000))}`);
-  });
-  using _shown = keepReading(async () => {
-    const id = (await alice.user.listInstances.query({})).instances[0]?.id;
-    if (!id) return;
-    const d = await detail(id);
-    shown = `${d.status}\n${d.messages.map((m) => `${m.sender_type} ${m.content.slice(0, 200)}`).join("\n")}`;
-  });
+  using _shown = reportOnFailure(alice.user, fake, terminal);
   const question = (id: string, text: string) =>
     claudeEventually(`the question "${text}"`, async () => {
       const d = await detail(id);
