@@ -99,11 +99,11 @@ export async function createTeam(
       detail: { name: team.name },
       at: deps.now(),
     });
-    return toTeam(team, "owner", 1);
+    // The creator's other screens list it too.
+    return { team: toTeam(team, "owner", 1), events: await announceTeamChange(tx, team.id) };
   });
-  // The creator's other screens list it too.
-  await deps.bus.publish([{ type: "teams", userId: caller.userId, agentInstanceId: "" }]);
-  return created;
+  await deps.bus.publish(created.events);
+  return created.team;
 }
 
 export async function listTeams(deps: CoreDeps, caller: Caller): Promise<OperationOutput<Op["listTeams"]>> {
