@@ -113,11 +113,11 @@ describeEachDatabase("issue 16: a delivery reaches the live streams", (kind) => 
     const owner = await newUserWithKey(server.url, "delivery-again");
     const caller = { userId: owner.userId, apiKeyId: owner.apiKeyId };
     const id = randomUUID();
-    const working = await agentStep(server, caller, id, "working");
-    await reply(server.deps, ownerAccess(caller, id), { agent_instance_id: id, content: "answer" });
     const heard = countInstanceEvents(server, id);
-    const rowsBefore = await instanceFeedRows(server, id);
     try {
+      const working = await agentStep(server, caller, id, "working");
+      const sent = await reply(server.deps, ownerAccess(caller, id), { agent_instance_id: id, content: "answer" });
+      const rowsBefore = await instanceFeedRows(server, id);
       const read = () =>
         waitForReply(server.deps, caller, {
           agent_instance_id: id,
@@ -133,7 +133,7 @@ describeEachDatabase("issue 16: a delivery reaches the live streams", (kind) => 
       });
       expect(pending.messages).toHaveLength(1);
       await heard.fence(caller);
-      expect(heard.events()).toBe(1);
+      expect(heard.eventsAfter(sent.id)).toBe(1);
       expect((await instanceFeedRows(server, id)) - rowsBefore).toBe(1);
     } finally {
       heard.stop();
@@ -146,10 +146,10 @@ describeEachDatabase("issue 16: a delivery reaches the live streams", (kind) => 
     const problems: string[] = [];
     const round = async (n: number) => {
       const id = randomUUID();
-      const working = await agentStep(server, caller, id, "working");
-      const sent = await reply(server.deps, ownerAccess(caller, id), { agent_instance_id: id, content: "queued" });
       const heard = countInstanceEvents(server, id);
       try {
+        const working = await agentStep(server, caller, id, "working");
+        const sent = await reply(server.deps, ownerAccess(caller, id), { agent_instance_id: id, content: "queued" });
         const rowsBefore = await instanceFeedRows(server, id);
         const wait = () =>
           waitForReply(server.deps, caller, {
@@ -170,7 +170,8 @@ describeEachDatabase("issue 16: a delivery reaches the live streams", (kind) => 
         }
         await heard.fence(caller);
         const rows = (await instanceFeedRows(server, id)) - rowsBefore;
-        if (heard.events() !== 1 || rows !== 1) problems.push(`${id}: ${heard.events()} events, ${rows} feed rows`);
+        const events = heard.eventsAfter(sent.id);
+        if (events !== 1 || rows !== 1) problems.push(`${id}: ${events} events, ${rows} feed rows`);
       } finally {
         heard.stop();
       }
@@ -183,28 +184,38 @@ describeEachDatabase("issue 16: a delivery reaches the live streams", (kind) => 
 });
 
 /**
- * Counts the instance events the bus carries for one instance. `fence` stores a step after and
- * waits until the bus carried it: events reach every listener in commit order, so by then every
- * event of an earlier write has been counted.
+ * What the bus carries for one instance, in order; subscribed before the instance exists.
+ * `eventsAfter(messageId)` counts the instance events after that message's own event: events
+ * reach every listener in commit order, so the instance's creation (whose NOTIFY can reach this
+ * process after later writes have answered their callers) is never counted as a delivery.
+ * `fence` stores a step after and waits until the bus carried it, so by then every event of an
+ * earlier write is in the log; what came with or after the fence is not counted.
  */
 function countInstanceEvents(server: TestServer, instanceId: string) {
-  let instanceEvents = 0;
-  const messages = new Set<string>();
+  const log: Array<{ type: "instance" } | { type: "message"; id: string }> = [];
   let wake = () => {};
   const stop = server.deps.bus.subscribe({ agentInstanceId: instanceId }, (event) => {
-    if (event.type === "instance") instanceEvents += 1;
-    if (event.type === "message") messages.add(event.messageId);
+    if (event.type === "instance") log.push({ type: "instance" });
+    if (event.type === "message") log.push({ type: "message", id: event.messageId });
     wake();
   });
+  let fenced: string | undefined;
+  const seen = (messageId: string) => log.findIndex((entry) => entry.type === "message" && entry.id === messageId);
   return {
-    events: () => instanceEvents,
+    eventsAfter: (messageId: string) => {
+      const at = seen(messageId);
+      if (at < 0) throw new Error(`the bus never carried message ${messageId} of ${instanceId}`);
+      const until = fenced === undefined ? log.length : seen(fenced);
+      return log.slice(at + 1, until).filter((entry) => entry.type === "instance").length;
+    },
     stop,
     fence: async (caller: Caller) => {
       const step = await agentStep(server, caller, instanceId, "fence");
+      fenced = step;
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`the fence step of ${instanceId} never arrived`)), 10_000);
         wake = () => {
-          if (!messages.has(step)) return;
+          if (seen(step) < 0) return;
           clearTimeout(timer);
           resolve();
         };
