@@ -31,29 +31,43 @@ suite("issue 14: a reply whose one-statement NOTIFY is refused [postgres]", () =
   });
   afterAll(() => server.close());
 
-  /** The next `n` events of an instance on the server's bus, or a failure after 10 s. */
-  const eventsOf = (instanceId: string, n: number): Promise<BusEvent[]> =>
-    new Promise((resolve, reject) => {
-      const events: BusEvent[] = [];
-      const timer = setTimeout(() => {
-        stop();
-        reject(new Error(`heard ${events.length} of ${n} events`));
-      }, 10_000);
-      const stop = server.deps.bus.subscribe({ agentInstanceId: instanceId }, (event) => {
-        if (event.type === "heartbeat") return;
-        events.push(event);
-        if (events.length < n) return;
-        clearTimeout(timer);
-        stop();
-        resolve(events);
-      });
+  /**
+   * An instance's events on the server's bus from before it exists. `from(messageId, n)` gives
+   * that message's event and the n − 1 after it, or fails after 10 s. Events reach a listener in
+   * commit order, while the question's own NOTIFY may reach this process after later calls have
+   * answered: a subscription taken after the question could count its events as the reply's.
+   */
+  const listen = (instanceId: string) => {
+    const events: BusEvent[] = [];
+    let wake = () => {};
+    const stop = server.deps.bus.subscribe({ agentInstanceId: instanceId }, (event) => {
+      if (event.type === "heartbeat") return;
+      events.push(event);
+      wake();
     });
+    const from = (messageId: string, n: number) =>
+      new Promise<BusEvent[]>((resolve, reject) => {
+        const slice = () => {
+          const at = events.findIndex((event) => event.type === "message" && event.messageId === messageId);
+          return at < 0 ? [] : events.slice(at, at + n);
+        };
+        const timer = setTimeout(() => reject(new Error(`heard ${slice().length} of ${n} events`)), 10_000);
+        wake = () => {
+          if (slice().length < n) return;
+          clearTimeout(timer);
+          resolve(slice());
+        };
+        wake();
+      });
+    return { from, stop };
+  };
 
   test(`the transaction path stores it once, wakes the waiting agent and moves the status (${ROUNDS} rounds)`, async () => {
     const a = await newUserWithKey(server.url, "notify-refused");
     const caller = { userId: a.userId, apiKeyId: a.apiKeyId };
     for (let round = 0; round < ROUNDS; round++) {
       const id = randomUUID();
+      const heard = listen(id);
       const question = await a.agent.sendMessage.mutate({
         agent_instance_id: id,
         agent_type: "refused",
@@ -66,14 +80,14 @@ suite("issue 14: a reply whose one-statement NOTIFY is refused [postgres]", () =
         timeout_seconds: 30,
       });
       await a.agent.verifyKey.query({});
-      const heard = eventsOf(id, 2);
       const answer = await reply(refusing, ownerAccess(caller, id), {
         agent_instance_id: id,
         content: `yes ${round}`,
         question_id: question.message_id,
       });
       // The events the agent's wait and the dashboards wake on, back through LISTEN.
-      expect(await heard).toEqual([
+      const events = await heard.from(answer.id, 2).finally(heard.stop);
+      expect(events).toEqual([
         expect.objectContaining({ type: "message", messageId: answer.id, senderType: "USER" }),
         expect.objectContaining({ type: "instance", status: "ACTIVE" }),
       ]);
