@@ -17,6 +17,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll gives up after 1 s by default: a page that takes longer than that to render
+    // what a write changed, which the loaded CI machine (load average 10-25 on 2 cores) does,
+    // failed the test although nothing was wrong. A poll that cannot pass still fails, later.
+    expect: { poll: { timeout: 20_000 } },
     pool: "forks",
     projects: [
       {
