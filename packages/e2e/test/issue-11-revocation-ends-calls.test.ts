@@ -4,6 +4,7 @@ import {
   createTestDatabase,
   type DatabaseKind,
   describeEachDatabase,
+  LIVE_WITHIN_MS,
   newUserWithKey,
   rest,
   startChildServer,
@@ -13,8 +14,11 @@ import {
 } from "@omnara/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
-/** How soon an open call must end after its credential is revoked, on any process. */
-const BOUND_MS = 5_000;
+/**
+ * How soon an open call must end after its credential is revoked, on any process: by the
+ * revocation's announcement, well before the watch's 30 s re-check would end it.
+ */
+const BOUND_MS = LIVE_WITHIN_MS;
 
 /** An SSE stream held open with a session token; resolves when the server ends it. */
 async function openStream(url: string, token: string) {
@@ -39,19 +43,24 @@ async function openStream(url: string, token: string) {
   return { ended, cancel: () => reader?.cancel() };
 }
 
-/** A REST long-poll for a reply that will never come, held with the API key. */
+/**
+ * A REST long-poll for a reply that will never come, held with the API key. Resolves once its
+ * question is stored (so a revocation after it cannot refuse the question instead), with the
+ * wait's answer to come.
+ */
 async function openWait(url: string, apiKey: string) {
   const id = randomUUID();
   const q = await rest(url, "POST", "/api/v1/messages/agent", {
     token: apiKey,
     body: { agent_instance_id: id, agent_type: "x", content: "Which?", requires_user_input: true },
   });
+  expect(q.status).toBe(200);
   const path = `/api/v1/messages/wait?agent_instance_id=${id}&after_message_id=${q.body["message_id"]}&timeout_seconds=60`;
-  return rest(url, "GET", path, { token: apiKey }).then((res) => ({ ...res, at: Date.now() }));
+  return { answer: rest(url, "GET", path, { token: apiKey }).then((res) => ({ ...res, at: Date.now() })) };
 }
 
 function suite(kind: DatabaseKind, second: () => { url: string }, first: () => { url: string }) {
-  test("signing out ends that session's open event stream within 5 s, on the other process too", async () => {
+  test("signing out ends that session's open event stream at once, on the other process too", async () => {
     const alice = await newUserWithKey(first().url, "alice");
     const other = await rest(first().url, "POST", "/api/v1/auth/login", {
       body: { email: alice.email, password: "correct horse battery" },
@@ -72,12 +81,17 @@ function suite(kind: DatabaseKind, second: () => { url: string }, first: () => {
     expect((await rest(second().url, "GET", "/api/v1/auth/me", { token: alice.sessionToken })).status).toBe(401);
   });
 
-  test("revoking an API key ends its long-poll within 5 s with a 401, on the other process too", async () => {
+  test("revoking an API key ends its long-poll at once with a 401, on the other process too", async () => {
     const bob = await newUserWithKey(first().url, "bob");
     const spare = await bob.user.createApiKey.mutate({ name: "spare" });
-    const doomed = openWait(second().url, bob.apiKey);
-    const kept = openWait(second().url, spare.api_key);
-    // Both waits are open once their questions are stored.
+    const [doomedWait, keptWait] = await Promise.all([
+      openWait(second().url, bob.apiKey),
+      openWait(second().url, spare.api_key),
+    ]);
+    const [doomed, kept] = [doomedWait.answer, keptWait.answer];
+    // Time for the two waits to reach the server (another process on Postgres, where the test
+    // cannot see them subscribe). A wait not yet open when the key is revoked is refused with the
+    // same 401, so this only decides which path is tested, never the outcome.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const revokedAt = Date.now();
     await bob.user.revokeApiKey.mutate({ id: bob.apiKeyId });

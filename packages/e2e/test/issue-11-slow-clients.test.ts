@@ -7,6 +7,11 @@ const ATTACKER = "127.0.0.2";
 const SOCKETS = 300;
 /** The server's default per-address cap; sockets beyond it are refused at once. */
 const CAP = 256;
+/**
+ * "At once" against the server's 10 s header timeout (http-server.ts), which is what frees a
+ * socket that was let in: half of it leaves a loaded CI machine room and still tells them apart.
+ */
+const AT_ONCE_MS = 5_000;
 
 let server: TestServer;
 beforeAll(async () => {
@@ -94,7 +99,7 @@ test("trickling sockets are closed within 30 s while /healthz and real long wait
   });
   while (!allClosed && Date.now() - started < 40_000) {
     const t0 = performance.now();
-    const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(AT_ONCE_MS) });
     expect(res.status).toBe(200);
     await res.json();
     latencies.push(performance.now() - t0);
@@ -102,7 +107,7 @@ test("trickling sockets are closed within 30 s while /healthz and real long wait
   }
   const closedTimes = await closed;
   const slowest = Math.max(...closedTimes) - started;
-  const refusedAtOnce = closedTimes.filter((at) => at - started < 2_000).length;
+  const refusedAtOnce = closedTimes.filter((at) => at - started < AT_ONCE_MS).length;
   console.log(
     `slow clients: ${SOCKETS} sockets, ${refusedAtOnce} refused at once, last closed after ${slowest} ms; healthz max ${Math.round(Math.max(...latencies))} ms over ${latencies.length} probes`,
   );
@@ -117,7 +122,8 @@ test("trickling sockets are closed within 30 s while /healthz and real long wait
     error: { code: "TOO_MANY_REQUESTS" },
   });
   expect(latencies.length).toBeGreaterThan(20);
-  expect(Math.max(...latencies)).toBeLessThan(1_000);
+  // A server held up by the tricklers would answer only when their header timeout freed it.
+  expect(Math.max(...latencies)).toBeLessThan(AT_ONCE_MS);
 
   const wait = await longPoll;
   expect(wait.status).toBe(200);

@@ -13,7 +13,7 @@ export {
 export { type CountingProxy, startCountingProxy, type WireEvent } from "./counting-proxy.ts";
 export { createTestDatabase, type DatabaseKind, describeEachDatabase, type TestDatabase } from "./databases.ts";
 export { inheritedEnv, testEnv } from "./env.ts";
-export { eventually } from "./eventually.ts";
+export { eventually, LIVE_WITHIN_MS } from "./eventually.ts";
 export {
   deliverStripeEvent,
   FakeStripe,
