@@ -40,7 +40,7 @@ suite("a connection reset at its first query is a failed query, never an unhandl
   });
 
   const waitUntil = async (done: () => boolean, what: string) => {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 20_000;
     while (!done()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 20));

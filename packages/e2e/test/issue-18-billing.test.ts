@@ -32,7 +32,7 @@ const CountRow = z.object({ n: z.number() });
 const LockCount = z.array(CountRow);
 
 /** Waits for a condition with a deadline (no fixed sleeps). */
-async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error("condition not met in time");

@@ -176,7 +176,7 @@ describeEachDatabase("sharing an instance by email", (kind) => {
       content: "Which region?",
       requires_user_input: true,
     });
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 20_000;
     let events: string[] = [];
     while (Date.now() < deadline && events.length === 0) {
       const log = await friend.user.listNotificationLog.query({ agent_instance_id: id });

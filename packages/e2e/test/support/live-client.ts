@@ -1,5 +1,6 @@
 import type { UserRouter } from "@omnara/api";
 import type { UserEvent } from "@omnara/contracts";
+import { LIVE_WITHIN_MS } from "@omnara/testing";
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { EventSource } from "eventsource";
 
@@ -26,7 +27,9 @@ export interface Received {
 
 /**
  * Collects a subscription's events and lets a test wait for a condition on them with a
- * deadline, woken by each event rather than by polling.
+ * deadline, woken by each event rather than by polling. The default deadline is twice
+ * LIVE_WITHIN_MS: a loaded CI machine gets its room, and the test still fails well inside its own
+ * 30 s timeout, with the wait's name.
  */
 export class EventLog {
   readonly events: Received[] = [];
@@ -53,7 +56,7 @@ export class EventLog {
     return this.events.flatMap(({ event }) => (event.type === "message" ? [event.message.id] : []));
   }
 
-  until(what: string, done: () => boolean, ms = 10_000): Promise<void> {
+  until(what: string, done: () => boolean, ms = 2 * LIVE_WITHIN_MS): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
         if (!done()) return;

@@ -1,8 +1,10 @@
 import { UserEvent } from "@omnara/contracts";
+import { LIVE_WITHIN_MS } from "@omnara/testing";
 
 /**
  * A user's live stream read over SSE with fetch, as a browser's EventSource would: the events in
- * order, and a wait for one that matches, woken by each event and bounded by a deadline.
+ * order, and a wait for one that matches, woken by each event and bounded by a deadline (by
+ * default twice LIVE_WITHIN_MS: room for a loaded machine, inside the test's own 30 s).
  */
 export async function openUserStream(url: string, token: string, input: Record<string, unknown> = {}) {
   const controller = new AbortController();
@@ -45,7 +47,7 @@ export async function openUserStream(url: string, token: string, input: Record<s
 
   function until<T extends UserEvent>(what: string, match: (event: UserEvent) => event is T, ms?: number): Promise<T>;
   function until(what: string, match: (event: UserEvent) => boolean, ms?: number): Promise<UserEvent>;
-  function until(what: string, match: (event: UserEvent) => boolean, ms = 10_000): Promise<UserEvent> {
+  function until(what: string, match: (event: UserEvent) => boolean, ms = 2 * LIVE_WITHIN_MS): Promise<UserEvent> {
     return new Promise((resolve, reject) => {
       let seen = 0;
       const check = () => {

@@ -1,3 +1,5 @@
+import { LIVE_WITHIN_MS } from "@omnara/testing";
+
 /** What a fake gateway received, with a way to wait for the next arrivals (no sleeps). */
 export class Inbox<T> {
   readonly items: T[] = [];
@@ -9,7 +11,11 @@ export class Inbox<T> {
   }
 
   /** Resolves once `count` items (matching `filter`, if given) have arrived; fails after `timeoutMs`. */
-  async waitFor(count: number, timeoutMs = 10_000, filter: (item: T) => boolean = () => true): Promise<T[]> {
+  async waitFor(
+    count: number,
+    timeoutMs = 2 * LIVE_WITHIN_MS,
+    filter: (item: T) => boolean = () => true,
+  ): Promise<T[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.items.filter(filter).length < count) {
       const left = deadline - Date.now();

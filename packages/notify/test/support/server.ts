@@ -1,4 +1,10 @@
-import { type DatabaseKind, type NotificationOptions, startTestServer, type TestServer } from "@omnara/testing";
+import {
+  type DatabaseKind,
+  LIVE_WITHIN_MS,
+  type NotificationOptions,
+  startTestServer,
+  type TestServer,
+} from "@omnara/testing";
 
 export interface NotifyServer extends TestServer {
   errors: unknown[];
@@ -32,7 +38,7 @@ export async function startNotifyServer(kind: DatabaseKind, options: NotifyServe
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.notifications ? { notifications: options.notifications } : {}),
   });
-  const until = async <T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
+  const until = async <T>(check: () => Promise<T | undefined>, timeoutMs = 2 * LIVE_WITHIN_MS): Promise<T> => {
     const dispatcher = server.notifications;
     if (!dispatcher) throw new Error("this server does not dispatch notifications");
     const deadline = Date.now() + timeoutMs;
