@@ -50,6 +50,8 @@ export interface NotificationOptions {
   retryDelaysMs?: readonly number[];
   /** Webhook retry waits (tests shorten them). */
   webhookRetryDelaysMs?: readonly number[];
+  /** The dispatcher's sweep without a wake (tests that count its passes lengthen it). */
+  sweepMs?: number;
 }
 
 /**
@@ -89,6 +91,7 @@ export async function createServer(config: Config, options: ServerOptions): Prom
           publicUrl: config.publicUrl,
           log,
           ...(options.notifications?.retryDelaysMs ? { retryDelaysMs: options.notifications.retryDelaysMs } : {}),
+          ...(options.notifications?.sweepMs ? { sweepMs: options.notifications.sweepMs } : {}),
           webhooks: {
             allowPrivate: config.webhooks.allowPrivate,
             unseal: (value) => unseal(deps.secrets, value),
