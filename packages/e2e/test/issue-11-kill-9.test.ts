@@ -9,6 +9,7 @@ import {
   type ChildServer,
   createTestDatabase,
   type DatabaseKind,
+  freePort,
   newUserWithKey,
   startChildServer,
   testEnv,
@@ -34,8 +35,10 @@ describe.each(kinds)("kill -9 under idempotent sends [%s]", (kind) => {
     const database = await createTestDatabase(kind);
     const env: Record<string, string> = { OMNARA_DATA_DIR: dataDir, OMNARA_RATE_LIMIT_PER_MINUTE: "0" };
     if (database.url) env["DATABASE_URL"] = database.url;
-    let server: ChildServer = await startChildServer(env);
-    const port = new URL(server.url).port;
+    // A port of its own, not 0: each restart binds it again, and an ephemeral port can be taken
+    // by any connection on the machine while the server is down.
+    const port = String(await freePort());
+    let server: ChildServer = await startChildServer({ ...env, PORT: port });
     try {
       const account = await newUserWithKey(server.url, "kill9");
       const acknowledged = new Map<string, string>();

@@ -25,13 +25,13 @@ export {
   TEST_STRIPE_WEBHOOK_SECRET,
 } from "./fake-stripe.ts";
 export { FakeSupabase, type FakeSupabaseUser, type FakeTokenOverrides } from "./fake-supabase.ts";
+export { freePort } from "./free-port.ts";
 export { type HeavyUserOptions, seedHeavyUser } from "./heavy-user.ts";
 export { newMachine } from "./machines.ts";
 export { type ResettingProxy, startResettingProxy } from "./resetting-proxy.ts";
 export { type RestartableTestServer, startRestartableTestServer } from "./restartable-server.ts";
 export { startTestServer, type TestServer, type TestServerOptions } from "./server.ts";
 export {
-  freePort,
   postgresBinDir,
   startThrowawayPostgres,
   type ThrowawayPostgres,

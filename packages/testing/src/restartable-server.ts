@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type DatabaseKind } from "./databases.ts";
+import { freePort } from "./free-port.ts";
 import { startTestServer, type TestServer, type TestServerOptions } from "./server.ts";
 
 export interface RestartableTestServer {
@@ -28,8 +29,10 @@ export async function startRestartableTestServer(
   const database = await createTestDatabase(kind);
   const env = { ...options.env, OMNARA_PGLITE_MEMORY: "false" };
   const notifications = options.notifications ? { notifications: options.notifications } : {};
-  let current = await startTestServer(kind, { env, dataDir, database, ...notifications });
-  const port = String(current.port);
+  // Not port 0: the restart must bind the same port again, and an ephemeral one can be taken
+  // by any connection on the machine while the server is down.
+  const port = String(await freePort());
+  let current = await startTestServer(kind, { env: { ...env, PORT: port }, dataDir, database, ...notifications });
   const url = current.url;
   const close = async () => {
     await current.close();

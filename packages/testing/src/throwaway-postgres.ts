@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
+import { freePort } from "./free-port.ts";
 
 const run = promisify(execFile);
 const POSTGRES_ROOT = "/usr/lib/postgresql";
@@ -23,19 +23,6 @@ export function throwawayPostgresUnavailable(): string | undefined {
   if (!postgresBinDir()) return `no PostgreSQL server binaries under ${POSTGRES_ROOT}`;
   if (process.getuid?.() === 0 && !existsSync("/usr/sbin/runuser")) return "running as root without runuser";
   return undefined;
-}
-
-/** A TCP port nothing listens on now (for a server that must come back on the same port). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface ThrowawayPostgres {
@@ -71,16 +58,27 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   }
   const pg = (tool: string, args: string[]) =>
     asPostgres ? run("runuser", ["-u", "postgres", "--", join(bin, tool), ...args]) : run(join(bin, tool), args);
-  const port = await freePort();
   await pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  // Picked after initdb (seconds), right before the cluster binds it.
+  let port = await freePort();
   const start = async () => {
+    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
     await pg("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "server.log"), "-w", "-t", "30", "start"]);
   };
   const stop = async () => {
     await pg("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", "30", "stop"]);
   };
-  await start();
+  // Another throwaway cluster may have drawn the same port in between: draw again. (A restart
+  // must come back on the same port, so only the first start may move.)
+  for (let tries = 1; ; tries++) {
+    try {
+      await start();
+      break;
+    } catch (error) {
+      if (tries >= 3) throw error;
+      port = await freePort();
+    }
+  }
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   const sql = async <T>(body: (sql: postgres.Sql) => Promise<T>, database = "postgres"): Promise<T> => {
