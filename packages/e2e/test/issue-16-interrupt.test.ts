@@ -185,7 +185,9 @@ describeEachDatabase("interrupt, stop and queued messages", (kind) => {
   test(`an interrupt racing a reply: each is handed out once, neither lost (${ROUNDS} rounds)`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { id, stepId } = await working();
-      const wait = { agent_instance_id: id, after_message_id: stepId, timeout_seconds: 5 };
+      // The reply or the interrupt wakes it at once; 20 s only keeps a loaded machine from
+      // timing it out first (a timeout, not a wake, then failed the round).
+      const wait = { agent_instance_id: id, after_message_id: stepId, timeout_seconds: 20 };
       const [first] = await Promise.all([
         a.agent.waitForReply.query(wait),
         a.user.reply.mutate({ agent_instance_id: id, content: `reply ${round}` }),
