@@ -193,8 +193,11 @@ describe.skipIf(skipBrowser)("issue 15: a chat that reads well, in Chromium", ()
     await composer.fill("y".repeat(limits.messageChars));
     await expect.poll(() => refusal.count()).toBe(0);
     await page.getByRole("button", { name: "Send reply" }).click();
-    await expect.poll(() => composer.inputValue(), WAIT).toBe("");
-    expect((await userMessages(instanceId)).map((m) => m.length)).toEqual([limits.messageChars]);
+    // The box empties as the text leaves, before the server has it: wait for the server's copy.
+    expect(await composer.inputValue()).toBe("");
+    await expect
+      .poll(async () => (await userMessages(instanceId)).map((m) => m.length), WAIT)
+      .toEqual([limits.messageChars]);
   });
 
   test("a message typed while the previous one is on its way is sent after it, and neither is lost", async () => {
@@ -250,16 +253,23 @@ describe.skipIf(skipBrowser)("issue 15: a chat that reads well, in Chromium", ()
               ]),
             )
           : value;
+    // The try is held until the next words are typed: a refusal back before the first key would
+    // find an empty box and be followed by the typing, not put ahead of it.
+    let typed: () => void = () => {};
+    const typing = new Promise<void>((resolve) => {
+      typed = resolve;
+    });
     await page.route(
       (url) => url.pathname.startsWith("/api/trpc/user/") && url.pathname.includes("reply"),
       async (route) => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await typing;
         await route.continue({ postData: JSON.stringify(tooLong(route.request().postDataJSON())) });
       },
     );
     await composer.fill("keep me");
     await composer.press("Enter");
     await composer.pressSequentially("and me");
+    typed();
     await expect.poll(() => composer.inputValue(), WAIT).toBe("keep me\nand me");
     expect(await userMessages(instanceId)).toEqual([]);
     await page.unrouteAll();
@@ -279,8 +289,10 @@ describe.skipIf(skipBrowser)("issue 15: a chat that reads well, in Chromium", ()
         tries++;
         if (tries === 1) {
           await route.fetch();
-          await route.abort("internetdisconnected");
+          // Offline before the page hears of the failure: its retry (on a timer while online)
+          // must not get through before the test has seen the reply queued.
           await context.setOffline(true);
+          await route.abort("internetdisconnected");
           return;
         }
         await route.continue();
