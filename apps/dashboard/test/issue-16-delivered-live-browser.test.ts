@@ -63,7 +63,10 @@ for (const kind of ["pglite", "postgres"] satisfies DatabaseKind[]) {
       await page.goto(`${server.url}/instances/${id}`);
       const composer = page.locator("textarea").last();
       await composer.waitFor(WAIT);
-      // The page's first read of its messages is done before the user writes.
+      // The stream's first event has the page read everything again (apply-event.ts): live first,
+      // or that read could come after the first one settled and land in the quiet window below.
+      await page.getByTestId("connection").first().and(page.locator('[data-state="live"]')).waitFor(WAIT);
+      // The page's reads of its messages are done before the user writes.
       await expect.poll(() => reads > 0 && inFlight === 0, WAIT).toBe(true);
 
       // Sent while the agent works: queued (the reply's message event has the page read it again).
