@@ -182,7 +182,7 @@ describe.skipIf(skipBrowser)("the dashboard in Chromium, against a real server",
     expect(await waitingItem.getAttribute("class")).toContain("is-waiting");
     await expect.poll(() => page.getByTestId("stat-waiting").textContent()).toContain("1");
     // The card of the type with someone waiting comes first.
-    expect(await page.getByTestId("agent-type-card").first().textContent()).toContain("cursor");
+    await expect.poll(() => page.getByTestId("agent-type-card").first().textContent()).toContain("cursor");
     await shoot("overview");
 
     await page.getByRole("button", { name: /Waiting on me/ }).click();
