@@ -85,7 +85,8 @@ describe.skipIf(skipBrowser)("omnara login, confirmed in the dashboard in Chromi
       .getByTestId("api-key")
       .filter({ hasText: `CLI on ${hostname()}` })
       .waitFor();
-  });
+    // A CLI process started and awaited as well as the pages: 9 s at load 8, each wait bounded.
+  }, 60_000);
 
   test("signed in, code typed by hand: Deny ends the CLI with an error and stores nothing", async () => {
     const { cli, code, credentials } = await login();
@@ -105,7 +106,7 @@ describe.skipIf(skipBrowser)("omnara login, confirmed in the dashboard in Chromi
     await page.goto(`${server.url}/cli-login?code=${code}`);
     await page.locator('[data-testid="cli-login-outcome"][data-status="denied"]').waitFor();
     expect(await page.getByRole("button", { name: "Approve" }).count()).toBe(0);
-  });
+  }, 60_000);
 
   test("an unknown or malformed code says so and offers the field again", async () => {
     await page.goto(`${server.url}/cli-login?code=WXYZ-WXYZ`);
