@@ -31,6 +31,12 @@ export function createEventApplier(queryClient: QueryClient, trpc: Trpc): (event
     void queryClient.invalidateQueries(trpc.getTeam.pathFilter());
   };
   const refetchCards = throttle(300, () => void queryClient.invalidateQueries(trpc.listAgentTypes.pathFilter()));
+  // A whole agent type shared with a team arrives as one access event per instance, and a loaded
+  // server's stream can hand a burst over in pieces: the lists are asked for once per burst.
+  const refetchShared = throttle(300, () => {
+    void queryClient.invalidateQueries(trpc.listInstances.pathFilter());
+    void queryClient.invalidateQueries(trpc.getTeam.pathFilter());
+  });
   // The git diff travels with agent messages but not in events (it can be a megabyte).
   const diffRefreshers = new Map<string, () => void>();
   const refreshDiff = (id: string) => {
@@ -62,8 +68,7 @@ export function createEventApplier(queryClient: QueryClient, trpc: Trpc): (event
       case "access":
         // An instance shared with the user arrived or left: the lists, its page and the team pages
         // (what is shared with a team, or the team itself when the user left it) answer anew.
-        void queryClient.invalidateQueries(trpc.listInstances.pathFilter());
-        void queryClient.invalidateQueries(trpc.getTeam.pathFilter());
+        refetchShared();
         void queryClient.invalidateQueries(
           trpc.getInstance.queryFilter({ agent_instance_id: event.agent_instance_id }),
         );
