@@ -120,15 +120,17 @@ describeEachDatabase("MCP server", (kind) => {
       const step = await mcp.client.callTool({ name: "log_step", arguments: { step_description: "Start" } });
       const id = instanceIdOf(step);
 
-      // Each waiting agent is one bus subscriber: count them to see the server-side wait end.
+      // A waiting agent subscribes to its instance's topic: count those to see the server-side wait
+      // begin and end (the call's credential watch subscribes to the user's topic and is not counted).
       const bus = server.deps.bus;
       const subscribe = bus.subscribe.bind(bus);
       let waiting = 0;
       bus.subscribe = (topic, handler) => {
-        waiting += 1;
+        const counted = "agentInstanceId" in topic && topic.agentInstanceId === id;
+        if (counted) waiting += 1;
         const unsubscribe = subscribe(topic, handler);
         return () => {
-          waiting -= 1;
+          if (counted) waiting -= 1;
           unsubscribe();
         };
       };
