@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
+  busSubscriptions,
   type ChildServer,
   createTestDatabase,
+  instanceTopic,
   LIVE_WITHIN_MS,
   newUserWithKey,
   rest,
@@ -44,23 +46,14 @@ suite("two server processes on one Postgres [postgres]", () => {
     // The reply is posted only once A's wait listens on the instance, so B's NOTIFY reaches a wait
     // that is subscribed (posted earlier, the reply could be stored before the wait began and be
     // answered by its first read, and the cross-process wake would go untested).
-    const bus = a.deps.bus;
-    const subscribe = bus.subscribe.bind(bus);
-    let listening = 0;
-    bus.subscribe = (topic, handler) => {
-      if ("agentInstanceId" in topic && topic.agentInstanceId === id) listening += 1;
-      return subscribe(topic, handler);
-    };
+    const listening = () => busSubscriptions(a.deps.bus, instanceTopic(id));
+    listening(); // counted from here on
     const waiting = alice.agent.waitForReply.query({
       agent_instance_id: id,
       after_message_id: q.message_id,
       timeout_seconds: 20,
     });
-    try {
-      await expect.poll(() => listening, { timeout: LIVE_WITHIN_MS }).toBeGreaterThan(0);
-    } finally {
-      bus.subscribe = subscribe;
-    }
+    await expect.poll(listening, { timeout: LIVE_WITHIN_MS }).toBeGreaterThan(0);
     const onB = userClient(b.url, alice.sessionToken);
     const started = Date.now();
     const reply = await onB.reply.mutate({ agent_instance_id: id, content: "ship" });

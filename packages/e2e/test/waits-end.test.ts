@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import {
+  busSubscriptions,
   describeEachDatabase,
+  instanceTopic,
   LIVE_WITHIN_MS,
   newUserWithKey,
   rest,
@@ -16,31 +18,13 @@ import { afterAll, beforeAll, expect, test } from "vitest";
  * topic, and is not counted: it subscribes before the wait does, so counting it let the test end
  * the instance before any wait was open, and it then tested a wait begun on an ended instance.
  */
-function countWaiters(server: TestServer) {
-  const bus = server.deps.bus;
-  const subscribe = bus.subscribe.bind(bus);
-  let subscribed = 0;
-  bus.subscribe = (topic, handler) => {
-    const counted = "agentInstanceId" in topic;
-    if (counted) subscribed += 1;
-    const unsubscribe = subscribe(topic, handler);
-    return () => {
-      if (counted) subscribed -= 1;
-      unsubscribe();
-    };
-  };
-  return {
-    atLeast: async (count: number) => {
-      const deadline = Date.now() + 2 * LIVE_WITHIN_MS;
-      while (subscribed < count) {
-        if (Date.now() > deadline) throw new Error(`only ${subscribed} of ${count} waits subscribed`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
-    restore: () => {
-      bus.subscribe = subscribe;
-    },
-  };
+async function waitersAtLeast(server: TestServer, instanceId: string, count: number): Promise<void> {
+  const subscribed = () => busSubscriptions(server.deps.bus, instanceTopic(instanceId));
+  const deadline = Date.now() + 2 * LIVE_WITHIN_MS;
+  while (subscribed() < count) {
+    if (Date.now() > deadline) throw new Error(`only ${subscribed()} of ${count} waits subscribed`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 describeEachDatabase("the user ending a session ends every wait on it", (kind) => {
@@ -48,6 +32,7 @@ describeEachDatabase("the user ending a session ends every wait on it", (kind) =
   let a: Awaited<ReturnType<typeof newUserWithKey>>;
   beforeAll(async () => {
     server = await startTestServer(kind);
+    busSubscriptions(server.deps.bus); // counted from here on
     a = await newUserWithKey(server.url, "ends");
   });
   afterAll(() => server.close());
@@ -84,23 +69,18 @@ describeEachDatabase("the user ending a session ends every wait on it", (kind) =
   for (const action of ["markCompleted", "deleteInstance"] as const) {
     test(`${action}: REST, tRPC and ask_question waits answer status ended at once`, async () => {
       const { id, questionId } = await question();
-      const waiters = countWaiters(server);
-      try {
-        const waits = waitEverywhere(id, questionId);
-        await waiters.atLeast(3);
-        const endedAt = Date.now();
-        if (action === "markCompleted") await a.user.markCompleted.mutate({ agent_instance_id: id });
-        else await a.user.deleteInstance.mutate({ agent_instance_id: id });
-        const [restWait, trpcWait, ask] = await waits;
-        expect(restWait.value.status).toBe(200);
-        expect(restWait.value.body).toMatchObject({ status: "ended", agent_instance_id: id, messages: [] });
-        expect(trpcWait.value).toMatchObject({ status: "ended", messages: [] });
-        expect(ask.value).toMatchObject({ status: "ended", answer: null, question_id: questionId });
-        // Woken by the end's event: the 30 s safety re-check would come long after this bound.
-        for (const wait of [restWait, trpcWait, ask]) expect(wait.at - endedAt).toBeLessThan(LIVE_WITHIN_MS);
-      } finally {
-        waiters.restore();
-      }
+      const waits = waitEverywhere(id, questionId);
+      await waitersAtLeast(server, id, 3);
+      const endedAt = Date.now();
+      if (action === "markCompleted") await a.user.markCompleted.mutate({ agent_instance_id: id });
+      else await a.user.deleteInstance.mutate({ agent_instance_id: id });
+      const [restWait, trpcWait, ask] = await waits;
+      expect(restWait.value.status).toBe(200);
+      expect(restWait.value.body).toMatchObject({ status: "ended", agent_instance_id: id, messages: [] });
+      expect(trpcWait.value).toMatchObject({ status: "ended", messages: [] });
+      expect(ask.value).toMatchObject({ status: "ended", answer: null, question_id: questionId });
+      // Woken by the end's event: the 30 s safety re-check would come long after this bound.
+      for (const wait of [restWait, trpcWait, ask]) expect(wait.at - endedAt).toBeLessThan(LIVE_WITHIN_MS);
     });
   }
 

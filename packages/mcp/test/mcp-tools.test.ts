@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { agentOperations } from "@omnara/contracts";
 import {
+  busSubscriptions,
   describeEachDatabase,
   eventually,
+  instanceTopic,
   LIVE_WITHIN_MS,
   newUserWithKey,
   startTestServer,
@@ -122,34 +124,20 @@ describeEachDatabase("MCP server", (kind) => {
 
       // A waiting agent subscribes to its instance's topic: count those to see the server-side wait
       // begin and end (the call's credential watch subscribes to the user's topic and is not counted).
-      const bus = server.deps.bus;
-      const subscribe = bus.subscribe.bind(bus);
-      let waiting = 0;
-      bus.subscribe = (topic, handler) => {
-        const counted = "agentInstanceId" in topic && topic.agentInstanceId === id;
-        if (counted) waiting += 1;
-        const unsubscribe = subscribe(topic, handler);
-        return () => {
-          if (counted) waiting -= 1;
-          unsubscribe();
-        };
-      };
-      try {
-        const abort = new AbortController();
-        const progress = progressWatcher();
-        const asking = mcp.client.callTool(
-          { name: "ask_question", arguments: { agent_instance_id: id, question_text: "Which database?" } },
-          undefined,
-          { signal: abort.signal, onprogress: progress.onprogress },
-        );
-        await progress.first;
-        await eventually("the server-side wait", () => waiting > 0);
-        abort.abort("changed my mind");
-        await expect(asking).rejects.toThrow();
-        await eventually("the server-side wait to end", () => waiting === 0);
-      } finally {
-        bus.subscribe = subscribe;
-      }
+      const waiting = () => busSubscriptions(server.deps.bus, instanceTopic(id));
+      waiting(); // counted from here on
+      const abort = new AbortController();
+      const progress = progressWatcher();
+      const asking = mcp.client.callTool(
+        { name: "ask_question", arguments: { agent_instance_id: id, question_text: "Which database?" } },
+        undefined,
+        { signal: abort.signal, onprogress: progress.onprogress },
+      );
+      await progress.first;
+      await eventually("the server-side wait", () => waiting() > 0);
+      abort.abort("changed my mind");
+      await expect(asking).rejects.toThrow();
+      await eventually("the server-side wait to end", () => waiting() === 0);
       await alice.user.reply.mutate({ agent_instance_id: id, content: "Postgres" });
       const next = await mcp.client.callTool({
         name: "log_step",

@@ -1,5 +1,5 @@
 export type { NotificationOptions } from "@omnara/server";
-export { busSubscriptions } from "./bus-subscriptions.ts";
+export { busSubscriptions, instanceTopic } from "./bus-subscriptions.ts";
 export { type ChildServer, startChildServer } from "./child-server.ts";
 export {
   agentClient,
