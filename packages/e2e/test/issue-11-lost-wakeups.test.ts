@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
   agentClient,
+  busSubscriptions,
+  eventually,
+  instanceTopic,
   LIVE_WITHIN_MS,
   newUserWithKey,
   startTestServer,
@@ -26,34 +29,16 @@ const unavailable = throwawayPostgresUnavailable();
 if (unavailable && !testEnv.ci) console.warn(`SKIPPED lost wake-up faults: ${unavailable}`);
 const suite = unavailable && !testEnv.ci ? describe.skip : describe;
 
-/** Each waiting agent is one subscriber of its instance's topic: resolves once `count` are. */
-async function subscribers(server: TestServer, count: number) {
-  const bus = server.deps.bus;
-  const subscribe = bus.subscribe.bind(bus);
-  let subscribed = 0;
-  // Only the waits themselves (topic: their instance), not the credential watch of each call.
-  bus.subscribe = (topic, handler) => {
-    const counted = "agentInstanceId" in topic;
-    if (counted) subscribed += 1;
-    const unsubscribe = subscribe(topic, handler);
-    return () => {
-      if (counted) subscribed -= 1;
-      unsubscribe();
-    };
-  };
-  return {
-    reached: async () => {
-      const deadline = Date.now() + 30_000;
-      while (subscribed < count) {
-        if (Date.now() > deadline) throw new Error(`only ${subscribed} of ${count} waits subscribed`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
-    restore: () => {
-      bus.subscribe = subscribe;
-    },
-  };
-}
+/**
+ * Resolves once the agent's wait on `instanceId` has subscribed on `server`'s bus: the wait is a
+ * subscriber of its instance's topic, the credential watch of its call one of the user's topic.
+ */
+const waitOpen = (server: TestServer, instanceId: string) =>
+  eventually(
+    `the wait on ${instanceId} to subscribe`,
+    () => busSubscriptions(server.deps.bus, instanceTopic(instanceId)) > 0,
+    30_000,
+  );
 
 suite("no lost wake-up under database faults [postgres, throwaway cluster]", () => {
   let pg: ThrowawayPostgres;
@@ -72,6 +57,9 @@ suite("no lost wake-up under database faults [postgres, throwaway cluster]", () 
     // The same data dir: both processes sign and check keys with the same secrets.
     b = await startTestServer("postgres", { database, dataDir: a.dataDir });
     account = await newUserWithKey(a.url, "faults");
+    // Counted from here on, so that waitOpen sees every wait.
+    busSubscriptions(a.deps.bus);
+    busSubscriptions(b.deps.bus);
   });
   afterAll(async () => {
     console.log("server errors:", a?.loggedErrors.map(String), b?.loggedErrors.map(String));
@@ -124,27 +112,20 @@ suite("no lost wake-up under database faults [postgres, throwaway cluster]", () 
   /** Waits on both servers, injects `fault`, replies through `replyVia`, and measures both wakes. */
   async function measure(name: string, fault: () => Promise<void>, replyVia: TestServer) {
     const { id, questionId } = await question();
-    const onA = await subscribers(a, 1);
-    const onB = await subscribers(b, 1);
-    try {
-      const waits = [wait(a, id, questionId), wait(b, id, questionId)];
-      await onA.reached();
-      await onB.reached();
-      await fault();
-      const storedAt = await replyUntilStored(replyVia, id);
-      const [wokeA, wokeB] = await Promise.all(waits);
-      for (const [server, woke] of [
-        ["a", wokeA],
-        ["b", wokeB],
-      ] as const) {
-        expect(woke?.result).toMatchObject({ status: "replied", messages: [{ content: "yes" }] });
-        const delay = Math.max(0, (woke?.at ?? 0) - storedAt);
-        delays[`${name} (waiter on ${server})`] = delay;
-        expect(delay, `${name}: waiter on ${server}`).toBeLessThan(WAKE_WITHIN_MS);
-      }
-    } finally {
-      onA.restore();
-      onB.restore();
+    const waits = [wait(a, id, questionId), wait(b, id, questionId)];
+    await waitOpen(a, id);
+    await waitOpen(b, id);
+    await fault();
+    const storedAt = await replyUntilStored(replyVia, id);
+    const [wokeA, wokeB] = await Promise.all(waits);
+    for (const [server, woke] of [
+      ["a", wokeA],
+      ["b", wokeB],
+    ] as const) {
+      expect(woke?.result).toMatchObject({ status: "replied", messages: [{ content: "yes" }] });
+      const delay = Math.max(0, (woke?.at ?? 0) - storedAt);
+      delays[`${name} (waiter on ${server})`] = delay;
+      expect(delay, `${name}: waiter on ${server}`).toBeLessThan(WAKE_WITHIN_MS);
     }
   }
 
@@ -186,8 +167,6 @@ suite("no lost wake-up under database faults [postgres, throwaway cluster]", () 
     "NOTIFY fails after the reply committed: the reply succeeds, its own process wakes at once, the other when NOTIFY is retried",
     async () => {
       const { id, questionId } = await question();
-      const onA = await subscribers(a, 1);
-      const onB = await subscribers(b, 1);
       const errorsBefore = a.loggedErrors.length;
       // pg_notify resolves to a function that raises, for new connections; pool connections are
       // cut so they reconnect under it (the LISTEN connections are left alone).
@@ -205,8 +184,8 @@ suite("no lost wake-up under database faults [postgres, throwaway cluster]", () 
       }, databaseName);
       try {
         const waits = [wait(a, id, questionId), wait(b, id, questionId)];
-        await onA.reached();
-        await onB.reached();
+        await waitOpen(a, id);
+        await waitOpen(b, id);
         await cutPool();
         const storedAt = await replyUntilStored(a, id);
         const wokeA = await waits[0];
@@ -226,8 +205,6 @@ suite("no lost wake-up under database faults [postgres, throwaway cluster]", () 
         // several seconds after the fault is lifted; still well before the wait's 30 s re-check.
         expect((wokeB?.at ?? 0) - liftedAt).toBeLessThan(WAKE_WITHIN_MS * 2);
       } finally {
-        onA.restore();
-        onB.restore();
         await pg.sql((sql) => sql.unsafe(`alter database ${databaseName} reset search_path`), databaseName);
       }
     },
@@ -240,24 +217,19 @@ suite("no lost wake-up under database faults [postgres, throwaway cluster]", () 
       const { id, questionId } = await question();
       // The reply is stored with no event (written straight to the database, as if its NOTIFY was lost).
       const key = randomUUID();
-      const onA = await subscribers(a, 1);
-      try {
-        const waiting = wait(a, id, questionId);
-        await onA.reached();
-        const user = clientsOn(b).user;
-        const realPublish = b.deps.bus.publish.bind(b.deps.bus);
-        b.deps.bus.publish = async () => {};
-        await user.reply.mutate({ agent_instance_id: id, content: "yes", idempotency_key: key });
-        b.deps.bus.publish = realPublish;
-        const retriedAt = Date.now();
-        await user.reply.mutate({ agent_instance_id: id, content: "yes", idempotency_key: key });
-        const woke = await waiting;
-        expect(woke.result).toMatchObject({ status: "replied", messages: [{ content: "yes" }] });
-        delays["first publish lost, idempotent retry"] = woke.at - retriedAt;
-        expect(woke.at - retriedAt).toBeLessThan(WAKE_WITHIN_MS);
-      } finally {
-        onA.restore();
-      }
+      const waiting = wait(a, id, questionId);
+      await waitOpen(a, id);
+      const user = clientsOn(b).user;
+      const realPublish = b.deps.bus.publish.bind(b.deps.bus);
+      b.deps.bus.publish = async () => {};
+      await user.reply.mutate({ agent_instance_id: id, content: "yes", idempotency_key: key });
+      b.deps.bus.publish = realPublish;
+      const retriedAt = Date.now();
+      await user.reply.mutate({ agent_instance_id: id, content: "yes", idempotency_key: key });
+      const woke = await waiting;
+      expect(woke.result).toMatchObject({ status: "replied", messages: [{ content: "yes" }] });
+      delays["first publish lost, idempotent retry"] = woke.at - retriedAt;
+      expect(woke.at - retriedAt).toBeLessThan(WAKE_WITHIN_MS);
     },
     FAULT_TEST_MS,
   );

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   busSubscriptions,
   describeEachDatabase,
+  eventually,
   instanceTopic,
   LIVE_WITHIN_MS,
   newUserWithKey,
@@ -18,14 +19,12 @@ import { afterAll, beforeAll, expect, test } from "vitest";
  * topic, and is not counted: it subscribes before the wait does, so counting it let the test end
  * the instance before any wait was open, and it then tested a wait begun on an ended instance.
  */
-async function waitersAtLeast(server: TestServer, instanceId: string, count: number): Promise<void> {
-  const subscribed = () => busSubscriptions(server.deps.bus, instanceTopic(instanceId));
-  const deadline = Date.now() + 2 * LIVE_WITHIN_MS;
-  while (subscribed() < count) {
-    if (Date.now() > deadline) throw new Error(`only ${subscribed()} of ${count} waits subscribed`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const waitersAtLeast = (server: TestServer, instanceId: string, count: number) =>
+  eventually(
+    `${count} waits on ${instanceId} to subscribe`,
+    () => busSubscriptions(server.deps.bus, instanceTopic(instanceId)) >= count,
+    2 * LIVE_WITHIN_MS,
+  );
 
 describeEachDatabase("the user ending a session ends every wait on it", (kind) => {
   let server: TestServer;
